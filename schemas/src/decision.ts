@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { Action, Agent, Context, Credential, Principal, Task } from './agent-action';
+import { Decision, EpochMs, Id, Level, Name, Score, boundedArray } from './common';
+import { Reason } from './finding';
+
+/** A prospective action, asked about before it runs. */
+export const DecisionRequest = z
+  .object({
+    session_id: Id,
+    trace_id: Id.optional(),
+    parent_session_id: Id.nullable().optional(),
+    agent: Agent.partial({ spiffe_id: true }).extend({ type: Agent.shape.type.optional() }),
+    principal: Principal,
+    task: Task.optional(),
+    action: Action,
+    credential: Credential.optional(),
+    context: Context.optional(),
+    /** Present when retrying an action a human approved. */
+    approval_binding: Id.optional(),
+  })
+  .strict();
+export type DecisionRequest = z.infer<typeof DecisionRequest>;
+
+export const ApprovalObligation = z
+  .object({
+    binding: Id,
+    action_digest: z.string().max(128),
+    evidence_event_ids: boundedArray(Id, 16),
+    expires_at: EpochMs,
+  })
+  .strict();
+export type ApprovalObligation = z.infer<typeof ApprovalObligation>;
+
+export const FAIL_MODES = ['fail_open', 'fail_closed'] as const;
+
+export const DecisionResponse = z
+  .object({
+    decision_id: Id,
+    decision: Decision,
+    score: Score,
+    level: Level,
+    reasons: boundedArray(Reason, 16),
+    obligations: z
+      .object({
+        approval: ApprovalObligation.optional(),
+      })
+      .strict(),
+    policy_version: Name,
+    view_age_ms: z.number().int().nonnegative().nullable(),
+    /** The live view was stale or missing and a fail mode decided. */
+    stale: z.enum(FAIL_MODES).nullable(),
+    /** Shadow mode: `decision` is what would have been enforced; the caller was told allow. */
+    shadow: z.boolean(),
+  })
+  .strict();
+export type DecisionResponse = z.infer<typeof DecisionResponse>;
+
+export const DECISION_RECORD_KINDS = ['decision', 'approval', 'rejection'] as const;
+
+/** One entry of the decision log (chainwatch.decisions). */
+export const DecisionRecord = z
+  .object({
+    schema_version: z.literal(1),
+    kind: z.enum(DECISION_RECORD_KINDS),
+    decision_id: Id,
+    ts: EpochMs,
+    session_id: Id,
+    trace_id: Id.nullable(),
+    agent_id: Id.nullable(),
+    tool: Name.nullable(),
+    policy_version: Name,
+    input_digest: z.string().max(128),
+    decision: Decision,
+    enforced: Decision,
+    score: Score,
+    level: Level,
+    reasons: boundedArray(Reason, 16),
+    shadow: z.boolean(),
+    stale: z.enum(FAIL_MODES).nullable(),
+    view_age_ms: z.number().int().nonnegative().nullable(),
+    approval_binding: Id.nullable(),
+    caller: Name.nullable(),
+  })
+  .strict();
+export type DecisionRecord = z.infer<typeof DecisionRecord>;
