@@ -1,0 +1,38 @@
+/**
+ * The error catalogue: stable codes, a message, an HTTP status and whether a retry can help.
+ * docs/errors.md lists the same codes; a test keeps the two in sync.
+ */
+export const ERRORS = {
+  CW_CONFIG_INVALID: { status: 500, retriable: false, message: 'invalid configuration' },
+  CW_KAFKA_UNREACHABLE: { status: 503, retriable: true, message: 'Kafka broker unreachable' },
+  CW_CLICKHOUSE_UNAVAILABLE: { status: 503, retriable: true, message: 'ClickHouse unavailable' },
+  CW_DATA_DIR_UNWRITABLE: { status: 500, retriable: false, message: 'data directory is not writable' },
+  CW_INVALID_EVENT: { status: 400, retriable: false, message: 'event failed validation' },
+  CW_INVALID_REQUEST: { status: 400, retriable: false, message: 'request failed validation' },
+  CW_UNAUTHENTICATED: { status: 401, retriable: false, message: 'missing or invalid bearer token' },
+  CW_FORBIDDEN: { status: 403, retriable: false, message: 'token lacks the required role' },
+  CW_PAYLOAD_TOO_LARGE: { status: 413, retriable: false, message: 'request body too large' },
+  CW_RATE_LIMITED: { status: 429, retriable: true, message: 'rate limit exceeded' },
+  CW_NOT_FOUND: { status: 404, retriable: false, message: 'not found' },
+  CW_APPROVAL_INVALID: { status: 409, retriable: false, message: 'approval binding unknown, expired or already answered' },
+  CW_VIEW_NOT_READY: { status: 503, retriable: true, message: 'live view not caught up yet' },
+  CW_POLICY_INVALID: { status: 500, retriable: false, message: 'policy (rules or catalog) failed validation' },
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class ChainwatchError extends Error {
+  readonly status: number;
+  readonly retriable: boolean;
+  constructor(
+    readonly code: ErrorCode,
+    detail?: string,
+    options?: { cause?: unknown },
+  ) {
+    const entry = ERRORS[code];
+    super(detail ? `${entry.message}: ${detail}` : entry.message, options);
+    this.name = 'ChainwatchError';
+    this.status = entry.status;
+    this.retriable = entry.retriable;
+  }
+}

@@ -1,0 +1,3 @@
+export { createLogger, REDACT_PATHS, type Logger, type LoggerConfig } from './logger';
+export { parseConfig, ConfigError, env } from './config';
+export { ERRORS, ChainwatchError, type ErrorCode } from './errors';
