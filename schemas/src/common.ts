@@ -12,6 +12,7 @@ export const LIMITS = {
 } as const;
 
 /** Printable text without control characters (newlines allowed only in free text). */
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 
 export const Id = z

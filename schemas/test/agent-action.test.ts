@@ -1,0 +1,43 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { AgentActionEvent } from '../src/agent-action';
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'agent-action', 'v1');
+const read = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
+const jsonFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'expected-paths.json');
+
+describe('AgentActionEvent v1 fixtures', () => {
+  it.each(jsonFiles(join(fixtures, 'valid')))('accepts valid/%s', (file) => {
+    const result = AgentActionEvent.safeParse(read(join(fixtures, 'valid', file)));
+    expect(result.error?.issues ?? []).toEqual([]);
+    expect(result.success).toBe(true);
+  });
+
+  const expected = read(join(fixtures, 'invalid', 'expected-paths.json')) as Record<string, string>;
+
+  it('has an expected issue path for every invalid fixture', () => {
+    expect(Object.keys(expected).sort()).toEqual(jsonFiles(join(fixtures, 'invalid')).sort());
+  });
+
+  it.each(jsonFiles(join(fixtures, 'invalid')))('rejects invalid/%s at the expected path', (file) => {
+    const result = AgentActionEvent.safeParse(read(join(fixtures, 'invalid', file)));
+    expect(result.success).toBe(false);
+    const paths = result.error!.issues.map((i) => i.path.join('.'));
+    expect(paths).toContain(expected[file]);
+  });
+
+  it('explains a timestamp in seconds', () => {
+    const event = read(join(fixtures, 'invalid', 'ts-in-seconds.json'));
+    const result = AgentActionEvent.safeParse(event);
+    expect(result.error!.issues[0]!.message).toMatch(/epoch milliseconds/);
+  });
+
+  it('applies defaults: parent_session_id null, act []', () => {
+    const parsed = AgentActionEvent.parse(read(join(fixtures, 'valid', 'minimal.json')));
+    expect(parsed.parent_session_id).toBeNull();
+    expect(parsed.principal.act).toEqual([]);
+    expect(parsed.task.scopes).toEqual([]);
+  });
+});

@@ -1,0 +1,95 @@
+import { constants, accessSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve, join } from 'node:path';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+import { ChainwatchError, type Logger } from '@chainwatch/runtime';
+import type { ClickHouseConfig } from './clickhouse-config';
+
+export interface ClickHouseHandle {
+  readonly client: ClickHouseClient;
+  /** Database every Chainwatch table lives in (validated identifier). */
+  readonly database: string;
+  readonly mode: 'server' | 'embedded';
+  /** Server URL without credentials, or the embedded engine's absolute data directory. */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens ClickHouse: HTTP to a server when `config.url` is set, otherwise the embedded engine
+ * (chdb) with its data under `config.dataDir`. Pings before returning.
+ *
+ * Embedded mode note: the engine keeps `SET` settings for the whole session, and
+ * `@clickhouse/client` over chdb applies `clickhouse_settings` as `SET`. Code that inserts must
+ * therefore pass its own `insert_deduplication_token` on every insert (the trace writer does).
+ */
+export async function openClickHouse(config: ClickHouseConfig, logger?: Logger): Promise<ClickHouseHandle> {
+  if (config.url) {
+    const client = createClient({
+      url: config.url,
+      username: config.user,
+      password: config.password,
+      request_timeout: 30_000,
+    });
+    const location = redactUrl(config.url);
+    await ping(client, location);
+    logger?.info({ mode: 'server', location, database: config.database }, 'clickhouse connected');
+    return { client, database: config.database, mode: 'server', location, close: () => client.close() };
+  }
+
+  const dataDir = resolve(config.dataDir);
+  ensureWritableDir(dataDir);
+  let client: ClickHouseClient;
+  try {
+    client = createClient({ connection: createChdbConnection({ path: dataDir }) });
+  } catch (err) {
+    throw new ChainwatchError('CW_CLICKHOUSE_UNAVAILABLE', `embedded engine at ${dataDir}: ${oneLine(err)}`, { cause: err });
+  }
+  await ping(client, dataDir);
+  logger?.info({ mode: 'embedded', location: dataDir, database: config.database }, 'clickhouse engine opened');
+  return { client, database: config.database, mode: 'embedded', location: dataDir, close: () => client.close() };
+}
+
+/** Creates `dir` and proves we can write into it, before the engine ever sees it. */
+export function ensureWritableDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    const probe = join(dir, `.write-probe-${process.pid}`);
+    writeFileSync(probe, '');
+    rmSync(probe, { force: true });
+  } catch (err) {
+    throw new ChainwatchError('CW_DATA_DIR_UNWRITABLE', `${dir}: ${oneLine(err)}`, { cause: err });
+  }
+}
+
+async function ping(client: ClickHouseClient, location: string): Promise<void> {
+  let result: Awaited<ReturnType<ClickHouseClient['ping']>>;
+  try {
+    result = await client.ping();
+  } catch (err) {
+    await client.close().catch(() => undefined);
+    throw new ChainwatchError('CW_CLICKHOUSE_UNAVAILABLE', `${location}: ${oneLine(err)}`, { cause: err });
+  }
+  if (!result.success) {
+    await client.close().catch(() => undefined);
+    throw new ChainwatchError('CW_CLICKHOUSE_UNAVAILABLE', `${location}: ${oneLine(result.error)}`, { cause: result.error });
+  }
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return '(invalid url)';
+  }
+}
+
+/** First line of an error message, without the server's echo of our SQL or data. */
+function oneLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return (text.split('\n')[0] ?? '').slice(0, 300);
+}
