@@ -1,4 +1,8 @@
-// Waits until a Kafka broker answers a metadata request (kafkajs admin describeCluster).
+// Waits until a Kafka broker serves requests: it answers a metadata request (kafkajs admin
+// describeCluster), its group coordinator is loaded (an offset fetch, which also creates
+// __consumer_offsets on a fresh broker) and it hands out producer ids (an idempotent producer).
+// Without the last two, the first consumer group or producer of a test run meets "coordinator is
+// loading" errors.
 // Usage: node await-broker.mjs HOST:PORT[,HOST:PORT...] TIMEOUT_SECONDS [PID]
 // Exits 0 when the broker serves requests; 1 on timeout or when process PID exits first.
 import kafkajs from 'kafkajs';
@@ -43,6 +47,10 @@ while (Date.now() < deadline) {
     await admin.connect();
     const cluster = await admin.describeCluster();
     if (cluster.brokers.length > 0 && cluster.controller !== null) {
+      await admin.fetchOffsets({ groupId: 'chainwatch-await-broker', topics: [] });
+      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 1 } });
+      await producer.connect();
+      await producer.disconnect();
       await admin.disconnect();
       process.exit(0);
     }

@@ -15,9 +15,6 @@ pom="$here/pom.xml"
 
 log() { echo "kafka fetch: $*" >&2; }
 
-command -v mvn >/dev/null 2>&1 || { log "mvn not found on PATH (install Maven 3.6+)"; exit 1; }
-command -v java >/dev/null 2>&1 || { log "java not found on PATH (install a JDK/JRE 17+)"; exit 1; }
-
 mkdir -p "$cache"
 pom_sha="$(sha256sum "$pom" | cut -d' ' -f1)"
 
@@ -37,19 +34,20 @@ if jars_present && [[ -f "$stamp_file" && "$(cat "$stamp_file")" == "$pom_sha" ]
   exit 0
 fi
 
+command -v mvn >/dev/null 2>&1 || { log "mvn not found on PATH (install Maven 3.6+ and a JDK 17+)"; exit 1; }
 tmp="$(mktemp "$cache/classpath.XXXXXX")"
 trap 'rm -f "$tmp"' EXIT
 
 build_classpath() {
   # $@: extra Maven flags (e.g. -o)
   mvn -B -q -Dstyle.color=never "$@" -f "$pom" dependency:build-classpath \
-    -Dmdep.outputFile="$tmp" -Dmdep.includeScope=runtime >&2
+    -Dmdep.outputFile="$tmp" -Dmdep.includeScope=runtime 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
 }
 
 if jars_present && build_classpath -o; then
   log "rebuilt offline from ~/.m2"
 else
-  log "resolving Kafka jars with Maven (first run downloads ~40 MB into ~/.m2)"
+  log "resolving Kafka jars with Maven (downloads ~40 MB into ~/.m2 unless already there)"
   build_classpath
 fi
 

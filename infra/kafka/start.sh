@@ -9,6 +9,8 @@
 #   KAFKA_START_TIMEOUT    seconds to wait for the broker to answer (default 90)
 #   KAFKA_HEAP_OPTS        JVM heap (default -Xms256m -Xmx768m)
 #   CHAINWATCH_CACHE       cache root (default ~/.cache/chainwatch)
+#   KAFKA_OWNER_PID        stop the broker when this process exits (test runs: no orphan broker
+#                          survives a killed test runner)
 #
 # Jars come from fetch.sh (run first, cached). Stop with stop.sh (same environment).
 set -euo pipefail
@@ -81,6 +83,12 @@ echo "[$(date -u +%FT%TZ)] starting broker on $KAFKA_HOST:$KAFKA_PORT" >>"$log_f
 nohup java "${java_opts[@]}" -cp "$classpath" kafka.Kafka "$props" >>"$log_file" 2>&1 </dev/null &
 pid=$!
 echo "$pid" >"$pid_file"
+
+if [[ -n "${KAFKA_OWNER_PID:-}" ]]; then
+  # Watchdog: SIGTERM the broker once its owner is gone; ends by itself when the broker exits.
+  nohup bash -c 'while kill -0 "$0" 2>/dev/null && kill -0 "$1" 2>/dev/null; do sleep 2; done
+                 kill -TERM "$1" 2>/dev/null' "$KAFKA_OWNER_PID" "$pid" >/dev/null 2>&1 </dev/null &
+fi
 
 if ! node "$here/await-broker.mjs" "$KAFKA_HOST:$KAFKA_PORT" "${KAFKA_START_TIMEOUT:-90}" "$pid"; then
   echo "--- last lines of $log_file ---" >&2

@@ -1,2 +1,15 @@
 export type { LogRecord, OutgoingRecord, RecordPublisher, RecordHandler, Subscription } from './record-log';
 export { MemoryLog } from './memory-log';
+export { createKafka, type CreateKafkaOptions } from './kafka-client';
+export { parseBrokers, BrokerList } from './brokers';
+export {
+  TOPIC_SPECS,
+  topicSpecs,
+  ensureTopics,
+  type TopicSpec,
+  type TopicSpecOptions,
+  type TopicDrift,
+  type EnsureTopicsResult,
+} from './topics';
+export { KafkaRecordLog, type KafkaRecordLogOptions } from './kafka-record-log';
+export { assertBrokerReachable } from './broker-reachable';
