@@ -1,9 +1,10 @@
 import { constants, accessSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { ChainwatchError, type Logger } from '@chainwatch/runtime';
 import type { ClickHouseConfig } from './clickhouse-config';
+import { clientLoggerClass } from './client-log';
 
 export interface ClickHouseHandle {
   readonly client: ClickHouseClient;
@@ -20,8 +21,10 @@ export interface ClickHouseHandle {
  * (chdb) with its data under `config.dataDir`. Pings before returning.
  *
  * Embedded mode note: the engine keeps `SET` settings for the whole session, and
- * `@clickhouse/client` over chdb applies `clickhouse_settings` as `SET`. Code that inserts must
- * therefore pass its own `insert_deduplication_token` on every insert (the trace writer does).
+ * `@clickhouse/client` over chdb applies `clickhouse_settings` as `SET`. A deduplication token
+ * set by one insert would then silently deduplicate the next, unrelated insert; the embedded
+ * client therefore resets `insert_deduplication_token` to '' (the server's per-request default)
+ * on every insert that does not pass one.
  */
 export async function openClickHouse(config: ClickHouseConfig, logger?: Logger): Promise<ClickHouseHandle> {
   if (config.url) {
@@ -30,6 +33,7 @@ export async function openClickHouse(config: ClickHouseConfig, logger?: Logger):
       username: config.user,
       password: config.password,
       request_timeout: 30_000,
+      log: { LoggerClass: clientLoggerClass(logger) },
     });
     const location = redactUrl(config.url);
     await ping(client, location);
@@ -41,13 +45,34 @@ export async function openClickHouse(config: ClickHouseConfig, logger?: Logger):
   ensureWritableDir(dataDir);
   let client: ClickHouseClient;
   try {
-    client = createClient({ connection: createChdbConnection({ path: dataDir }) });
+    // chdb types its connection against @clickhouse/client-common, which @clickhouse/client now
+    // bundles under its own path: the shapes match, the declarations are distinct.
+    const connection = createChdbConnection({ path: dataDir }) as unknown as NonNullable<ClickHouseClientConfigOptions['connection']>;
+    client = withSessionSafeInserts(createClient({ connection, log: { LoggerClass: clientLoggerClass(logger) } }));
   } catch (err) {
     throw new ChainwatchError('CW_CLICKHOUSE_UNAVAILABLE', `embedded engine at ${dataDir}: ${oneLine(err)}`, { cause: err });
   }
   await ping(client, dataDir);
   logger?.info({ mode: 'embedded', location: dataDir, database: config.database }, 'clickhouse engine opened');
   return { client, database: config.database, mode: 'embedded', location: dataDir, close: () => client.close() };
+}
+
+/** Embedded client whose inserts never inherit a previous insert's deduplication token. */
+function withSessionSafeInserts(client: ClickHouseClient): ClickHouseClient {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === 'insert') {
+        const insert: ClickHouseClient['insert'] = (params) =>
+          target.insert({
+            ...params,
+            clickhouse_settings: { insert_deduplication_token: '', ...params.clickhouse_settings },
+          });
+        return insert;
+      }
+      const value: unknown = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /** Creates `dir` and proves we can write into it, before the engine ever sees it. */

@@ -1,0 +1,168 @@
+/**
+ * `chainwatch replay FILE`: streams an NDJSON file of AgentActionEvents into a running Chainwatch
+ * through POST {url}/v1/events, in batches, with a progress line and a summary of accepted and
+ * rejected lines (rejections carry file line numbers).
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { ChainwatchError } from '@chainwatch/runtime';
+
+export const ReplayOptions = z
+  .object({
+    file: z.string().min(1),
+    /** Base URL of the decision API / `chainwatch start`, e.g. http://127.0.0.1:8080. */
+    url: z.url(),
+    /** Bearer token with role enforcer; sent, never printed. */
+    token: z.string().min(1).optional(),
+    batchLines: z.number().int().min(1).max(100_000).default(1000),
+    /** A batch is also cut before it exceeds this many bytes (keep under the server's body limit). */
+    batchBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(512 * 1024),
+    /** How many rejections the summary lists (all are counted). */
+    maxRejections: z.number().int().min(0).max(100_000).default(20),
+    /** Attempts per batch on 429 / 503 / network errors before giving up. */
+    maxAttempts: z.number().int().min(1).max(100).default(8),
+  })
+  .strict();
+export type ReplayOptionsInput = z.input<typeof ReplayOptions>;
+
+export interface ReplayProgress {
+  readonly lines: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  /** Lines per second since the start. */
+  readonly rate: number;
+  readonly elapsedMs: number;
+}
+
+export interface ReplaySummary {
+  /** Non-blank lines sent. */
+  readonly lines: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  /** The first `maxRejections` rejections, with 1-based line numbers in the file. */
+  readonly rejections: readonly { line: number; error: string }[];
+  readonly elapsedMs: number;
+}
+
+const BatchAnswer = z.object({
+  accepted: z.number().int().nonnegative(),
+  rejected: z.array(z.object({ line: z.number().int().positive(), error: z.string() }).loose()).default([]),
+});
+
+/** Formats a progress line: `replay: 12000 lines sent, 11990 accepted, 10 rejected, 5400 lines/s`. */
+export function formatProgress(p: ReplayProgress): string {
+  return `replay: ${p.lines} lines sent, ${p.accepted} accepted, ${p.rejected} rejected, ${Math.round(p.rate)} lines/s`;
+}
+
+export async function runReplay(
+  input: ReplayOptionsInput & { onProgress?: (p: ReplayProgress) => void },
+): Promise<ReplaySummary> {
+  const { onProgress, ...rest } = input;
+  const o = ReplayOptions.parse(rest);
+  await stat(o.file).catch((err: unknown) => {
+    throw new ChainwatchError('CW_INVALID_REQUEST', `cannot read ${o.file}: ${err instanceof Error ? err.message : String(err)}`);
+  });
+  const endpoint = new URL('/v1/events', o.url).toString();
+  const started = Date.now();
+  let lines = 0;
+  let accepted = 0;
+  let rejected = 0;
+  const rejections: { line: number; error: string }[] = [];
+  let lastProgress = 0;
+
+  const progress = (force: boolean): void => {
+    const now = Date.now();
+    if (!onProgress || (!force && now - lastProgress < 1000)) return;
+    lastProgress = now;
+    const elapsedMs = now - started;
+    onProgress({ lines, accepted, rejected, rate: elapsedMs > 0 ? (lines * 1000) / elapsedMs : 0, elapsedMs });
+  };
+
+  let batch: string[] = [];
+  let batchFileLines: number[] = [];
+  let batchBytes = 0;
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const answer = await postBatch(endpoint, o.token, `${batch.join('\n')}\n`, o.maxAttempts);
+    lines += batch.length;
+    accepted += answer.accepted;
+    rejected += answer.rejected.length;
+    for (const r of answer.rejected) {
+      if (rejections.length >= o.maxRejections) break;
+      rejections.push({ line: batchFileLines[r.line - 1] ?? -1, error: r.error });
+    }
+    batch = [];
+    batchFileLines = [];
+    batchBytes = 0;
+    progress(false);
+  };
+
+  const reader = createInterface({ input: createReadStream(o.file), crlfDelay: Infinity });
+  let fileLine = 0;
+  for await (const line of reader) {
+    fileLine++;
+    if (line.trim().length === 0) continue;
+    const size = Buffer.byteLength(line) + 1;
+    if (batch.length > 0 && (batch.length >= o.batchLines || batchBytes + size > o.batchBytes)) await flush();
+    batch.push(line);
+    batchFileLines.push(fileLine);
+    batchBytes += size;
+  }
+  await flush();
+  progress(true);
+  return { lines, accepted, rejected, rejections, elapsedMs: Date.now() - started };
+}
+
+async function postBatch(endpoint: string, token: string | undefined, body: string, maxAttempts: number): Promise<z.infer<typeof BatchAnswer>> {
+  let delay = 250;
+  for (let attempt = 1; ; attempt++) {
+    let res: Response;
+    try {
+      res = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-ndjson', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body,
+      });
+    } catch (err) {
+      if (attempt >= maxAttempts) {
+        throw new ChainwatchError('CW_INVALID_REQUEST', `cannot reach ${endpoint}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      await sleep(delay);
+      delay = Math.min(delay * 2, 10_000);
+      continue;
+    }
+    const text = await res.text();
+    // 400 with `rejected` = a batch in which no line was valid: still an answer.
+    if (res.ok || res.status === 400) {
+      const parsed = BatchAnswer.safeParse(safeJson(text));
+      if (parsed.success) return parsed.data;
+    }
+    if ((res.status === 429 || res.status === 503) && attempt < maxAttempts) {
+      const retryAfter = Number(res.headers.get('retry-after'));
+      await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, 30_000) : delay);
+      delay = Math.min(delay * 2, 10_000);
+      continue;
+    }
+    const detail = errorMessage(text);
+    throw new ChainwatchError(
+      'CW_INVALID_REQUEST',
+      `${endpoint} answered ${res.status}${detail ? `: ${detail}` : ''}${res.status === 413 ? ' (use a smaller --batch-lines)' : ''}`,
+    );
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function errorMessage(text: string): string {
+  const parsed = z.object({ error: z.object({ message: z.string() }) }).safeParse(safeJson(text));
+  return parsed.success ? parsed.data.error.message.slice(0, 200) : '';
+}

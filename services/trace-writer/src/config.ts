@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { env, parseConfig } from '@chainwatch/runtime';
+import { parseClickHouseConfig, type ClickHouseConfig } from '@chainwatch/clickhouse';
+
+export const TraceWriterConfigSchema = z.object({
+  KAFKA_BROKERS: z
+    .string({ message: 'required: comma-separated host:port list, e.g. 127.0.0.1:9092' })
+    .transform((v) => v.split(',').map((b) => b.trim()).filter((b) => b.length > 0))
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port')).min(1)),
+  TRACE_WRITER_GROUP_ID: z.string().min(1).max(200).default('chainwatch-trace-writer'),
+  TRACE_WRITER_BATCH_MAX_ROWS: env.int(10_000, 1).pipe(z.number().max(1_000_000)),
+  TRACE_WRITER_BATCH_MAX_WAIT_MS: env.int(1000, 1).pipe(z.number().max(60_000)),
+  TRACE_WRITER_RETRY_MAX_MS: env.int(30_000, 100),
+  TRACE_WRITER_METRICS_PORT: env.port(9464),
+  LOG_LEVEL: env.logLevel(),
+});
+
+export interface TraceWriterConfig {
+  readonly brokers: readonly string[];
+  readonly groupId: string;
+  readonly batch: { readonly maxRows: number; readonly maxWaitMs: number };
+  readonly retryMaxMs: number;
+  readonly metricsPort: number;
+  readonly logLevel: string;
+  readonly clickhouse: ClickHouseConfig;
+}
+
+/** Parses the trace writer's environment once at boot; throws ConfigError naming the variable. */
+export function parseTraceWriterConfig(source: NodeJS.ProcessEnv = process.env): TraceWriterConfig {
+  const c = parseConfig(TraceWriterConfigSchema, source);
+  return {
+    brokers: c.KAFKA_BROKERS,
+    groupId: c.TRACE_WRITER_GROUP_ID,
+    batch: { maxRows: c.TRACE_WRITER_BATCH_MAX_ROWS, maxWaitMs: c.TRACE_WRITER_BATCH_MAX_WAIT_MS },
+    retryMaxMs: c.TRACE_WRITER_RETRY_MAX_MS,
+    metricsPort: c.TRACE_WRITER_METRICS_PORT,
+    logLevel: c.LOG_LEVEL,
+    clickhouse: parseClickHouseConfig(source),
+  };
+}

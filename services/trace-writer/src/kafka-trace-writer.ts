@@ -1,0 +1,159 @@
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { KafkaRecordLog, type LogRecord, type RecordPublisher } from '@chainwatch/kafka';
+import type { Logger } from '@chainwatch/runtime';
+import type { Registry } from 'prom-client';
+import { TraceWriter, WriterStoppedError, type RetryPolicy } from './trace-writer';
+import { TraceWriterMetrics } from './writer-metrics';
+import { TOPIC_TABLES, WRITER_TOPICS } from './topic-tables';
+import type { TraceTable } from '@chainwatch/clickhouse';
+
+export interface KafkaTraceWriterOptions {
+  readonly kafka: Kafka;
+  readonly groupId: string;
+  /**
+   * Topics to consume: names from the contract (default: every topic that has a table), or a
+   * topic → table map (other topic names, e.g. per-environment prefixes or tests).
+   */
+  readonly topics?: readonly string[] | Readonly<Record<string, TraceTable>>;
+  readonly client: ClickHouseClient;
+  readonly database: string;
+  /**
+   * maxRows caps one insert; maxWaitMs is how long the broker may hold a fetch to fill it
+   * (kafkajs maxWaitTimeInMs with minBytes sized for maxRows), so quiet topics still flush.
+   */
+  readonly batch: { readonly maxRows: number; readonly maxWaitMs: number };
+  readonly logger: Logger;
+  readonly metrics: Registry | TraceWriterMetrics;
+  readonly retry?: Partial<RetryPolicy>;
+  /** Dead-letter publisher; default: a kafkajs producer on the same cluster (acks=all). */
+  readonly dlq?: RecordPublisher;
+  readonly fromBeginning?: boolean;
+}
+
+export interface KafkaTraceWriter {
+  readonly consumer: Consumer;
+  readonly writer: TraceWriter;
+  /** Stops retrying, leaves the group (uncommitted batches are redelivered to whoever takes over) and disconnects. */
+  stop(): Promise<void>;
+}
+
+/** Average JSON size we expect per row; sizes minBytes so a fetch waits for about a batch. */
+const BYTES_PER_ROW_HINT = 400;
+
+/**
+ * Consumes the trace topics with a kafkajs consumer group and stores them through TraceWriter.
+ * Offsets are resolved and committed only after the chunk's insert succeeded. While ClickHouse
+ * fails, the partition is paused (no new fetches) and the writer retries with back-off, heart-
+ * beating so the group keeps the assignment; it resumes once the insert succeeds.
+ */
+export async function runKafkaTraceWriter(options: KafkaTraceWriterOptions): Promise<KafkaTraceWriter> {
+  const { kafka, logger, batch } = options;
+  const metrics = options.metrics instanceof TraceWriterMetrics ? options.metrics : new TraceWriterMetrics(options.metrics);
+  let producer: KafkaRecordLog | null = null;
+  let dlq = options.dlq;
+  if (!dlq) {
+    producer = new KafkaRecordLog(kafka, { logger });
+    await producer.connect();
+    dlq = producer;
+  }
+  const topicTables = resolveTopicTables(options.topics);
+  const writer = new TraceWriter({
+    topicTables,
+    intents: true,
+    client: options.client,
+    database: options.database,
+    dlq,
+    logger,
+    metrics,
+    maxRows: batch.maxRows,
+    ...(options.retry ? { retry: options.retry } : {}),
+  });
+  const consumer = kafka.consumer({
+    groupId: options.groupId,
+    maxWaitTimeInMs: batch.maxWaitMs,
+    minBytes: Math.min(1 << 20, batch.maxRows * BYTES_PER_ROW_HINT),
+    maxBytesPerPartition: Math.max(1 << 20, batch.maxRows * BYTES_PER_ROW_HINT * 2),
+  });
+  let stopping = false;
+  // After a rebalance, partitions may come from another writer: re-read their intents.
+  consumer.on(consumer.events.GROUP_JOIN, () => writer.forgetIntents());
+  await consumer.connect();
+  await consumer.subscribe({ topics: Object.keys(topicTables), fromBeginning: options.fromBeginning ?? true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch: b, resolveOffset, heartbeat, isRunning, isStale, pause }) => {
+      const { topic, partition } = b;
+      if (b.messages.length === 0 || stopping || !isRunning() || isStale()) return;
+      let resume: (() => void) | null = null;
+      try {
+        // The writer cuts the fetch into offset-aligned inserts and calls onChunkStored after each,
+        // in order: that is the only place offsets are resolved and committed.
+        await writer.writeBatch(
+          b.messages.map((m) => toLogRecord(topic, partition, m)),
+          {
+            keepTrying: () => !stopping && isRunning() && !isStale(),
+            onFailing: () => {
+              resume ??= pause();
+              metrics.paused.set(1);
+              logger.warn({ topic, partition }, 'clickhouse failing: partition paused, retrying');
+            },
+            onRecovered: () => {
+              metrics.paused.set(0);
+              logger.info({ topic, partition }, 'clickhouse recovered');
+            },
+            onWait: heartbeat,
+            onChunkStored: async (last) => {
+              resolveOffset(last.offset);
+              await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+              metrics.lag.set({ topic, partition: String(partition) }, Math.max(0, Number(b.highWatermark) - Number(last.offset) - 1));
+              await heartbeat();
+            },
+          },
+        );
+      } catch (err) {
+        // Stopped or lost the partition: leave the rest uncommitted for redelivery.
+        if (err instanceof WriterStoppedError) return;
+        throw err;
+      } finally {
+        if (resume) (resume as () => void)();
+      }
+    },
+  });
+  logger.info({ groupId: options.groupId, topics: Object.keys(topicTables) }, 'trace writer consuming');
+
+  return {
+    consumer,
+    writer,
+    stop: async () => {
+      stopping = true;
+      writer.stop();
+      await consumer.disconnect();
+      if (producer) await producer.disconnect();
+    },
+  };
+}
+
+function toLogRecord(topic: string, partition: number, m: KafkaMessage): LogRecord {
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    key: m.key ? m.key.toString('utf8') : null,
+    value: m.value ?? Buffer.alloc(0),
+    timestamp: Number(m.timestamp),
+  };
+}
+
+function resolveTopicTables(topics: KafkaTraceWriterOptions['topics']): Readonly<Record<string, TraceTable>> {
+  if (topics === undefined) return TOPIC_TABLES;
+  if (!Array.isArray(topics)) return topics as Readonly<Record<string, TraceTable>>;
+  const out: Record<string, TraceTable> = {};
+  for (const topic of topics as readonly string[]) {
+    const table = TOPIC_TABLES[topic];
+    if (!table) throw new Error(`trace writer: topic ${topic} has no table (known: ${WRITER_TOPICS.join(', ')})`);
+    out[topic] = table;
+  }
+  return out;
+}

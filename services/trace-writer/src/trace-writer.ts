@@ -1,0 +1,364 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { ROW_MAPPERS, RowMappingError, DATABASE_NAME_PATTERN, type TraceTable } from '@chainwatch/clickhouse';
+import type { LogRecord, RecordPublisher } from '@chainwatch/kafka';
+import type { Logger } from '@chainwatch/runtime';
+import { TOPICS } from '@chainwatch/schemas';
+import { TOPIC_TABLES } from './topic-tables';
+import type { TraceWriterMetrics } from './writer-metrics';
+
+export interface RetryPolicy {
+  /** First back-off delay (default 200 ms); doubles per failed attempt. */
+  readonly initialMs: number;
+  /** Back-off cap (default 10 s). */
+  readonly maxMs: number;
+}
+
+export interface TraceWriterOptions {
+  readonly client: ClickHouseClient;
+  readonly database: string;
+  /** Where unmappable records go (topic TOPICS.writerDlq). */
+  readonly dlq: RecordPublisher;
+  readonly logger: Logger;
+  readonly metrics?: TraceWriterMetrics;
+  /** Rows per insert at most (default 10 000). Chunks are aligned on offsets, so a redelivered range yields the same tokens. */
+  readonly maxRows?: number;
+  readonly retry?: Partial<RetryPolicy>;
+  /**
+   * Prefix of every deduplication token. Kafka: none (offsets are durable, the token is
+   * `topic:partition:first-last`). A log whose offsets restart at 0 (the in-process MemoryLog)
+   * must pass a value unique to this log instance, or a restart would collide with the previous
+   * run's tokens inside the deduplication window and silently drop rows.
+   */
+  readonly tokenScope?: string;
+  /** Topic → table (default TOPIC_TABLES); records of other topics are ignored. */
+  readonly topicTables?: Readonly<Record<string, TraceTable>>;
+  /**
+   * Record each chunk's offset range in `writer_intents` before inserting it, and cut redelivered
+   * records at a recorded boundary (Kafka: true). Without it, a crash between an insert and its
+   * commit can duplicate that chunk when the redelivered fetch reaches further than the original.
+   */
+  readonly intents?: boolean;
+}
+
+/** Hooks of one writeBatch call: the Kafka runner pauses/heartbeats through them. */
+export interface WriteControl {
+  /** Checked before every attempt; false stops retrying (WriterStoppedError). */
+  readonly keepTrying?: () => boolean;
+  /** Called once when the first attempt of a batch fails (before backing off). */
+  readonly onFailing?: () => void;
+  /** Called after a batch that had failed is stored. */
+  readonly onRecovered?: () => void;
+  /** Called while waiting between attempts (e.g. Kafka heartbeat). */
+  readonly onWait?: () => Promise<void>;
+  /** Called after each chunk is stored, in offset order, with its last record (commit point). */
+  readonly onChunkStored?: (last: LogRecord) => Promise<void> | void;
+  /** Overrides TraceWriterOptions.tokenScope for this batch. */
+  readonly tokenScope?: string;
+}
+
+export interface WriteResult {
+  readonly rows: Readonly<Partial<Record<TraceTable, number>>>;
+  readonly dlq: number;
+  readonly ignored: number;
+}
+
+/** The writer was stopped (or the runner lost the partition) before the batch was stored. */
+export class WriterStoppedError extends Error {
+  readonly code = 'CW_WRITER_STOPPED';
+  constructor() {
+    super('trace writer stopped before the batch was stored');
+    this.name = 'WriterStoppedError';
+  }
+}
+
+interface Chunk {
+  readonly topic: string;
+  readonly partition: number;
+  readonly table: TraceTable;
+  readonly records: LogRecord[];
+  /** Redelivery of a recorded intent: this chunk ends exactly at that offset. */
+  readonly endsAt?: bigint;
+}
+
+interface Intent {
+  readonly first: string;
+  readonly last: string;
+}
+
+interface PreparedChunk {
+  readonly chunk: Chunk;
+  readonly rows: unknown[];
+  readonly rejects: { record: LogRecord; reason: string }[];
+  readonly started: number;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { initialMs: 200, maxMs: 10_000 };
+const YIELD_EVERY = 500;
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Turns log records into ClickHouse rows, exactly once per offset range:
+ * - records are grouped by (topic, partition) and cut into offset-aligned chunks of at most maxRows;
+ * - each chunk is one insert with `insert_deduplication_token = topic:partition:first-last`
+ *   (and deduplication in dependent materialized views), so a retried or redelivered chunk adds nothing;
+ * - a failed insert is retried with capped exponential back-off until it succeeds or the writer stops;
+ * - a record that is not valid JSON or fails its schema goes to the DLQ with the reason.
+ * writeBatch resolves only when every row of the batch is stored: callers commit offsets after it.
+ */
+export class TraceWriter {
+  private readonly maxRows: number;
+  private readonly topicTables: Readonly<Record<string, TraceTable>>;
+  private readonly retry: RetryPolicy;
+  private readonly tables: Readonly<Record<TraceTable, string>>;
+  private readonly intentsTable: string;
+  private stopped = false;
+  private readonly wakers = new Set<() => void>();
+  /** Latest recorded intent per `topic\0partition` (null: none recorded); loaded on first sight. */
+  private readonly intentCache = new Map<string, Intent | null>();
+
+  constructor(private readonly options: TraceWriterOptions) {
+    if (!DATABASE_NAME_PATTERN.test(options.database)) throw new Error(`invalid database name ${JSON.stringify(options.database)}`);
+    this.maxRows = options.maxRows ?? 10_000;
+    this.topicTables = options.topicTables ?? TOPIC_TABLES;
+    if (!Number.isInteger(this.maxRows) || this.maxRows < 1) throw new Error('maxRows must be a positive integer');
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    const q = (t: TraceTable): string => `\`${options.database}\`.${t}`;
+    this.tables = { agent_actions: q('agent_actions'), findings: q('findings'), risk_signals: q('risk_signals'), decisions: q('decisions') };
+    this.intentsTable = `\`${options.database}\`.writer_intents`;
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Forget cached intents (after a rebalance another writer may have moved on). */
+  forgetIntents(): void {
+    this.intentCache.clear();
+  }
+
+  /** Stops retrying: pending writeBatch calls reject with WriterStoppedError. */
+  stop(): void {
+    this.stopped = true;
+    for (const wake of this.wakers) wake();
+  }
+
+  /**
+   * Stores `records`; resolves once every row is stored. Chunks are inserted one at a time, in
+   * order; while one insert runs in the engine, the next chunk is mapped (the engine works off
+   * the event loop), so large batches cost little more than the inserts themselves.
+   */
+  async writeBatch(records: readonly LogRecord[], control: WriteControl = {}): Promise<WriteResult> {
+    const rows: Partial<Record<TraceTable, number>> = {};
+    let dlq = 0;
+    let ignored = 0;
+    let storing: Promise<void> | null = null;
+    if (this.options.intents) await this.loadIntents(records, control);
+    for (const chunk of this.chunks(records)) {
+      if (!chunk) {
+        ignored++;
+        continue;
+      }
+      const prepared = await this.prepare(chunk);
+      if (storing) await storing;
+      const store: Promise<void> = this.store(prepared, control).then(async () => {
+        rows[chunk.table] = (rows[chunk.table] ?? 0) + prepared.rows.length;
+        dlq += prepared.rejects.length;
+        const last = chunk.records[chunk.records.length - 1];
+        if (last && control.onChunkStored) await control.onChunkStored(last);
+      });
+      // Awaited before the next chunk or at the end; this only keeps Node from flagging it meanwhile.
+      store.catch(() => undefined);
+      storing = store;
+    }
+    if (storing) await storing;
+    return { rows, dlq, ignored };
+  }
+
+  /** Groups by (topic, partition) in arrival order and cuts on offset-aligned boundaries; null = ignored record. */
+  private *chunks(records: readonly LogRecord[]): Generator<Chunk | null> {
+    const groups = new Map<string, Chunk[]>();
+    const order: Chunk[][] = [];
+    for (const record of records) {
+      const table = this.topicTables[record.topic];
+      if (!table) {
+        yield null;
+        continue;
+      }
+      const key = `${record.topic}\u0000${record.partition}`;
+      let list = groups.get(key);
+      if (!list) {
+        list = [];
+        groups.set(key, list);
+        order.push(list);
+      }
+      const last = list[list.length - 1];
+      if (last && this.sameChunk(last, record)) {
+        last.records.push(record);
+      } else {
+        const intent = list.length === 0 ? this.intentCache.get(key) : undefined;
+        const endsAt = intent && intent.first === record.offset ? BigInt(intent.last) : undefined;
+        list.push({ topic: record.topic, partition: record.partition, table, records: [record], ...(endsAt === undefined ? {} : { endsAt }) });
+      }
+    }
+    for (const list of order) yield* list;
+  }
+
+  /** Same offset-aligned slot as the chunk, or within the recorded boundary it must end at. */
+  private sameChunk(chunk: Chunk, record: LogRecord): boolean {
+    if (chunk.endsAt !== undefined) return BigInt(record.offset) <= chunk.endsAt;
+    return Math.floor(Number(chunk.records[0]?.offset) / this.maxRows) === Math.floor(Number(record.offset) / this.maxRows);
+  }
+
+  private async loadIntents(records: readonly LogRecord[], control: WriteControl): Promise<void> {
+    const wanted = new Map<string, { topic: string; partition: number }>();
+    for (const r of records) {
+      const key = `${r.topic}\u0000${r.partition}`;
+      if (!this.intentCache.has(key) && this.topicTables[r.topic] && !wanted.has(key)) wanted.set(key, { topic: r.topic, partition: r.partition });
+    }
+    for (const [key, { topic, partition }] of wanted) {
+      await this.withRetry(this.topicTables[topic] as TraceTable, control, false, async () => {
+        const result = await this.options.client.query({
+          query: `SELECT count() AS n, toString(argMax(first_offset, (written_at, last_offset))) AS first,
+                    toString(argMax(last_offset, (written_at, last_offset))) AS last
+                  FROM ${this.intentsTable} WHERE topic = {topic:String} AND partition = {partition:UInt32}`,
+          query_params: { topic, partition },
+          format: 'JSONEachRow',
+        });
+        const [row] = await result.json<{ n: string | number; first: string; last: string }>();
+        this.intentCache.set(key, row && Number(row.n) > 0 ? { first: row.first, last: row.last } : null);
+      });
+    }
+  }
+
+  /** Maps a chunk to rows, yielding to the event loop every few hundred records. */
+  private async prepare(chunk: Chunk): Promise<PreparedChunk> {
+    const started = performance.now();
+    const mapper = ROW_MAPPERS[chunk.table];
+    const rows: unknown[] = [];
+    const rejects: { record: LogRecord; reason: string }[] = [];
+    const records = chunk.records;
+    for (let i = 0; i < records.length; i++) {
+      if (i > 0 && i % YIELD_EVERY === 0) await yieldToEventLoop();
+      const record = records[i] as LogRecord;
+      try {
+        rows.push(mapper(JSON.parse(record.value.toString('utf8'))));
+      } catch (err) {
+        rejects.push({ record, reason: rejectReason(err) });
+      }
+    }
+    return { chunk, rows, rejects, started };
+  }
+
+  private async store(prepared: PreparedChunk, control: WriteControl): Promise<void> {
+    const { chunk, rows, rejects, started } = prepared;
+    const first = chunk.records[0]?.offset ?? '0';
+    const last = chunk.records[chunk.records.length - 1]?.offset ?? first;
+    const scopeName = control.tokenScope ?? this.options.tokenScope;
+    const scope = scopeName ? `${scopeName}:` : '';
+    const token = `${scope}${chunk.topic}:${chunk.partition}:${first}-${last}`;
+
+    let failing = false;
+    if (rejects.length > 0) {
+      failing = await this.withRetry(chunk.table, control, failing, () => this.publishRejects(chunk, rejects));
+    }
+    if (rows.length > 0) {
+      failing = await this.withRetry(chunk.table, control, failing, async () => {
+        if (this.options.intents) await this.recordIntent(chunk.topic, chunk.partition, first, last);
+        await this.options.client.insert({
+          table: this.tables[chunk.table],
+          values: rows,
+          format: 'JSONEachRow',
+          clickhouse_settings: {
+            insert_deduplicate: 1,
+            insert_deduplication_token: token,
+            deduplicate_blocks_in_dependent_materialized_views: 1,
+          },
+        });
+      });
+    }
+    if (failing) control.onRecovered?.();
+    const m = this.options.metrics;
+    if (m) {
+      m.rowsWritten.inc({ table: chunk.table }, rows.length);
+      m.batchSeconds.observe({ table: chunk.table }, (performance.now() - started) / 1000);
+    }
+  }
+
+  private async recordIntent(topic: string, partition: number, first: string, last: string): Promise<void> {
+    await this.options.client.insert({
+      table: this.intentsTable,
+      values: [{ topic, partition, first_offset: first, last_offset: last, written_at: Date.now() }],
+      format: 'JSONEachRow',
+    });
+    this.intentCache.set(`${topic}\u0000${partition}`, { first, last });
+  }
+
+  private async publishRejects(chunk: Chunk, rejects: readonly { record: LogRecord; reason: string }[]): Promise<void> {
+    await this.options.dlq.publish(
+      TOPICS.writerDlq,
+      rejects.map(({ record, reason }) => ({
+        key: `${record.topic}:${record.partition}:${record.offset}`,
+        value: JSON.stringify({
+          reason,
+          topic: record.topic,
+          partition: record.partition,
+          offset: record.offset,
+          raw_base64: record.value.toString('base64'),
+        }),
+      })),
+    );
+    this.options.metrics?.dlqRecords.inc({ topic: chunk.topic }, rejects.length);
+    this.options.logger.warn(
+      { topic: chunk.topic, partition: chunk.partition, count: rejects.length, first_reason: rejects[0]?.reason },
+      'records sent to the trace-writer DLQ',
+    );
+  }
+
+  /** Runs `attempt` until it succeeds; returns whether any attempt (now or before) failed. */
+  private async withRetry(table: TraceTable, control: WriteControl, failing: boolean, attempt: () => Promise<unknown>): Promise<boolean> {
+    let delay = this.retry.initialMs;
+    for (let n = 1; ; n++) {
+      if (this.stopped || (control.keepTrying && !control.keepTrying())) throw new WriterStoppedError();
+      try {
+        await attempt();
+        return failing;
+      } catch (err) {
+        this.options.metrics?.insertFailures.inc({ table });
+        if (!failing) {
+          failing = true;
+          control.onFailing?.();
+        }
+        // First line only: server errors may echo the rows they choked on.
+        const reason = err instanceof Error ? (err.message.split('\n')[0] ?? '').slice(0, 200) : 'unknown error';
+        this.options.logger.warn({ table, attempt: n, retry_in_ms: delay, reason }, 'clickhouse write failed; retrying');
+      }
+      await this.sleep(delay, control);
+      delay = Math.min(this.retry.maxMs, delay * 2);
+    }
+  }
+
+  private async sleep(ms: number, control: WriteControl): Promise<void> {
+    const jittered = ms * (0.8 + Math.random() * 0.4);
+    const until = Date.now() + jittered;
+    // Wake at least every second for heartbeats and stop checks.
+    while (!this.stopped && Date.now() < until) {
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          clearTimeout(timer);
+          this.wakers.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, Math.min(1000, until - Date.now()));
+        this.wakers.add(wake);
+      });
+      if (control.onWait) await control.onWait().catch(() => undefined);
+      if (control.keepTrying && !control.keepTrying()) return;
+    }
+  }
+}
+
+function rejectReason(err: unknown): string {
+  if (err instanceof RowMappingError) return err.message;
+  if (err instanceof SyntaxError) return 'value is not valid JSON';
+  return err instanceof Error ? err.message.slice(0, 300) : 'unmappable record';
+}

@@ -1,0 +1,45 @@
+export { ClickHouseConfigSchema, DATABASE_NAME_PATTERN, parseClickHouseConfig, type ClickHouseConfig } from './clickhouse-config';
+export { openClickHouse, ensureWritableDir, type ClickHouseHandle } from './clickhouse-factory';
+export {
+  runMigrations,
+  loadMigrations,
+  renderMigration,
+  MigrationError,
+  DEFAULT_MIGRATIONS_DIR,
+  type MigrationFile,
+  type MigrationOptions,
+  type MigrationResult,
+} from './migrations';
+export { splitSqlStatements } from './sql-statements';
+export {
+  toAgentActionRow,
+  toFindingRow,
+  toRiskSignalRow,
+  toDecisionRow,
+  ROW_MAPPERS,
+  RowMappingError,
+  TRACE_TABLES,
+  type TraceTable,
+  type TraceRowByTable,
+  type AgentActionRow,
+  type FindingRow,
+  type RiskSignalRow,
+  type DecisionRow,
+} from './rows';
+export { argsDigest, canonicalJson } from './args-digest';
+export { extractArgEntities, type ArgEntities } from './arg-entities';
+export {
+  InvestigationStore,
+  INVESTIGATION_LIMITS,
+  encodeCursor,
+  decodeCursor,
+  type TimeRange,
+  type Timeline,
+  type TimelineItem,
+  type TraceGraph,
+  type TraceGraphNode,
+  type TraceGraphEdge,
+  type FindingsQuery,
+  type FindingItem,
+  type FindingsPage,
+} from './investigation';

@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { openClickHouse, runMigrations, toAgentActionRow, type AgentActionRow } from '@chainwatch/clickhouse';
+import type { LogRecord, OutgoingRecord, RecordPublisher } from '@chainwatch/kafka';
+import { createLogger } from '@chainwatch/runtime';
+import { TOPICS } from '@chainwatch/schemas';
+import { TraceWriter } from '@chainwatch/trace-writer';
+import { makeEvent } from '../fixtures/events';
+
+export interface WriterBenchResult {
+  writer_rows_per_s: number;
+  bare_rows_per_s: number;
+  ratio: number;
+}
+
+const BATCH_ROWS = 5000;
+/** Records per writeBatch call, like one Kafka fetch of a busy partition (the writer cuts it into BATCH_ROWS inserts). */
+const FETCH_RECORDS = 20_000;
+/** Measured rounds per side (after one warm-up each); the best of each side is reported. */
+const ROUNDS = 4;
+const TOOLS = ['docs.search', 'mail.send', 'crm.lookup', 'code.exec', 'web.fetch', 'db.query'];
+
+/**
+ * Rows per second through the trace writer (log records → JSON → schema check → row → insert
+ * with deduplication token) against a bare client.insert of the same rows with the same
+ * settings, into the embedded engine, in the same run. Rounds alternate so warm-up, background
+ * merges and machine load fall on both sides; the best round of each side is reported.
+ */
+export async function runWriterBench(opts: { rows: number; log?: (s: string) => void }): Promise<WriterBenchResult> {
+  const log = opts.log ?? ((s: string) => console.log(s));
+  const dir = mkdtempSync(join(tmpdir(), 'chainwatch-bench-writer-'));
+  const database = `bench_${randomBytes(4).toString('hex')}`;
+  const ch = await openClickHouse({ url: undefined, user: 'default', password: '', database, dataDir: dir, ttlDays: 30 });
+  try {
+    await runMigrations({ client: ch.client, database, ttlDays: 30 });
+    const rows = Math.max(BATCH_ROWS, opts.rows);
+    const now = Date.now();
+    const events = Array.from({ length: rows }, (_, i) =>
+      makeEvent({
+        ts: now - (rows - i),
+        session_id: `s-${i % 500}`,
+        trace_id: `t-${i % 100}`,
+        agent: { type: i % 3 === 0 ? 'planner' : 'worker' },
+        action: { kind: 'tool_call', tool: TOOLS[i % TOOLS.length] ?? 'x', operation: 'read', args: { q: `query ${i} for alice@example.org` } },
+      }),
+    );
+    const values = events.map((e) => Buffer.from(JSON.stringify(e)));
+    const dlq: RecordPublisher = { publish: async (_t: string, _r: readonly OutgoingRecord[]) => undefined };
+    const writer = new TraceWriter({ client: ch.client, database, dlq, logger: createLogger({ name: 'bench', level: 'silent' }), maxRows: BATCH_ROWS });
+
+    let round = 0;
+    const recordsFor = (r: number): LogRecord[] =>
+      values.map((value, i) => ({ topic: TOPICS.actions, partition: r, offset: String(i), key: null, value, timestamp: now }));
+    const writerRound = async (): Promise<number> => {
+      const records = recordsFor(++round);
+      const t0 = performance.now();
+      for (let i = 0; i < records.length; i += FETCH_RECORDS) await writer.writeBatch(records.slice(i, i + FETCH_RECORDS));
+      return rows / ((performance.now() - t0) / 1000);
+    };
+    // The bare side gets rows already mapped: it measures only the insert the writer also pays.
+    const mapped: AgentActionRow[] = values.map((v) => toAgentActionRow(JSON.parse(v.toString('utf8'))));
+    const bareRound = async (): Promise<number> => {
+      const r = ++round;
+      const t0 = performance.now();
+      for (let i = 0; i < mapped.length; i += BATCH_ROWS) {
+        await ch.client.insert({
+          table: `${database}.agent_actions`,
+          values: mapped.slice(i, i + BATCH_ROWS),
+          format: 'JSONEachRow',
+          clickhouse_settings: {
+            insert_deduplicate: 1,
+            insert_deduplication_token: `bare:${r}:${i}`,
+            deduplicate_blocks_in_dependent_materialized_views: 1,
+          },
+        });
+      }
+      return rows / ((performance.now() - t0) / 1000);
+    };
+
+    await bareRound();
+    await writerRound(); // warm-up
+    let bare = 0;
+    let viaWriter = 0;
+    for (let i = 0; i < ROUNDS; i++) {
+      bare = Math.max(bare, await bareRound());
+      viaWriter = Math.max(viaWriter, await writerRound());
+    }
+    const result = {
+      writer_rows_per_s: Math.round(viaWriter),
+      bare_rows_per_s: Math.round(bare),
+      ratio: Math.round((viaWriter / bare) * 1000) / 1000,
+    };
+    log(`writer: ${result.writer_rows_per_s} rows/s through TraceWriter, ${result.bare_rows_per_s} rows/s bare client.insert, ratio ${result.ratio} (${rows} rows, batches of ${BATCH_ROWS}, embedded engine)`);
+    return result;
+  } finally {
+    await ch.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// `npx tsx test/bench/writer.ts [rows] [--json OUT]`
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const args = process.argv.slice(2);
+  const jsonAt = args.indexOf('--json');
+  const out = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
+  const rows = Number(args.find((a, i) => /^\d+$/.test(a) && !(jsonAt >= 0 && i === jsonAt + 1)) ?? 50_000);
+  const result = await runWriterBench({ rows });
+  if (out) writeFileSync(out, `${JSON.stringify(result)}\n`);
+}
