@@ -49,8 +49,12 @@ export const DecisionResponse = z
     view_age_ms: z.number().int().nonnegative().nullable(),
     /** The live view was stale or missing and a fail mode decided. */
     stale: z.enum(FAIL_MODES).nullable(),
-    /** Shadow mode: `decision` is what would have been enforced; the caller was told allow. */
+    /**
+     * Shadow mode: the policy was evaluated but not enforced. `decision` is what the caller must
+     * enforce (always allow in shadow mode); `would_be` is what enforcement would have answered.
+     */
     shadow: z.boolean(),
+    would_be: Decision.optional(),
   })
   .strict();
 export type DecisionResponse = z.infer<typeof DecisionResponse>;

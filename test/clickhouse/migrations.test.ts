@@ -7,6 +7,7 @@ import {
   MigrationError,
   loadMigrations,
   openClickHouse,
+  ensureWritableDir,
   runMigrations,
   splitSqlStatements,
   type ClickHouseHandle,
@@ -134,6 +135,10 @@ describe('openClickHouse', () => {
     expect((err as ChainwatchError).code).toBe('CW_DATA_DIR_UNWRITABLE');
     expect((err as ChainwatchError).message).toContain(join(file, 'clickhouse'));
     expect((err as ChainwatchError).message.split('\n')).toHaveLength(1);
+  });
+
+  it.runIf(process.platform === 'linux')('a directory that cannot be created fails fast instead of spinning (mkdir answers ENOENT under /proc)', () => {
+    expect(() => ensureWritableDir('/proc/chainwatch-no-such/clickhouse')).toThrow(/data directory is not writable: \/proc\/chainwatch-no-such/);
   });
 
   it('an unreachable server fails with CW_CLICKHOUSE_UNAVAILABLE', async () => {

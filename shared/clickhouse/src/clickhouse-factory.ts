@@ -1,5 +1,5 @@
 import { constants, accessSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { resolve, join } from 'node:path';
+import { resolve, join, sep } from 'node:path';
 import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { ChainwatchError, type Logger } from '@chainwatch/runtime';
@@ -78,13 +78,30 @@ function withSessionSafeInserts(client: ClickHouseClient): ClickHouseClient {
 /** Creates `dir` and proves we can write into it, before the engine ever sees it. */
 export function ensureWritableDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     accessSync(dir, constants.W_OK);
     const probe = join(dir, `.write-probe-${process.pid}`);
     writeFileSync(probe, '');
     rmSync(probe, { force: true });
   } catch (err) {
     throw new ChainwatchError('CW_DATA_DIR_UNWRITABLE', `${dir}: ${oneLine(err)}`, { cause: err });
+  }
+}
+
+/**
+ * mkdir -p one component at a time: Node's recursive mkdirSync spins forever on some paths
+ * (e.g. under /proc, where mkdir answers ENOENT), and a clear error beats a hung start.
+ */
+function makeDirs(dir: string): void {
+  const parts = resolve(dir).split(sep).filter((p) => p.length > 0);
+  let current = sep;
+  for (const part of parts) {
+    current = join(current, part);
+    try {
+      mkdirSync(current);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
   }
 }
 

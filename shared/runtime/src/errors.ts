@@ -17,6 +17,7 @@ export const ERRORS = {
   CW_APPROVAL_INVALID: { status: 409, retriable: false, message: 'approval binding unknown, expired or already answered' },
   CW_VIEW_NOT_READY: { status: 503, retriable: true, message: 'live view not caught up yet' },
   CW_POLICY_INVALID: { status: 500, retriable: false, message: 'policy (rules or catalog) failed validation' },
+  CW_INTERNAL: { status: 500, retriable: true, message: 'internal error' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

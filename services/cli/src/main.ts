@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+/**
+ * chainwatch: one binary for every Chainwatch job. Each command module is imported only when
+ * used, so `chainwatch rules validate` does not load Kafka or ClickHouse.
+ */
+import { ChainwatchError, ConfigError } from '@chainwatch/runtime';
+import { UsageError } from './usage-error';
+
+interface Command {
+  readonly summary: string;
+  run(argv: string[]): Promise<number | void>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  start: {
+    summary: 'run everything in one process on embedded defaults (HTTP ingestion, in-process log, embedded ClickHouse)',
+    run: async (argv) => (await import('./commands/start')).runStart(argv),
+  },
+  processor: {
+    summary: 'run the session-processor against Kafka',
+    run: async (argv) => (await import('./commands/services')).runProcessorService(argv),
+  },
+  'decision-api': {
+    summary: 'run the decision API against Kafka',
+    run: async (argv) => (await import('./commands/services')).runDecisionApi(argv),
+  },
+  'trace-writer': {
+    summary: 'run the trace-writer (Kafka to ClickHouse)',
+    run: async (argv) => (await import('./commands/services')).runTraceWriterService(argv),
+  },
+  migrate: {
+    summary: 'apply the ClickHouse migrations',
+    run: async (argv) => (await import('./commands/migrate')).runMigrate(argv),
+  },
+  replay: {
+    summary: 'replay an NDJSON file of events into a running Chainwatch (POST /v1/events)',
+    run: async (argv) => (await import('./commands/replay-cli')).runReplayCli(argv),
+  },
+  simulate: {
+    summary: 'generate realistic agent traffic with attack scenarios, to Kafka or HTTP',
+    run: async (argv) => (await import('./commands/simulate-cli')).runSimulateCli(argv),
+  },
+  rules: {
+    summary: 'rules validate [PATH...]: validate rule files',
+    run: async (argv) => {
+      if (argv[0] !== 'validate') throw new UsageError('usage: chainwatch rules validate [PATH...]');
+      return (await import('./commands/rules-validate')).runRulesValidate(argv.slice(1));
+    },
+  },
+  baseline: {
+    summary: 'baseline build FILE [--out OUT]: learn tool-transition baselines from NDJSON events',
+    run: async (argv) => (await import('./commands/baseline-cli')).runBaselineCli(argv),
+  },
+  eval: {
+    summary: 'eval --dataset DIR [--catalog FILE] [--json OUT]: detection and false-positive rates on labelled traces',
+    run: async (argv) => (await import('./commands/eval-cli')).runEvalCli(argv),
+  },
+  bench: {
+    summary: 'bench [core|decisions|writer|processor] [--json OUT]: benchmarks against same-run baselines',
+    run: async (argv) => (await import('./commands/bench-cli')).runBenchCli(argv),
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    'usage: chainwatch <command> [options]',
+    '',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`chainwatch: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  const code = await command.run(rest);
+  return typeof code === 'number' ? code : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    // One line for the errors we understand; a stack only for the ones we do not.
+    if (error instanceof ConfigError || error instanceof ChainwatchError || error instanceof UsageError) {
+      console.error(`chainwatch: ${error.message}`);
+      process.exitCode = error instanceof UsageError ? 2 : 1;
+    } else {
+      console.error('chainwatch: unexpected error', error);
+      process.exitCode = 1;
+    }
+  },
+);

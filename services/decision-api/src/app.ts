@@ -1,0 +1,168 @@
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { InvestigationStore } from '@chainwatch/clickhouse';
+import type { RecordPublisher } from '@chainwatch/kafka';
+import { createLogger, type Logger } from '@chainwatch/runtime';
+import type { Decision } from '@chainwatch/schemas';
+import { BindingStore } from './approvals/binding-store';
+import { installAuthentication, requireRole } from './auth/authenticate';
+import { createJwtVerifier, type JwtVerifier, type JwtVerifierOptions } from './auth/jwt-verifier';
+import { DecisionLog } from './decisions/decision-log';
+import { DecisionService } from './decisions/decision-service';
+import type { SensitivityCheck } from './decisions/sensitivity';
+import { installErrorHandling } from './http/error-handler';
+import type { LiveView } from './live-view/live-view';
+import { DecisionApiMetrics } from './metrics';
+import { approvalRoutes } from './routes/approvals';
+import { decisionRoutes } from './routes/decisions';
+import { eventRoutes } from './routes/events';
+import { healthRoutes } from './routes/health';
+import { sessionRiskRoutes } from './routes/session-risk';
+
+/** Tunables of the API; every field has a production default (see DecisionApiEnv). */
+export interface DecisionApiOptions {
+  readonly bodyLimitBytes?: number;
+  /** Requests per token subject per window. */
+  readonly rateLimitMax?: number;
+  readonly rateLimitWindowMs?: number;
+  readonly staleMs?: number;
+  readonly failModeSensitive?: 'step_up' | 'deny';
+  readonly failModeOther?: Decision;
+  readonly shadow?: boolean;
+  readonly approvalTtlMs?: number;
+  readonly approvalMaxPending?: number;
+  /** Which actions are sensitive for the stale-view fail mode (default: from the request alone). */
+  readonly isSensitive?: SensitivityCheck;
+  /** Topic overrides (tests, multi-tenant brokers); default: the contract's TOPICS. */
+  readonly topics?: { readonly decisions?: string; readonly actions?: string };
+  /** Include prom-client's process metrics (default false: several APIs may share one process in tests). */
+  readonly defaultMetrics?: boolean;
+}
+
+export interface DecisionApiDeps {
+  /** The live session-risk view (Kafka-fed, or the in-process engine of `chainwatch start`). */
+  readonly view: LiveView;
+  /** Where ingested events and decision-log records go (KafkaRecordLog or MemoryLog). */
+  readonly publisher: RecordPublisher;
+  /** JWT verification: keys (inline JWKS, file or URL) with issuer and audience, or a ready verifier. */
+  readonly auth: JwtVerifierOptions | { readonly verifier: JwtVerifier };
+  readonly options?: DecisionApiOptions;
+  readonly logger?: Logger;
+  /** When given, the investigation endpoints (role analyst) are served over this store. */
+  readonly investigation?: { readonly store: InvestigationStore };
+}
+
+export interface DecisionApi {
+  readonly app: FastifyInstance;
+  readonly service: DecisionService;
+  readonly decisionLog: DecisionLog;
+  readonly metrics: DecisionApiMetrics;
+  readonly bindings: BindingStore;
+}
+
+export const DEFAULT_OPTIONS = {
+  bodyLimitBytes: 1_048_576,
+  rateLimitMax: 60_000,
+  rateLimitWindowMs: 60_000,
+  staleMs: 10_000,
+  failModeSensitive: 'step_up',
+  failModeOther: 'allow',
+  shadow: false,
+  approvalTtlMs: 15 * 60_000,
+  approvalMaxPending: 10_000,
+} as const satisfies DecisionApiOptions;
+
+/**
+ * Builds the decision API without listening (tests inject(); `listenDecisionApi` binds a port).
+ * Closing the app flushes the decision log; the view and the publisher belong to the caller.
+ */
+export async function buildDecisionApi(deps: DecisionApiDeps): Promise<DecisionApi> {
+  const o = { ...DEFAULT_OPTIONS, ...deps.options };
+  const logger = deps.logger ?? createLogger({ name: 'decision-api' });
+  const verifier = 'verifier' in deps.auth ? deps.auth.verifier : await createJwtVerifier(deps.auth);
+  const metrics = new DecisionApiMetrics(
+    () => deps.view.ageMs(Date.now()),
+    () => deps.view.ready(),
+    { defaultMetrics: o.defaultMetrics ?? false },
+  );
+  const decisionLog = new DecisionLog(deps.publisher, {
+    logger,
+    onDrop: (n) => metrics.decisionLogDropped.inc(n),
+    ...(o.topics?.decisions ? { topic: o.topics.decisions } : {}),
+  });
+  const bindings = new BindingStore({ ttlMs: o.approvalTtlMs, maxEntries: o.approvalMaxPending });
+  const service = new DecisionService(
+    deps.view,
+    bindings,
+    {
+      staleMs: o.staleMs,
+      failModeSensitive: o.failModeSensitive,
+      failModeOther: o.failModeOther,
+      shadow: o.shadow,
+      ...(o.isSensitive ? { isSensitive: o.isSensitive } : {}),
+    },
+    decisionLog,
+    metrics,
+  );
+
+  const app = Fastify({
+    loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
+    // No per-request log lines on the hot path; errors are logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
+    // One logger for all requests: no per-request child logger (and its redaction setup) on the hot path.
+    childLoggerFactory: (parent) => parent,
+    bodyLimit: o.bodyLimitBytes,
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app, logger);
+  installAuthentication(app, verifier);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Chainwatch decision API',
+        description: 'Request-time allow / step_up / deny decisions for AI agent actions, from live session risk.',
+        version: '1',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifyRateLimit, {
+    global: true,
+    hook: 'preParsing',
+    max: o.rateLimitMax,
+    timeWindow: o.rateLimitWindowMs,
+    keyGenerator: (request) => (request.caller ? `sub:${request.caller.sub}` : `ip:${request.ip}`),
+    // Quota headers only on a 429 (with retry-after): fewer bytes on every decision.
+    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
+  });
+
+  await app.register(healthRoutes, { view: deps.view, metrics });
+  await app.register(decisionRoutes, { service });
+  await app.register(approvalRoutes, { service });
+  await app.register(sessionRiskRoutes, { view: deps.view, staleMs: o.staleMs });
+  await app.register(eventRoutes, { publisher: deps.publisher, metrics, ...(o.topics?.actions ? { topic: o.topics.actions } : {}) });
+  if (deps.investigation) {
+    // Loaded only when served: the investigation routes pull in the ClickHouse adapter.
+    const { investigationRoutes } = await import('./routes/investigation');
+    await app.register(investigationRoutes, { store: deps.investigation.store, preHandler: requireRole('analyst') });
+  }
+  app.get('/docs/json', { schema: { hide: true }, config: { public: true, rateLimit: false } }, async () => app.swagger());
+
+  app.addHook('onClose', async () => {
+    await decisionLog.close();
+  });
+  await app.ready();
+  return { app, service, decisionLog, metrics, bindings };
+}
+
+/** Listen on host:port (port 0 = any free port); returns the base URL. */
+export async function listenDecisionApi(api: DecisionApi, options: { host: string; port: number }): Promise<string> {
+  const address = await api.app.listen({ host: options.host, port: options.port });
+  return address;
+}

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { ChainwatchError } from '@chainwatch/runtime';
+
+export type BindingState = 'pending' | 'approved' | 'rejected' | 'used';
+
+/** A step-up obligation waiting for (or holding) a human answer about one exact action. */
+export interface ApprovalBinding {
+  readonly id: string;
+  readonly sessionId: string;
+  readonly traceId: string | null;
+  /** sha256 of the exact action and session (what the caller sees and presents). */
+  readonly actionDigest: string;
+  /** The detection core's digest of the same action (what engine.recordApproval keys on). */
+  readonly engineDigest: string;
+  readonly evidenceEventIds: readonly string[];
+  /** Rule ids of the findings that asked for the step-up (what an approval covers). */
+  readonly ruleIds: readonly string[];
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  state: BindingState;
+  answeredBy: string | null;
+  answeredAt: number | null;
+}
+
+/** Why a binding presented with a retried action did or did not unlock it. */
+export type BindingCheck =
+  | { readonly ok: true; readonly binding: ApprovalBinding }
+  | { readonly ok: false; readonly why: 'unknown' | 'expired' | 'pending' | 'rejected' | 'used' | 'mismatch'; readonly binding?: ApprovalBinding };
+
+export interface BindingStoreOptions {
+  readonly ttlMs: number;
+  /** Upper bound on bindings held; the oldest is forgotten first. */
+  readonly maxEntries: number;
+}
+
+/**
+ * In-memory approval bindings, bounded and expiring. Bindings all live for the same TTL, so the
+ * insertion order of the map is also the expiry order: sweeping from the front is enough.
+ * An approval unlocks its action once (state `used` afterwards): a second run of the same send
+ * needs a second approval.
+ */
+export class BindingStore {
+  private readonly bindings = new Map<string, ApprovalBinding>();
+
+  constructor(private readonly options: BindingStoreOptions) {}
+
+  get size(): number {
+    return this.bindings.size;
+  }
+
+  create(input: Pick<ApprovalBinding, 'sessionId' | 'traceId' | 'actionDigest' | 'engineDigest' | 'evidenceEventIds' | 'ruleIds'>, now: number): ApprovalBinding {
+    this.sweep(now);
+    while (this.bindings.size >= this.options.maxEntries) {
+      const oldest = this.bindings.keys().next();
+      if (oldest.done) break;
+      this.bindings.delete(oldest.value);
+    }
+    const binding: ApprovalBinding = {
+      ...input,
+      id: randomUUID(),
+      createdAt: now,
+      expiresAt: now + this.options.ttlMs,
+      state: 'pending',
+      answeredBy: null,
+      answeredAt: null,
+    };
+    this.bindings.set(binding.id, binding);
+    return binding;
+  }
+
+  /** Record a human answer. Only a pending, unexpired binding can be answered, once. */
+  answer(id: string, approved: boolean, by: string, now: number): ApprovalBinding {
+    const binding = this.bindings.get(id);
+    if (!binding) throw new ChainwatchError('CW_APPROVAL_INVALID', 'unknown binding');
+    if (binding.expiresAt <= now) throw new ChainwatchError('CW_APPROVAL_INVALID', 'binding expired');
+    if (binding.state !== 'pending') throw new ChainwatchError('CW_APPROVAL_INVALID', `binding already ${binding.state}`);
+    binding.state = approved ? 'approved' : 'rejected';
+    binding.answeredBy = by;
+    binding.answeredAt = now;
+    return binding;
+  }
+
+  /** Check a binding presented with a retried action; an approved match is consumed. */
+  redeem(id: string, sessionId: string, actionDigest: string, now: number): BindingCheck {
+    const binding = this.bindings.get(id);
+    if (!binding) return { ok: false, why: 'unknown' };
+    if (binding.sessionId !== sessionId || binding.actionDigest !== actionDigest) return { ok: false, why: 'mismatch', binding };
+    if (binding.expiresAt <= now) return { ok: false, why: 'expired', binding };
+    if (binding.state !== 'approved') return { ok: false, why: binding.state, binding };
+    binding.state = 'used';
+    return { ok: true, binding };
+  }
+
+  private sweep(now: number): void {
+    for (const [id, binding] of this.bindings) {
+      if (binding.expiresAt > now) break;
+      this.bindings.delete(id);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { env, parseConfig } from '@chainwatch/runtime';
+
+const decisionMode = z.enum(['allow', 'step_up', 'deny'], { message: 'must be allow, step_up or deny' });
+const closedMode = z.enum(['step_up', 'deny'], { message: 'must be step_up or deny' });
+
+/**
+ * Environment of the decision API. Variable names are the keys; parsed once at boot, a bad value
+ * fails fast naming the variable. At least one of JWT_JWKS_FILE / JWT_JWKS_URL is required:
+ * authentication is never silently off.
+ */
+export const DecisionApiEnv = z
+  .object({
+    DECISION_API_PORT: env.port(8080),
+    DECISION_API_HOST: z.string().min(1).default('127.0.0.1'),
+    JWT_JWKS_FILE: z.string().min(1).optional(),
+    JWT_JWKS_URL: env.url().optional(),
+    JWT_ISSUER: z.string().min(1).default('chainwatch'),
+    JWT_AUDIENCE: z.string().min(1).default('chainwatch-decision-api'),
+    /** Requests per token subject (per client IP before authentication) per window. */
+    RATE_LIMIT_MAX: env.int(60_000, 1),
+    RATE_LIMIT_WINDOW_MS: env.int(60_000, 1),
+    BODY_LIMIT_BYTES: env.int(1_048_576, 1024),
+    /** The live view is stale when it has not been confirmed current for this long. */
+    VIEW_STALE_MS: env.int(10_000, 1),
+    /** Decision for sensitive actions (confidential+ data or egress) while the view is stale. */
+    FAIL_MODE_SENSITIVE: closedMode.default('step_up'),
+    /** Decision floor for other actions while the view is stale ('allow' = fail open). */
+    FAIL_MODE_OTHER: decisionMode.default('allow'),
+    SHADOW_MODE: env.bool(false),
+    APPROVAL_TTL_MS: env.int(15 * 60_000, 1000),
+    APPROVAL_MAX_PENDING: env.int(10_000, 1),
+    KAFKA_BROKERS: env.list().default(['127.0.0.1:9092']),
+    KAFKA_CLIENT_ID: z.string().min(1).default('chainwatch-decision-api'),
+    LOG_LEVEL: env.logLevel(),
+  })
+  .refine((c) => c.JWT_JWKS_FILE !== undefined || c.JWT_JWKS_URL !== undefined, {
+    message: 'set JWT_JWKS_FILE or JWT_JWKS_URL (authentication cannot be disabled)',
+    path: ['JWT_JWKS_FILE'],
+  });
+export type DecisionApiEnv = z.infer<typeof DecisionApiEnv>;
+
+/** Parse the decision API's environment; throws ConfigError naming each bad variable. */
+export function loadDecisionApiConfig(source: NodeJS.ProcessEnv = process.env): DecisionApiEnv {
+  return parseConfig(DecisionApiEnv, source);
+}

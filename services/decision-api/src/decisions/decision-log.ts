@@ -1,0 +1,87 @@
+import type { RecordPublisher } from '@chainwatch/kafka';
+import type { Logger } from '@chainwatch/runtime';
+import { TOPICS, type DecisionRecord } from '@chainwatch/schemas';
+
+export interface DecisionLogOptions {
+  readonly topic?: string;
+  /** Records held while the publisher is slow or down; beyond it the oldest are dropped (and counted). */
+  readonly maxBuffered?: number;
+  /** Records per publish call. */
+  readonly batchSize?: number;
+  /** Wait before retrying a failed publish. */
+  readonly retryMs?: number;
+  readonly logger?: Logger;
+  readonly onDrop?: (count: number) => void;
+}
+
+/**
+ * The decision log (chainwatch.decisions, key session_id). Decisions are answered without waiting
+ * for the broker: records are queued and published in batches right after, retried while the
+ * publisher fails, bounded in memory. `flush()` waits until everything queued so far is published.
+ */
+export class DecisionLog {
+  private queue: DecisionRecord[] = [];
+  private running: Promise<void> | null = null;
+  private closed = false;
+  dropped = 0;
+
+  constructor(
+    private readonly publisher: RecordPublisher,
+    private readonly options: DecisionLogOptions = {},
+  ) {}
+
+  append(record: DecisionRecord): void {
+    this.queue.push(record);
+    const max = this.options.maxBuffered ?? 50_000;
+    if (this.queue.length > max) {
+      const excess = this.queue.length - max;
+      this.queue.splice(0, excess);
+      this.dropped += excess;
+      this.options.onDrop?.(excess);
+      this.options.logger?.error({ dropped: excess }, 'decision log buffer full: oldest records dropped');
+    }
+    if (!this.running) this.running = this.drain();
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  async flush(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+  }
+
+  private async drain(): Promise<void> {
+    // Start on the next turn of the event loop: records of requests handled meanwhile share a publish.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const topic = this.options.topic ?? TOPICS.decisions;
+    const batchSize = this.options.batchSize ?? 500;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.slice(0, batchSize);
+        try {
+          await this.publisher.publish(
+            topic,
+            batch.map((r) => ({ key: r.session_id, value: JSON.stringify(r) })),
+          );
+          // Drops may have shifted the queue while publishing: remove exactly what was sent.
+          const sent = new Set(batch);
+          let n = 0;
+          while (n < this.queue.length && sent.has(this.queue[n] as DecisionRecord)) n++;
+          this.queue.splice(0, n);
+        } catch (err) {
+          this.options.logger?.warn({ err: err instanceof Error ? err.message : String(err), pending: this.queue.length }, 'decision log publish failed; retrying');
+          if (this.closed) return;
+          await new Promise((r) => setTimeout(r, this.options.retryMs ?? 500));
+        }
+      }
+    } finally {
+      this.running = null;
+    }
+  }
+}

@@ -1,0 +1,319 @@
+import { randomUUID } from 'node:crypto';
+import { actionDigest as engineActionDigest, type AssessResult } from '@chainwatch/core';
+import type { Decision, DecisionRecord, DecisionRequest, DecisionResponse, Reason } from '@chainwatch/schemas';
+import type { ApprovalBinding, BindingCheck, BindingStore } from '../approvals/binding-store';
+import type { LiveView } from '../live-view/live-view';
+import type { DecisionApiMetrics, DecisionMode } from '../metrics';
+import { actionDigest, inputDigest } from './canonical-digest';
+import type { DecisionLog } from './decision-log';
+import { isSensitiveAction, type SensitivityCheck } from './sensitivity';
+
+/** How decisions are made beyond the rules: staleness, fail modes, shadow mode. */
+export interface DecisionPolicy {
+  /** The view is stale when not confirmed current for longer than this. */
+  readonly staleMs: number;
+  /** Stale view, sensitive action: the decision is at least this (fail closed). */
+  readonly failModeSensitive: 'step_up' | 'deny';
+  /** Stale view, other actions: the decision is at least this ('allow' = fail open). */
+  readonly failModeOther: Decision;
+  /** Evaluate and log, but tell the caller allow. */
+  readonly shadow: boolean;
+  /** Which actions are sensitive for the fail mode (default: from the request alone; see catalogSensitivity). */
+  readonly isSensitive?: SensitivityCheck;
+}
+
+export interface ApprovalAnswer {
+  readonly binding: string;
+  readonly status: 'approved' | 'rejected';
+  readonly session_id: string;
+  readonly action_digest: string;
+  readonly expires_at: number;
+  readonly decision_id: string;
+}
+
+const RANK: Record<Decision, number> = { allow: 0, step_up: 1, deny: 2 };
+const stricter = (a: Decision, b: Decision): Decision => (RANK[b] > RANK[a] ? b : a);
+const MAX_REASONS = 16;
+const NO_EVIDENCE: readonly string[] = [];
+
+/**
+ * Request-time decisions: the detection core's assess() on the prospective action against the live
+ * view, then the operational layer around it (stale view fail modes, approval bindings, shadow
+ * mode), the decision log and the metrics. Synchronous on the request path: nothing here waits on
+ * I/O; the decision log publishes in the background.
+ */
+export class DecisionService {
+  constructor(
+    private readonly view: LiveView,
+    private readonly bindings: BindingStore,
+    private readonly policy: DecisionPolicy,
+    private readonly log: DecisionLog,
+    private readonly metrics: DecisionApiMetrics,
+  ) {}
+
+  get policyVersion(): string {
+    return this.view.engine.policyVersion;
+  }
+
+  decide(request: DecisionRequest, caller: string, now: number): DecisionResponse {
+    const started = process.hrtime.bigint();
+    const engine = this.view.engine;
+    const age = this.view.ageMs(now);
+    const stale = age === null || age > this.policy.staleMs;
+    const assessed: AssessResult = engine.assess(request, now);
+
+    let decision: Decision = assessed.decision;
+    let reasons: Reason[] = contractReasons(assessed.reasons);
+    let failMode: DecisionResponse['stale'] = null;
+    let mode: DecisionMode = this.policy.shadow ? 'shadow' : 'enforce';
+    let digest: string | null = null;
+    let usedBinding: string | null = null;
+
+    if (request.approval_binding !== undefined) {
+      digest = actionDigest(request.session_id, request.action);
+      const check = this.bindings.redeem(request.approval_binding, request.session_id, digest, now);
+      const applied = applyBinding(check, assessed);
+      decision = applied.decision;
+      reasons = [applied.reason, ...reasons].slice(0, MAX_REASONS);
+      if (check.ok) {
+        usedBinding = check.binding.id;
+        if (decision === 'allow') mode = 'approval';
+      }
+    }
+
+    if (stale && mode !== 'approval') {
+      if ((this.policy.isSensitive ?? isSensitiveAction)(request.action)) {
+        failMode = 'fail_closed';
+        decision = stricter(decision, this.policy.failModeSensitive);
+      } else {
+        failMode = this.policy.failModeOther === 'allow' ? 'fail_open' : 'fail_closed';
+        decision = stricter(decision, this.policy.failModeOther);
+      }
+      reasons = [staleReason(age, failMode), ...reasons].slice(0, MAX_REASONS);
+      if (!this.policy.shadow) mode = failMode === 'fail_open' ? 'stale_fail_open' : 'stale_fail_closed';
+    }
+
+    const enforced: Decision = this.policy.shadow ? 'allow' : decision;
+    let binding: ApprovalBinding | null = null;
+    if (enforced === 'step_up') {
+      digest ??= actionDigest(request.session_id, request.action);
+      binding = this.bindings.create(
+        {
+          sessionId: request.session_id,
+          traceId: request.trace_id ?? null,
+          actionDigest: digest,
+          engineDigest: engineActionDigest(request.action),
+          evidenceEventIds: evidenceOf(assessed),
+          ruleIds: ruleIdsOf(assessed),
+        },
+        now,
+      );
+    }
+
+    const response: DecisionResponse = {
+      decision_id: randomUUID(),
+      decision: enforced,
+      score: assessed.score,
+      level: assessed.level,
+      reasons,
+      obligations: binding
+        ? {
+            approval: {
+              binding: binding.id,
+              action_digest: binding.actionDigest,
+              evidence_event_ids: [...binding.evidenceEventIds],
+              expires_at: binding.expiresAt,
+            },
+          }
+        : {},
+      policy_version: engine.policyVersion,
+      view_age_ms: age === null ? null : Math.round(age),
+      stale: failMode,
+      shadow: this.policy.shadow,
+    };
+    if (this.policy.shadow) response.would_be = decision;
+
+    this.log.append({
+      schema_version: 1,
+      kind: 'decision',
+      decision_id: response.decision_id,
+      ts: now,
+      session_id: request.session_id,
+      trace_id: request.trace_id ?? null,
+      agent_id: request.agent.id,
+      tool: request.action.tool,
+      policy_version: response.policy_version,
+      input_digest: inputDigest(request),
+      decision,
+      enforced,
+      score: response.score,
+      level: response.level,
+      reasons,
+      shadow: this.policy.shadow,
+      stale: failMode,
+      view_age_ms: response.view_age_ms,
+      approval_binding: binding?.id ?? usedBinding ?? request.approval_binding ?? null,
+      caller,
+    });
+    this.metrics.countDecision(decision, enforced, mode);
+    this.metrics.latency.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    return response;
+  }
+
+  /** A human answer to a step-up: logged like a decision and handed to the session's state. */
+  answer(bindingId: string, approve: boolean, approver: string, now: number): ApprovalAnswer {
+    const binding = this.bindings.answer(bindingId, approve, approver, now);
+    const engine = this.view.engine;
+    engine.recordApproval({
+      sessionId: binding.sessionId,
+      actionDigest: binding.engineDigest,
+      approved: approve,
+      ruleIds: binding.ruleIds,
+      ts: now,
+    });
+    const signal = engine.signal(binding.sessionId);
+    const record: DecisionRecord = {
+      schema_version: 1,
+      kind: approve ? 'approval' : 'rejection',
+      decision_id: randomUUID(),
+      ts: now,
+      session_id: binding.sessionId,
+      trace_id: binding.traceId,
+      agent_id: signal?.agent_id ?? null,
+      tool: null,
+      policy_version: engine.policyVersion,
+      input_digest: binding.actionDigest,
+      decision: approve ? 'allow' : 'deny',
+      enforced: approve ? 'allow' : 'deny',
+      score: signal?.score ?? 0,
+      level: signal?.level ?? 'low',
+      reasons: [answerReason(binding)],
+      shadow: this.policy.shadow,
+      stale: null,
+      view_age_ms: null,
+      approval_binding: binding.id,
+      caller: approver,
+    };
+    this.log.append(record);
+    this.metrics.approvals.inc({ answer: approve ? 'approved' : 'rejected' });
+    return {
+      binding: binding.id,
+      status: approve ? 'approved' : 'rejected',
+      session_id: binding.sessionId,
+      action_digest: binding.actionDigest,
+      expires_at: binding.expiresAt,
+      decision_id: record.decision_id,
+    };
+  }
+}
+
+/**
+ * The engine's reasons in contract form: at most 16, and without the empty id the engine uses for
+ * the prospective action itself (it has no event yet). Copies only a reason that needs it.
+ */
+function contractReasons(reasons: readonly Reason[]): Reason[] {
+  const out: Reason[] = [];
+  for (let i = 0; i < reasons.length && i < MAX_REASONS; i++) {
+    const r = reasons[i] as Reason;
+    out.push(r.evidence_event_ids.includes('') ? { ...r, evidence_event_ids: r.evidence_event_ids.filter((id) => id !== '') } : r);
+  }
+  return out;
+}
+
+/** Evidence event ids of the assessment (the prospective action has no event id yet: skipped). */
+function evidenceOf(assessed: AssessResult): string[] {
+  const out: string[] = [];
+  for (const id of assessed.evidenceEventIds) {
+    if (id !== '' && !out.includes(id)) out.push(id);
+    if (out.length === 16) break;
+  }
+  return out;
+}
+
+function ruleIdsOf(assessed: AssessResult): string[] {
+  const ids = new Set<string>();
+  for (const f of assessed.prospective) ids.add(f.rule_id);
+  for (const r of assessed.reasons) ids.add(r.rule_id);
+  return [...ids].slice(0, 32);
+}
+
+/**
+ * What a presented binding does to the decision. An approved match allows the action, unless the
+ * session has since drawn a deny from rules the approval did not cover. A rejected match denies.
+ * Anything else leaves the assessment as it is, with a reason saying why the binding did not count.
+ */
+function applyBinding(check: BindingCheck, assessed: AssessResult): { decision: Decision; reason: Reason } {
+  if (check.ok) {
+    const covered = new Set(check.binding.ruleIds);
+    const uncovered = assessed.decision === 'deny' && assessed.reasons.some((r) => !covered.has(r.rule_id));
+    if (!uncovered) {
+      return {
+        decision: 'allow',
+        reason: {
+          rule_id: 'approval.granted',
+          rule_version: 1,
+          message: `approved by ${check.binding.answeredBy ?? 'an approver'} (binding ${check.binding.id})`,
+          evidence_event_ids: [...check.binding.evidenceEventIds],
+        },
+      };
+    }
+    return {
+      decision: 'deny',
+      reason: {
+        rule_id: 'approval.superseded',
+        rule_version: 1,
+        message: `approval ${check.binding.id} does not cover findings raised since it was given`,
+        evidence_event_ids: [...check.binding.evidenceEventIds],
+      },
+    };
+  }
+  if (check.why === 'rejected') {
+    return {
+      decision: 'deny',
+      reason: {
+        rule_id: 'approval.rejected',
+        rule_version: 1,
+        message: `rejected by ${check.binding?.answeredBy ?? 'an approver'} (binding ${check.binding?.id ?? ''})`,
+        evidence_event_ids: [...(check.binding?.evidenceEventIds ?? NO_EVIDENCE)],
+      },
+    };
+  }
+  return {
+    decision: assessed.decision,
+    reason: {
+      rule_id: 'approval.not_applicable',
+      rule_version: 1,
+      message: `approval binding not honoured: ${BINDING_WHY[check.why]}`,
+      evidence_event_ids: [],
+    },
+  };
+}
+
+const BINDING_WHY: Record<Exclude<BindingCheck, { ok: true }>['why'], string> = {
+  unknown: 'unknown binding',
+  expired: 'binding expired',
+  pending: 'no answer yet',
+  rejected: 'rejected',
+  used: 'already used',
+  mismatch: 'a different action or session than the one approved',
+};
+
+function staleReason(age: number | null, mode: 'fail_open' | 'fail_closed'): Reason {
+  const what = age === null ? 'live risk view not caught up yet' : `live risk view stale (${Math.round(age)} ms old)`;
+  return {
+    rule_id: mode === 'fail_open' ? 'view.stale.fail_open' : 'view.stale.fail_closed',
+    rule_version: 1,
+    message: `${what}: ${mode === 'fail_open' ? 'failing open' : 'failing closed'}`,
+    evidence_event_ids: [],
+  };
+}
+
+function answerReason(binding: ApprovalBinding): Reason {
+  const approved = binding.state === 'approved';
+  return {
+    rule_id: approved ? 'approval.granted' : 'approval.rejected',
+    rule_version: 1,
+    message: `${approved ? 'approved' : 'rejected'} by ${binding.answeredBy ?? 'an approver'} (binding ${binding.id})`,
+    evidence_event_ids: [...binding.evidenceEventIds],
+  };
+}

@@ -1,0 +1,17 @@
+export { buildDecisionApi, listenDecisionApi, DEFAULT_OPTIONS, type DecisionApi, type DecisionApiDeps, type DecisionApiOptions } from './app';
+export { DecisionApiEnv, loadDecisionApiConfig } from './config';
+export { runDecisionApiService, type DecisionApiService } from './service';
+export { createDevAuth, type DevAuth } from './auth/dev-auth';
+export { createJwtVerifier, type JwtVerifier, type JwtVerifierOptions, type JwksSource } from './auth/jwt-verifier';
+export { requireRole } from './auth/authenticate';
+export { ROLES, type Role, type Caller } from './auth/roles';
+export type { LiveView } from './live-view/live-view';
+export { InProcessView, type InProcessViewOptions } from './live-view/in-process-view';
+export { KafkaSignalView, type KafkaSignalViewOptions } from './live-view/kafka-signal-view';
+export { DecisionService, type DecisionPolicy, type ApprovalAnswer } from './decisions/decision-service';
+export { DecisionLog, type DecisionLogOptions } from './decisions/decision-log';
+export { actionDigest, inputDigest, canonicalJson } from './decisions/canonical-digest';
+export { isSensitiveAction, catalogSensitivity, type SensitivityCheck } from './decisions/sensitivity';
+export { BindingStore, type ApprovalBinding, type BindingState } from './approvals/binding-store';
+export { DecisionApiMetrics } from './metrics';
+export { errorBody, ErrorBody } from './http/error-body';

@@ -1,0 +1,100 @@
+import { createDetectionEngine, loadDefaultPolicy, type DetectionEngine, type ToolCatalog } from '@chainwatch/core';
+import { KafkaRecordLog, assertBrokerReachable, createKafka, ensureTopics, topicSpecs } from '@chainwatch/kafka';
+import { createLogger, type Logger } from '@chainwatch/runtime';
+import { TOPICS } from '@chainwatch/schemas';
+import { buildDecisionApi, listenDecisionApi, type DecisionApi } from './app';
+import type { JwksSource } from './auth/jwt-verifier';
+import type { DecisionApiEnv } from './config';
+import { catalogSensitivity } from './decisions/sensitivity';
+import { KafkaSignalView } from './live-view/kafka-signal-view';
+
+export interface DecisionApiService {
+  readonly api: DecisionApi;
+  readonly view: KafkaSignalView;
+  /** Base URL the API listens on. */
+  readonly url: string;
+  /** Stop accepting requests, flush the decision log, stop consuming. */
+  close(): Promise<void>;
+}
+
+/**
+ * The decision API as a standalone service over Kafka: the live view consumes the compacted
+ * risk-signal topic from its start, decisions and ingested events are published with a
+ * KafkaRecordLog. Listens at once; /readyz turns 200 when the view has caught up.
+ */
+export async function runDecisionApiService(
+  config: DecisionApiEnv,
+  options: {
+    logger?: Logger;
+    engine?: DetectionEngine;
+    catalog?: ToolCatalog;
+    /** Topic name overrides (tests); default: the contract's TOPICS. */
+    topics?: { riskSignals?: string; decisions?: string; actions?: string };
+  } = {},
+): Promise<DecisionApiService> {
+  const logger = options.logger ?? createLogger({ name: 'decision-api', level: config.LOG_LEVEL });
+  await assertBrokerReachable(config.KAFKA_BROKERS);
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger });
+  const rename = new Map<string, string>([
+    [TOPICS.riskSignals, options.topics?.riskSignals ?? TOPICS.riskSignals],
+    [TOPICS.decisions, options.topics?.decisions ?? TOPICS.decisions],
+    [TOPICS.actions, options.topics?.actions ?? TOPICS.actions],
+  ]);
+  const specs = topicSpecs()
+    .filter((s) => rename.has(s.topic))
+    .map((s) => ({ ...s, topic: rename.get(s.topic) as string }));
+  await ensureTopics(kafka, specs, { logger });
+
+  // The shipped policy (catalog, scoring, full rule set) unless the caller brings its own.
+  let { engine, catalog } = options;
+  if (!engine || !catalog) {
+    const shipped = loadDefaultPolicy();
+    catalog ??= shipped.catalog;
+    engine ??= createDetectionEngine({ catalog: shipped.catalog, policy: shipped.policy, rules: shipped.rules });
+  }
+  const view = new KafkaSignalView({
+    kafka,
+    engine,
+    logger,
+    topic: rename.get(TOPICS.riskSignals) as string,
+    checkIntervalMs: Math.max(50, Math.min(1000, Math.floor(config.VIEW_STALE_MS / 4))),
+  });
+  const publisher = new KafkaRecordLog(kafka, { logger });
+  await publisher.connect();
+
+  const keys: JwksSource = config.JWT_JWKS_URL ? { jwksUrl: config.JWT_JWKS_URL } : { jwksFile: config.JWT_JWKS_FILE as string };
+  const api = await buildDecisionApi({
+    view,
+    publisher,
+    logger,
+    auth: { ...keys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    options: {
+      bodyLimitBytes: config.BODY_LIMIT_BYTES,
+      rateLimitMax: config.RATE_LIMIT_MAX,
+      rateLimitWindowMs: config.RATE_LIMIT_WINDOW_MS,
+      staleMs: config.VIEW_STALE_MS,
+      failModeSensitive: config.FAIL_MODE_SENSITIVE,
+      failModeOther: config.FAIL_MODE_OTHER,
+      shadow: config.SHADOW_MODE,
+      approvalTtlMs: config.APPROVAL_TTL_MS,
+      approvalMaxPending: config.APPROVAL_MAX_PENDING,
+      defaultMetrics: true,
+      isSensitive: catalogSensitivity(catalog),
+      topics: { decisions: rename.get(TOPICS.decisions) as string, actions: rename.get(TOPICS.actions) as string },
+    },
+  });
+  void view.start().catch((err: unknown) => logger.error({ err: err instanceof Error ? err.message : String(err) }, 'risk-signal view failed to start'));
+  const url = await listenDecisionApi(api, { host: config.DECISION_API_HOST, port: config.DECISION_API_PORT });
+  logger.info({ url, shadow: config.SHADOW_MODE }, 'decision API listening');
+
+  return {
+    api,
+    view,
+    url,
+    async close() {
+      await api.app.close();
+      await view.close();
+      await publisher.disconnect();
+    },
+  };
+}

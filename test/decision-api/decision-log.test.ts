@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { OutgoingRecord, RecordPublisher } from '@chainwatch/kafka';
+import { BindingStore, DecisionLog } from '@chainwatch/decision-api';
+import { makeDecisionRecord } from '../fixtures/events';
+
+/** A publisher of our own that fails its first `failures` calls. */
+class FlakyPublisher implements RecordPublisher {
+  readonly published: OutgoingRecord[] = [];
+  calls = 0;
+  constructor(private failures: number) {}
+  async publish(_topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+    this.calls++;
+    if (this.failures-- > 0) throw new Error('broker unavailable');
+    this.published.push(...records);
+  }
+}
+
+describe('DecisionLog', () => {
+  it('retries while the publisher fails and publishes every record once, in order, keyed by session', async () => {
+    const publisher = new FlakyPublisher(2);
+    const log = new DecisionLog(publisher, { retryMs: 5 });
+    const records = Array.from({ length: 5 }, (_, i) => makeDecisionRecord({ session_id: `s-${i}` }));
+    for (const r of records) log.append(r);
+    await log.flush();
+    expect(publisher.calls).toBe(3);
+    expect(publisher.published.map((r) => r.key)).toEqual(['s-0', 's-1', 's-2', 's-3', 's-4']);
+    expect(JSON.parse(String(publisher.published[0]?.value))).toMatchObject({ decision_id: records[0]?.decision_id });
+    expect(log.pending).toBe(0);
+  });
+
+  it('is bounded: beyond maxBuffered the oldest records are dropped and counted', async () => {
+    const publisher = new FlakyPublisher(1);
+    let dropped = 0;
+    const log = new DecisionLog(publisher, { retryMs: 20, maxBuffered: 3, onDrop: (n) => (dropped += n) });
+    for (let i = 0; i < 6; i++) log.append(makeDecisionRecord({ session_id: `s-${i}` }));
+    await log.flush();
+    expect(dropped).toBe(3);
+    expect(publisher.published.map((r) => r.key)).toEqual(['s-3', 's-4', 's-5']);
+  });
+});
+
+describe('BindingStore', () => {
+  const input = { sessionId: 's', traceId: null, actionDigest: 'sha256:x', engineDigest: 'a-x', evidenceEventIds: [], ruleIds: ['r'] };
+
+  it('holds at most maxEntries bindings, forgetting the oldest', () => {
+    const store = new BindingStore({ ttlMs: 60_000, maxEntries: 2 });
+    const a = store.create(input, 1_000);
+    store.create(input, 1_001);
+    store.create(input, 1_002);
+    expect(store.size).toBe(2);
+    expect(store.redeem(a.id, 's', 'sha256:x', 1_003)).toEqual({ ok: false, why: 'unknown' });
+  });
+
+  it('sweeps expired bindings and redeems an approved one exactly once', () => {
+    const store = new BindingStore({ ttlMs: 200, maxEntries: 10 });
+    const old = store.create(input, 1_000);
+    const b = store.create(input, 1_050);
+    store.create(input, 1_200); // sweeps `old` (expired at 1_200), keeps `b` (until 1_250)
+    expect(store.size).toBe(2);
+    expect(store.redeem(old.id, 's', 'sha256:x', 1_200).ok).toBe(false);
+    store.answer(b.id, true, 'alice', 1_100);
+    expect(store.redeem(b.id, 's', 'sha256:other', 1_120)).toMatchObject({ ok: false, why: 'mismatch' });
+    expect(store.redeem(b.id, 's', 'sha256:x', 1_120).ok).toBe(true);
+    expect(store.redeem(b.id, 's', 'sha256:x', 1_121)).toMatchObject({ ok: false, why: 'used' });
+    expect(() => store.answer(b.id, false, 'bob', 1_121)).toThrow(/already used/);
+  });
+});
