@@ -49,11 +49,11 @@ const COMMANDS: Record<string, Command> = {
   },
   baseline: {
     summary: 'baseline build FILE [--out OUT]: learn tool-transition baselines from NDJSON events',
-    run: async (argv) => (await import('./commands/baseline-cli')).runBaselineCli(argv),
+    run: async (argv) => (await import('./commands/baseline')).runBaselineCli(argv),
   },
   eval: {
     summary: 'eval --dataset DIR [--catalog FILE] [--json OUT]: detection and false-positive rates on labelled traces',
-    run: async (argv) => (await import('./commands/eval-cli')).runEvalCli(argv),
+    run: async (argv) => (await import('./commands/eval')).runEvalCli(argv),
   },
   bench: {
     summary: 'bench [core|decisions|writer|processor] [--json OUT]: benchmarks against same-run baselines',

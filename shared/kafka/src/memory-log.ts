@@ -64,6 +64,13 @@ export class MemoryLog implements RecordPublisher {
     return this.topic(topic).records;
   }
 
+  /** Records published but not yet handled by every subscriber of `topic`. */
+  pending(topic: string): number {
+    let n = 0;
+    for (const s of this.subscribers) if (s.topics.has(topic)) n += s.queue.length;
+    return n;
+  }
+
   /** Resolves when every subscriber has handled everything published so far. */
   async idle(): Promise<void> {
     for (;;) {

@@ -30,7 +30,9 @@ describe('MemoryLog', () => {
       delivered.push(...batch.map((r) => r.value.toString()));
     });
     await log.publish('t', [{ key: null, value: 'x' }]);
+    expect(log.pending('t')).toBe(1);
     await log.idle();
+    expect(log.pending('t')).toBe(0);
     expect(calls).toBe(2);
     expect(delivered).toEqual(['x']);
   });

@@ -1,0 +1,103 @@
+/**
+ * `chainwatch baseline build FILE [--out OUT]`: learns per-agent-type tool-transition matrices
+ * (the Markov model of the tool-chaining detector) from an NDJSON file of AgentActionEvents,
+ * and writes them as a baseline the engine loads with `createDetectionEngine({ baseline })`.
+ * Invalid lines are counted and skipped, never fatal.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { AgentActionEvent } from '@chainwatch/schemas';
+import { Baseline, TransitionModels } from '@chainwatch/core';
+import { UsageError } from '../usage-error';
+
+export const BASELINE_USAGE = 'usage: chainwatch baseline build FILE [--out OUT]';
+
+export interface BaselineBuild {
+  readonly baseline: Baseline;
+  readonly events: number;
+  readonly sessions: number;
+  readonly invalid: number;
+}
+
+/** Learns transition counts per agent type; events of a session are ordered by ts (then file order). */
+export function buildBaselineFromText(ndjson: string, builtAt?: string): BaselineBuild {
+  const bySession = new Map<string, { type: string; steps: { ts: number; n: number; tool: string }[] }>();
+  let invalid = 0;
+  let events = 0;
+  let n = 0;
+  for (const line of ndjson.split('\n')) {
+    if (line.trim() === '') continue;
+    let parsed;
+    try {
+      parsed = AgentActionEvent.safeParse(JSON.parse(line));
+    } catch {
+      invalid++;
+      continue;
+    }
+    if (!parsed.success) {
+      invalid++;
+      continue;
+    }
+    const e = parsed.data;
+    events++;
+    let s = bySession.get(e.session_id);
+    if (s === undefined) bySession.set(e.session_id, (s = { type: e.agent.type, steps: [] }));
+    s.steps.push({ ts: e.ts, n: n++, tool: e.action.tool });
+  }
+  const models = new TransitionModels();
+  for (const s of bySession.values()) {
+    const model = models.learn(s.type);
+    if (model === undefined) continue;
+    s.steps.sort((a, b) => a.ts - b.ts || a.n - b.n);
+    let prev: string | null = null;
+    for (const step of s.steps) {
+      model.observe(prev, step.tool);
+      prev = step.tool;
+    }
+  }
+  const baseline: Baseline = { ...models.toBaseline(), ...(builtAt !== undefined ? { built_at: builtAt } : {}) };
+  return { baseline, events, sessions: bySession.size, invalid };
+}
+
+export function buildBaseline(ndjsonFile: string): BaselineBuild {
+  return buildBaselineFromText(readFileSync(ndjsonFile, 'utf8'), new Date().toISOString());
+}
+
+/** Reads and validates a baseline file written by `baseline build`. */
+export function loadBaseline(file: string): Baseline {
+  const parsed = Baseline.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${file}: invalid baseline: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown error'}`);
+  }
+  return parsed.data;
+}
+
+export async function runBaselineCli(argv: readonly string[], log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: { out: { type: 'string', short: 'o' } }, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n${BASELINE_USAGE}`);
+  }
+  const [sub, file] = parsed.positionals;
+  if (sub !== 'build' || file === undefined) throw new UsageError(BASELINE_USAGE);
+  const out = parsed.values.out ?? 'baseline.json';
+  const r = buildBaseline(file);
+  writeFileSync(out, `${JSON.stringify(r.baseline)}\n`);
+  const types = Object.entries(r.baseline.agent_types).map(([t, m]) => `${t} (${m.tools.length - 1} tools, ${m.sessions} sessions)`);
+  log(`baseline: ${r.events} events, ${r.sessions} sessions, ${r.invalid} invalid lines skipped → ${out}`);
+  if (types.length > 0) log(`  agent types: ${types.join(', ')}`);
+  return 0;
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  runBaselineCli(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (err: unknown) => {
+      process.stderr.write(`${(err as Error).message}\n`);
+      process.exitCode = err instanceof UsageError ? 2 : 1;
+    },
+  );
+}

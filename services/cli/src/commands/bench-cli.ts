@@ -1,0 +1,58 @@
+/**
+ * `chainwatch bench [core|decisions|writer] [--json OUT]`: each suite measures Chainwatch against
+ * a baseline in the same run and prints both and the ratio. With one suite, --json writes exactly
+ * that suite's figures; with none, every suite runs and --json writes them keyed by suite.
+ */
+import { writeFileSync } from 'node:fs';
+import { UsageError } from '../usage-error';
+import { intOption, parseCliArgs } from './cli-args';
+
+const USAGE = 'usage: chainwatch bench [core|decisions|writer] [--json OUT] [--events N] [--duration S] [--rows N]';
+
+type Figures = Record<string, number>;
+
+const pick = (source: object, keys: readonly string[]): Figures =>
+  Object.fromEntries(keys.map((k) => [k, (source as Record<string, number>)[k] ?? Number.NaN]));
+
+export async function runBenchCli(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCliArgs(
+    argv,
+    { json: { type: 'string' }, events: { type: 'string' }, duration: { type: 'string' }, rows: { type: 'string' } },
+    USAGE,
+  );
+  const suites = positionals.length > 0 ? positionals : ['core', 'decisions', 'writer'];
+  const log = (line: string) => console.log(line);
+  const results: Record<string, Figures> = {};
+  for (const suite of suites) {
+    console.log(`\n== bench ${suite}`);
+    switch (suite) {
+      case 'core': {
+        const { runCoreBench } = await import('../../../../test/bench/core');
+        const r = await runCoreBench({ events: intOption('events', values.events, 200_000), log });
+        results.core = pick(r, ['events_per_s', 'bytes_per_session_1m', 'heap_mb_1m']);
+        break;
+      }
+      case 'decisions': {
+        const { runDecisionsBench } = await import('../../../../test/bench/decisions');
+        const r = await runDecisionsBench({ durationS: intOption('duration', values.duration, 10), log });
+        results.decisions = pick(r, ['assess_p99_us', 'assess_per_s', 'api_rps', 'bare_rps', 'ratio', 'api_p99_ms']);
+        break;
+      }
+      case 'writer': {
+        const { runWriterBench } = await import('../../../../test/bench/writer');
+        const r = await runWriterBench({ rows: intOption('rows', values.rows, 40_000), log });
+        results.writer = pick(r, ['writer_rows_per_s', 'bare_rows_per_s', 'ratio']);
+        break;
+      }
+      default:
+        throw new UsageError(`unknown bench suite '${suite}'\n${USAGE}`);
+    }
+    console.log(`bench ${suite}: ${JSON.stringify(results[suite])}`);
+  }
+  if (values.json) {
+    const only = suites.length === 1 ? results[suites[0]!] : results;
+    writeFileSync(values.json, `${JSON.stringify(only, null, 2)}\n`);
+    console.log(`bench: wrote ${values.json}`);
+  }
+  return 0;
+}

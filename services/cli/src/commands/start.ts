@@ -1,0 +1,126 @@
+/**
+ * `chainwatch start`: the all-in-one mode. One process runs the session processor, the decision
+ * API (with HTTP ingestion) and the trace writer, joined by an in-process log instead of Kafka,
+ * with traces in the embedded ClickHouse engine (or CLICKHOUSE_URL). Auth is on: a local signing
+ * key is created and a development token printed.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { createDetectionEngine, loadDefaultPolicy } from '@chainwatch/core';
+import { InvestigationStore, openClickHouse, parseClickHouseConfig, runMigrations } from '@chainwatch/clickhouse';
+import { MemoryLog } from '@chainwatch/kafka';
+import { createLogger, env, parseConfig } from '@chainwatch/runtime';
+import { TOPICS } from '@chainwatch/schemas';
+import { buildDecisionApi, catalogSensitivity, createDevAuth, InProcessView, listenDecisionApi } from '@chainwatch/decision-api';
+import { SessionProcessor, attachProcessorToMemoryLog, createProcessorMetrics, memoryLogSink } from '@chainwatch/session-processor';
+import { TraceWriter, TraceWriterMetrics, attachToMemoryLog } from '@chainwatch/trace-writer';
+import { parseCliArgs } from './cli-args';
+import { devTokenPath } from './dev-token';
+
+const StartEnv = z.object({
+  CHAINWATCH_HOST: z.string().min(1).default('127.0.0.1'),
+  CHAINWATCH_PORT: env.port(8080),
+  CHAINWATCH_DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: env.logLevel(),
+  SHADOW_MODE: env.bool(false),
+  IDLE_SESSION_MS: env.int(30 * 60_000, 1000),
+});
+
+const USAGE = 'usage: chainwatch start [--port N] [--host H] [--simulate] [--rate N]';
+
+export async function runStart(argv: string[]): Promise<number> {
+  const { values } = parseCliArgs(
+    argv,
+    { port: { type: 'string' }, host: { type: 'string' }, simulate: { type: 'boolean' }, rate: { type: 'string' } },
+    USAGE,
+  );
+  const config = parseConfig(StartEnv, {
+    ...process.env,
+    ...(values.port !== undefined ? { CHAINWATCH_PORT: values.port } : {}),
+    ...(values.host !== undefined ? { CHAINWATCH_HOST: values.host } : {}),
+  });
+  const chConfig = parseClickHouseConfig(process.env);
+  const logger = createLogger({ name: 'chainwatch', level: config.LOG_LEVEL });
+  const dataDir = resolve(config.CHAINWATCH_DATA_DIR);
+
+  // Storage first: a bad data directory must fail before anything listens.
+  const ch = await openClickHouse(chConfig, logger);
+  await runMigrations({ client: ch.client, database: ch.database, ttlDays: chConfig.ttlDays, logger });
+
+  const policy = loadDefaultPolicy();
+  const engine = createDetectionEngine({ ...policy, idleMs: config.IDLE_SESSION_MS });
+  const log = new MemoryLog();
+  const view = new InProcessView(engine, { caughtUp: () => log.pending(TOPICS.actions) === 0 });
+  const dev = await createDevAuth();
+  const api = await buildDecisionApi({
+    view,
+    publisher: log,
+    auth: { jwks: dev.jwks, issuer: dev.issuer, audience: dev.audience },
+    logger: logger.child({ component: 'decision-api' }),
+    options: { isSensitive: catalogSensitivity(policy.catalog), shadow: config.SHADOW_MODE, defaultMetrics: true },
+    investigation: { store: new InvestigationStore(ch.client, ch.database) },
+  });
+  // One /metrics for the whole process: the processor and the writer register on the API's registry.
+  const registry = api.metrics.registry;
+
+  const writer = new TraceWriter({
+    client: ch.client,
+    database: ch.database,
+    dlq: log,
+    logger: logger.child({ component: 'trace-writer' }),
+    metrics: new TraceWriterMetrics(registry),
+  });
+  const writerSub = attachToMemoryLog(log, writer);
+
+  const processor = new SessionProcessor({
+    engine,
+    sink: memoryLogSink(log),
+    logger: logger.child({ component: 'session-processor' }),
+    metrics: createProcessorMetrics(registry),
+  });
+  const processorSub = await attachProcessorToMemoryLog(log, processor);
+
+  const url = await listenDecisionApi(api, { host: config.CHAINWATCH_HOST, port: config.CHAINWATCH_PORT });
+  writeFileSync(devTokenPath(dataDir), `${dev.token}\n`, { mode: 0o600 });
+
+  console.log(
+    [
+      `chainwatch: listening on ${url}  (POST /v1/events, POST /v1/decisions, GET /healthz, /readyz, /metrics, /docs/json)`,
+      `chainwatch: traces in ${ch.mode} ClickHouse at ${ch.location} (database ${ch.database}); policy ${engine.policyVersion}`,
+      `chainwatch: development token (roles enforcer, approver, analyst; 12 h) saved to ${devTokenPath(dataDir)}:`,
+      dev.token,
+      `chainwatch: try  npm run chainwatch -- simulate --target http --url ${url} --count 2000`,
+    ].join('\n'),
+  );
+
+  const stopSimulation = new AbortController();
+  if (values.simulate) {
+    const { runSimulate } = await import('./simulate');
+    void runSimulate({
+      target: 'http',
+      url,
+      token: dev.token,
+      rate: values.rate ? Number(values.rate) : 50,
+      durationSec: 365 * 24 * 3600,
+      log: (line) => logger.info(line),
+      signal: stopSimulation.signal,
+    }).catch((error: unknown) => logger.error({ err: error }, 'simulator stopped'));
+  }
+
+  await new Promise<void>((resolveStop) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      resolveStop();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  stopSimulation.abort();
+  await api.app.close();
+  await processorSub.close();
+  await log.idle();
+  await writerSub.close();
+  await ch.close();
+  return 0;
+}

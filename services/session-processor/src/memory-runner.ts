@@ -1,0 +1,47 @@
+import type { MemoryLog, Subscription } from '@chainwatch/kafka';
+import type { ProcessorSink, TopicRecords } from './processor-sink';
+import type { SessionProcessor, StateEntry } from './session-processor';
+
+/** A sink that appends to the in-process log (tombstones become empty values). */
+export function memoryLogSink(log: MemoryLog): ProcessorSink {
+  return {
+    async send(batches: readonly TopicRecords[]): Promise<void> {
+      for (const b of batches) {
+        if (b.records.length === 0) continue;
+        await log.publish(
+          b.topic,
+          b.records.map((r) => ({ key: r.key, value: r.value ?? Buffer.alloc(0) })),
+        );
+      }
+    },
+  };
+}
+
+/**
+ * All-in-one mode (`chainwatch start`): restores whatever checkpoints the log still holds, then
+ * feeds every record of the actions topic to the processor. A chunk that fails is redelivered
+ * by the MemoryLog (at-least-once); duplicates are ignored by the engine.
+ */
+export async function attachProcessorToMemoryLog(log: MemoryLog, processor: SessionProcessor): Promise<Subscription> {
+  const latest = new Map<string, StateEntry>();
+  for (const r of log.records(processor.topics.sessionState)) {
+    if (r.key === null) continue;
+    latest.set(r.key, { traceId: r.key, partition: r.partition, checkpoint: r.value.length === 0 ? null : r.value.toString('utf8') });
+  }
+  await processor.restore(latest.values());
+  processor.init();
+  const sub = log.subscribe(
+    [processor.topics.actions],
+    async (records) => {
+      await processor.process(records);
+      await processor.flush();
+    },
+    { fromBeginning: true },
+  );
+  return {
+    close: async () => {
+      await sub.close();
+      await processor.close();
+    },
+  };
+}

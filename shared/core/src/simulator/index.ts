@@ -1,0 +1,10 @@
+/**
+ * Deterministic traffic generator (pure: no I/O, no clock): realistic AgentActionEvents of
+ * several agent types, multi-agent traces with delegation, mostly benign work, and labelled attack
+ * scenarios, at least one per detector. The label (scenario, expected detections) travels beside
+ * the events, never inside them. `@chainwatch/core/simulator`.
+ */
+export { createSimulator, scenarioNames, SCENARIOS, type Simulator, type SimulatorOptions } from './simulator';
+export type { ExpectedDetection, GeneratedTrace, ScenarioDefinition, ScenarioLabel } from './scenario';
+export { createRng, type Rng } from './prng';
+export { SIM_AGENT_TYPES, SIM_ORG_DOMAINS, SIM_TOOLS, simulatorCatalog, type SimAgentType, type SimToolName } from './sim-tools';

@@ -1,0 +1,95 @@
+import type { Level } from '@chainwatch/schemas';
+import { ATTACK_SCENARIOS } from './attack-scenarios';
+import { BENIGN_SCENARIOS } from './benign-scenarios';
+import { createRng, type Rng } from './prng';
+import type { GeneratedTrace, ScenarioDefinition } from './scenario';
+import { TraceBuilder } from './trace-builder';
+import { employee } from './workloads';
+
+export interface SimulatorOptions {
+  /** Same seed, same traffic (event ids, sessions, timings). */
+  readonly seed: number | string;
+  /** Share of traces that are attacks, 0..1 (default 0.1). */
+  readonly attackRate?: number;
+  /** Restrict generation to these scenario names (default: all). */
+  readonly scenarios?: readonly string[];
+}
+
+export interface Simulator {
+  /** The next trace, its first event at `now`; events are ordered by ts. */
+  nextTrace(now: number): GeneratedTrace;
+  /** One trace of a named scenario (e.g. to test one detector), drawn from the same seeded stream. */
+  scenario(name: string, now: number): GeneratedTrace;
+  /** Endless traces starting at `now`, each one starting where the previous ended. */
+  traces(now: number): Generator<GeneratedTrace, never, undefined>;
+}
+
+export const SCENARIOS: readonly ScenarioDefinition[] = [...BENIGN_SCENARIOS, ...ATTACK_SCENARIOS];
+
+/** Lowest level an attack is expected to drive its session to. */
+const ATTACK_MIN_LEVEL: Level = 'medium';
+
+export function scenarioNames(kind?: 'benign' | 'attack'): string[] {
+  return SCENARIOS.filter((s) => kind === undefined || s.kind === kind).map((s) => s.name);
+}
+
+function weighted(rng: Rng, items: readonly ScenarioDefinition[]): ScenarioDefinition {
+  const total = items.reduce((sum, s) => sum + s.weight, 0);
+  let r = rng.next() * total;
+  for (const s of items) {
+    r -= s.weight;
+    if (r < 0) return s;
+  }
+  return items[items.length - 1] as ScenarioDefinition;
+}
+
+export function createSimulator(options: SimulatorOptions): Simulator {
+  const attackRate = options.attackRate ?? 0.1;
+  if (!(attackRate >= 0 && attackRate <= 1)) throw new RangeError('attackRate must be between 0 and 1');
+  const rng = createRng(options.seed);
+  const allowed = options.scenarios ? new Set(options.scenarios) : null;
+  if (allowed) for (const name of allowed) if (!SCENARIOS.some((s) => s.name === name)) throw new RangeError(`unknown scenario: ${name}`);
+  const pool = (kind: 'benign' | 'attack') => SCENARIOS.filter((s) => s.kind === kind && (allowed === null || allowed.has(s.name)));
+  const benign = pool('benign');
+  const attacks = pool('attack');
+
+  const generate = (def: ScenarioDefinition, now: number): GeneratedTrace => {
+    const builder = new TraceBuilder(rng, now, employee(rng));
+    const expected = def.build(builder);
+    const events = builder.events.sort((a, b) => a.ts - b.ts);
+    return {
+      scenario: {
+        scenario: def.name,
+        kind: def.kind,
+        description: def.description,
+        expected,
+        minLevel: def.kind === 'attack' ? ATTACK_MIN_LEVEL : null,
+        traceId: builder.traceId,
+        sessionIds: [...new Set(events.map((e) => e.session_id))],
+      },
+      events,
+    };
+  };
+
+  const nextTrace = (now: number): GeneratedTrace => {
+    const attack = attacks.length > 0 && (benign.length === 0 || rng.chance(attackRate));
+    return generate(weighted(rng, attack ? attacks : benign), now);
+  };
+
+  return {
+    nextTrace,
+    scenario(name, now) {
+      const def = SCENARIOS.find((s) => s.name === name);
+      if (!def) throw new RangeError(`unknown scenario: ${name}`);
+      return generate(def, now);
+    },
+    *traces(now) {
+      let clock = now;
+      for (;;) {
+        const trace = nextTrace(clock);
+        clock = (trace.events[trace.events.length - 1]?.ts ?? clock) + 1;
+        yield trace;
+      }
+    },
+  };
+}
