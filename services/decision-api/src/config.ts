@@ -9,14 +9,8 @@ const closedMode = z.enum(['step_up', 'deny'], { message: 'must be step_up or de
  * fails fast naming the variable. At least one of JWT_JWKS_FILE / JWT_JWKS_URL is required:
  * authentication is never silently off.
  */
-export const DecisionApiEnv = z
-  .object({
-    DECISION_API_PORT: env.port(8080),
-    DECISION_API_HOST: z.string().min(1).default('127.0.0.1'),
-    JWT_JWKS_FILE: z.string().min(1).optional(),
-    JWT_JWKS_URL: env.url().optional(),
-    JWT_ISSUER: z.string().min(1).default('chainwatch'),
-    JWT_AUDIENCE: z.string().min(1).default('chainwatch-decision-api'),
+/** The decision policy tunables, shared by the service and the all-in-one `chainwatch start`. */
+export const DecisionTunablesEnv = z.object({
     /** Requests per token subject (per client IP before authentication) per window. */
     RATE_LIMIT_MAX: env.int(60_000, 1),
     RATE_LIMIT_WINDOW_MS: env.int(60_000, 1),
@@ -30,6 +24,31 @@ export const DecisionApiEnv = z
     SHADOW_MODE: env.bool(false),
     APPROVAL_TTL_MS: env.int(15 * 60_000, 1000),
     APPROVAL_MAX_PENDING: env.int(10_000, 1),
+});
+export type DecisionTunablesEnv = z.infer<typeof DecisionTunablesEnv>;
+
+/** Maps the tunables to buildDecisionApi options. */
+export function apiOptionsFromEnv(c: DecisionTunablesEnv) {
+  return {
+    bodyLimitBytes: c.BODY_LIMIT_BYTES,
+    rateLimitMax: c.RATE_LIMIT_MAX,
+    rateLimitWindowMs: c.RATE_LIMIT_WINDOW_MS,
+    staleMs: c.VIEW_STALE_MS,
+    failModeSensitive: c.FAIL_MODE_SENSITIVE,
+    failModeOther: c.FAIL_MODE_OTHER,
+    shadow: c.SHADOW_MODE,
+    approvalTtlMs: c.APPROVAL_TTL_MS,
+    approvalMaxPending: c.APPROVAL_MAX_PENDING,
+  } as const;
+}
+
+export const DecisionApiEnv = DecisionTunablesEnv.extend({
+    DECISION_API_PORT: env.port(8080),
+    DECISION_API_HOST: z.string().min(1).default('127.0.0.1'),
+    JWT_JWKS_FILE: z.string().min(1).optional(),
+    JWT_JWKS_URL: env.url().optional(),
+    JWT_ISSUER: z.string().min(1).default('chainwatch'),
+    JWT_AUDIENCE: z.string().min(1).default('chainwatch-decision-api'),
     KAFKA_BROKERS: env.list().default(['127.0.0.1:9092']),
     KAFKA_CLIENT_ID: z.string().min(1).default('chainwatch-decision-api'),
     LOG_LEVEL: env.logLevel(),

@@ -1,5 +1,5 @@
 export { buildDecisionApi, listenDecisionApi, DEFAULT_OPTIONS, type DecisionApi, type DecisionApiDeps, type DecisionApiOptions } from './app';
-export { DecisionApiEnv, loadDecisionApiConfig } from './config';
+export { DecisionApiEnv, DecisionTunablesEnv, apiOptionsFromEnv, loadDecisionApiConfig } from './config';
 export { runDecisionApiService, type DecisionApiService } from './service';
 export { createDevAuth, type DevAuth } from './auth/dev-auth';
 export { createJwtVerifier, type JwtVerifier, type JwtVerifierOptions, type JwksSource } from './auth/jwt-verifier';

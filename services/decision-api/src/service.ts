@@ -2,9 +2,10 @@ import { createDetectionEngine, loadDefaultPolicy, type DetectionEngine, type To
 import { KafkaRecordLog, assertBrokerReachable, createKafka, ensureTopics, topicSpecs } from '@chainwatch/kafka';
 import { createLogger, type Logger } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
+import { InvestigationStore, openClickHouse, parseClickHouseConfig } from '@chainwatch/clickhouse';
 import { buildDecisionApi, listenDecisionApi, type DecisionApi } from './app';
 import type { JwksSource } from './auth/jwt-verifier';
-import type { DecisionApiEnv } from './config';
+import { apiOptionsFromEnv, type DecisionApiEnv } from './config';
 import { catalogSensitivity } from './decisions/sensitivity';
 import { KafkaSignalView } from './live-view/kafka-signal-view';
 
@@ -62,22 +63,19 @@ export async function runDecisionApiService(
   const publisher = new KafkaRecordLog(kafka, { logger });
   await publisher.connect();
 
+  // Investigation endpoints need a ClickHouse server (the embedded engine belongs to one process:
+  // the trace writer's). Opened best-effort: an absent ClickHouse never blocks decisions.
+  const investigation = await openInvestigationStore(logger);
+
   const keys: JwksSource = config.JWT_JWKS_URL ? { jwksUrl: config.JWT_JWKS_URL } : { jwksFile: config.JWT_JWKS_FILE as string };
   const api = await buildDecisionApi({
     view,
     publisher,
     logger,
     auth: { ...keys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    ...(investigation ? { investigation: { store: investigation.store } } : {}),
     options: {
-      bodyLimitBytes: config.BODY_LIMIT_BYTES,
-      rateLimitMax: config.RATE_LIMIT_MAX,
-      rateLimitWindowMs: config.RATE_LIMIT_WINDOW_MS,
-      staleMs: config.VIEW_STALE_MS,
-      failModeSensitive: config.FAIL_MODE_SENSITIVE,
-      failModeOther: config.FAIL_MODE_OTHER,
-      shadow: config.SHADOW_MODE,
-      approvalTtlMs: config.APPROVAL_TTL_MS,
-      approvalMaxPending: config.APPROVAL_MAX_PENDING,
+      ...apiOptionsFromEnv(config),
       defaultMetrics: true,
       isSensitive: catalogSensitivity(catalog),
       topics: { decisions: rename.get(TOPICS.decisions) as string, actions: rename.get(TOPICS.actions) as string },
@@ -95,6 +93,21 @@ export async function runDecisionApiService(
       await api.app.close();
       await view.close();
       await publisher.disconnect();
+      await investigation?.close();
     },
   };
+}
+
+async function openInvestigationStore(logger: Logger): Promise<{ store: InvestigationStore; close(): Promise<void> } | null> {
+  if (!process.env.CLICKHOUSE_URL) {
+    logger.info('CLICKHOUSE_URL not set: investigation endpoints are off in the standalone decision API');
+    return null;
+  }
+  try {
+    const ch = await openClickHouse(parseClickHouseConfig(process.env), logger);
+    return { store: new InvestigationStore(ch.client, ch.database), close: () => ch.close() };
+  } catch (err) {
+    logger.error({ err: err instanceof Error ? err.message : String(err) }, 'ClickHouse unavailable: investigation endpoints are off');
+    return null;
+  }
 }

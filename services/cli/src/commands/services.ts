@@ -37,7 +37,7 @@ export async function runProcessorService(_argv: string[]): Promise<number> {
   );
   const config = loadProcessorConfig();
   const { PROCESSOR_METRICS_PORT, IDLE_SESSION_MS } = parseConfig(
-    z.object({ PROCESSOR_METRICS_PORT: env.port(9464), IDLE_SESSION_MS: env.int(30 * 60_000, 1000) }),
+    z.object({ PROCESSOR_METRICS_PORT: env.port(9465), IDLE_SESSION_MS: env.int(30 * 60_000, 1000) }),
   );
   const logger = createLogger({ name: 'session-processor', level: config.LOG_LEVEL });
   await assertBrokerReachable(config.KAFKA_BROKERS);

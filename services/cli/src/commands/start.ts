@@ -12,7 +12,7 @@ import { InvestigationStore, openClickHouse, parseClickHouseConfig, runMigration
 import { MemoryLog } from '@chainwatch/kafka';
 import { createLogger, env, parseConfig } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
-import { buildDecisionApi, catalogSensitivity, createDevAuth, InProcessView, listenDecisionApi } from '@chainwatch/decision-api';
+import { DecisionTunablesEnv, apiOptionsFromEnv, buildDecisionApi, catalogSensitivity, createDevAuth, InProcessView, listenDecisionApi } from '@chainwatch/decision-api';
 import { SessionProcessor, attachProcessorToMemoryLog, createProcessorMetrics, memoryLogSink } from '@chainwatch/session-processor';
 import { TraceWriter, TraceWriterMetrics, attachToMemoryLog } from '@chainwatch/trace-writer';
 import { parseCliArgs } from './cli-args';
@@ -23,7 +23,6 @@ const StartEnv = z.object({
   CHAINWATCH_PORT: env.port(8080),
   CHAINWATCH_DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: env.logLevel(),
-  SHADOW_MODE: env.bool(false),
   IDLE_SESSION_MS: env.int(30 * 60_000, 1000),
 });
 
@@ -40,6 +39,7 @@ export async function runStart(argv: string[]): Promise<number> {
     ...(values.port !== undefined ? { CHAINWATCH_PORT: values.port } : {}),
     ...(values.host !== undefined ? { CHAINWATCH_HOST: values.host } : {}),
   });
+  const tunables = parseConfig(DecisionTunablesEnv);
   const chConfig = parseClickHouseConfig(process.env);
   const logger = createLogger({ name: 'chainwatch', level: config.LOG_LEVEL });
   const dataDir = resolve(config.CHAINWATCH_DATA_DIR);
@@ -58,7 +58,7 @@ export async function runStart(argv: string[]): Promise<number> {
     publisher: log,
     auth: { jwks: dev.jwks, issuer: dev.issuer, audience: dev.audience },
     logger: logger.child({ component: 'decision-api' }),
-    options: { isSensitive: catalogSensitivity(policy.catalog), shadow: config.SHADOW_MODE, defaultMetrics: true },
+    options: { ...apiOptionsFromEnv(tunables), isSensitive: catalogSensitivity(policy.catalog), defaultMetrics: true },
     investigation: { store: new InvestigationStore(ch.client, ch.database) },
   });
   // One /metrics for the whole process: the processor and the writer register on the API's registry.
