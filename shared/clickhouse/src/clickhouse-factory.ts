@@ -94,7 +94,7 @@ export function ensureWritableDir(dir: string): void {
  */
 function makeDirs(dir: string): void {
   const parts = resolve(dir).split(sep).filter((p) => p.length > 0);
-  let current = sep;
+  let current: string = sep;
   for (const part of parts) {
     current = join(current, part);
     try {
