@@ -60,7 +60,12 @@ export function buildBaselineFromText(ndjson: string, builtAt?: string): Baselin
   return { baseline, events, sessions: bySession.size, invalid };
 }
 
-export function buildBaseline(ndjsonFile: string): BaselineBuild {
+/** Baseline JSON (per-agent-type transition matrices) learned from an NDJSON file of events. */
+export function buildBaseline(ndjsonFile: string): Baseline {
+  return buildBaselineWithStats(ndjsonFile).baseline;
+}
+
+export function buildBaselineWithStats(ndjsonFile: string): BaselineBuild {
   return buildBaselineFromText(readFileSync(ndjsonFile, 'utf8'), new Date().toISOString());
 }
 
@@ -84,7 +89,7 @@ export async function runBaselineCli(argv: readonly string[], log: (line: string
   const [sub, file] = parsed.positionals;
   if (sub !== 'build' || file === undefined) throw new UsageError(BASELINE_USAGE);
   const out = parsed.values.out ?? 'baseline.json';
-  const r = buildBaseline(file);
+  const r = buildBaselineWithStats(file);
   writeFileSync(out, `${JSON.stringify(r.baseline)}\n`);
   const types = Object.entries(r.baseline.agent_types).map(([t, m]) => `${t} (${m.tools.length - 1} tools, ${m.sessions} sessions)`);
   log(`baseline: ${r.events} events, ${r.sessions} sessions, ${r.invalid} invalid lines skipped → ${out}`);

@@ -1,0 +1,106 @@
+/**
+ * Applies an observed event to session state after the detectors ran: identity and envelope on
+ * the first event, tool counts and transitions, data classes and taint, destinations with their
+ * provenance, entities the result introduced, scopes, principals, credentials, delegation.
+ */
+import type { AgentActionEvent } from '@chainwatch/schemas';
+import { canonicalUrl, hostOf, phoneKey } from '../catalog/extract-entities';
+import type { ActionView } from '../detectors/detector';
+import { isSink } from '../detectors/tool-chaining';
+import type { DetectorPolicy } from '../scoring/policy';
+import type { Interner } from '../state/interner';
+import type { StringPool } from '../state/string-pool';
+import { pairsGet, pairsSet, pairsSize } from '../state/flat-map';
+import { CAPS, PROV, type SessionState } from '../state/session-state';
+import type { IntentIndex } from './intent-keys';
+import { intersectScopes } from './action-view';
+
+export function initSession(
+  s: SessionState,
+  e: AgentActionEvent,
+  parentId: string | null,
+  names: Interner,
+  pool: StringPool,
+  intents: IntentIndex,
+  parent: SessionState | undefined,
+): void {
+  s.parent = parentId;
+  s.depth = parent !== undefined ? parent.depth + 1 : parentId !== null ? Math.max(1, e.principal.act.length) : 0;
+  s.agentId = pool.str(e.agent.id);
+  s.agentType = names.id(e.agent.type);
+  s.spiffe = pool.str(e.agent.spiffe_id);
+  s.principal = pool.str(e.principal.sub);
+  s.taskId = e.task.id;
+  s.taskScopes = e.task.scopes.length > 0 ? pool.list(e.task.scopes) : null;
+  s.allowedTools = e.task.allowed_tools === undefined ? null : e.task.allowed_tools.map((t) => names.id(t));
+  s.allowedDest = e.task.allowed_destinations === undefined ? null : pool.list(e.task.allowed_destinations);
+  s.ceiling = e.task.max_data_class === undefined ? -1 : ['public', 'internal', 'confidential', 'restricted', 'secret'].indexOf(e.task.max_data_class);
+  s.intent = intents.hashes(e.task.intent);
+  s.firstTs = e.ts;
+  // Base authority: task scopes ∩ the delegating session's authority (credentials apply per event).
+  const authority = intersectScopes(s.taskScopes, parent?.authority ?? null);
+  s.authority = authority === null ? null : pool.list(authority);
+}
+
+export function applyEvent(
+  s: SessionState,
+  e: AgentActionEvent,
+  view: ActionView,
+  names: Interner,
+  policy: DetectorPolicy,
+  pool: StringPool,
+): void {
+  const act = view.action;
+  const tool = view.toolId;
+  // tools, transitions
+  const c = pairsGet(s.toolCounts, tool);
+  if (c === undefined) {
+    if (pairsSize(s.toolCounts) < CAPS.toolCounts) s.toolCounts = pairsSet(s.toolCounts, tool, 1);
+    s.noteNewTool(s.events, e.ts);
+  } else s.toolCounts = pairsSet(s.toolCounts, tool, c + 1);
+  const prev = s.lastTool();
+  if (prev >= 0) {
+    const key = prev * 65536 + tool;
+    const t = pairsGet(s.transitions, key);
+    if (t !== undefined) s.transitions = pairsSet(s.transitions, key, t + 1);
+    else if (pairsSize(s.transitions) < CAPS.transitions) s.transitions = pairsSet(s.transitions, key, 1);
+  }
+  s.pushRecent(tool);
+
+  // data classes and taint: what the session read
+  const reads = act.operation === 'read' || act.kind === 'data_access';
+  if (reads && e.outcome !== 'denied' && e.action.result_error !== true) {
+    s.classMask |= 1 << act.dataClassRank;
+    if (act.dataClassRank > s.maxRank) s.maxRank = act.dataClassRank;
+    if (act.dataClassRank >= policy.sensitive_rank) {
+      if (s.taint === null) s.taint = { rank: act.dataClassRank, ts: e.ts, ev: [e.event_id], from: null };
+      else {
+        if (act.dataClassRank > s.taint.rank) s.taint.rank = act.dataClassRank;
+        if (s.taint.ev.length < CAPS.taintEvidence && !s.taint.ev.includes(e.event_id)) s.taint.ev = s.taint.ev.concat(e.event_id);
+      }
+    }
+  }
+  // destinations with first provenance
+  if (act.resource !== '') s.touchResource(act.resource, s.events);
+  act.destinations.forEach((d, i) => s.recordDestination(d, PROV[view.destinationOrigins[i] ?? 'unseen']));
+  if (isSink(view) && act.destinationExternal) s.externalSends++;
+  // entities the result put in front of the agent
+  const r = e.action.result_entities;
+  if (r !== undefined) {
+    const ents: string[] = [];
+    for (const x of r.emails) ents.push(x.toLowerCase());
+    for (const u of r.urls) ents.push(canonicalUrl(u));
+    for (const d of r.domains) ents.push(hostOf(d));
+    for (const i of r.ibans) ents.push(i);
+    for (const ph of r.phones) {
+      const k = phoneKey(ph);
+      if (k !== null) ents.push(k);
+    }
+    if (ents.length > 0) s.recordOutputEntities(e.event_id, s.events, act.resultTrust === 'external', ents);
+  }
+  for (const sc of act.requiredScopes) s.addScopeUsed(sc, pool);
+  s.addPrincipal(e.principal.sub);
+  if (e.credential !== undefined) s.addToken(e.credential.token_id);
+  s.events++;
+  s.lastTs = Math.max(s.lastTs, e.ts);
+}

@@ -1,0 +1,27 @@
+/**
+ * Small non-cryptographic hashes for bounded state: 32-bit FNV-1a, and a 52-bit variant (two
+ * FNV lanes) that fits losslessly in a double, for keys where collisions must be negligible
+ * (event ids, entities). Deterministic across processes; never used for security decisions.
+ */
+export function fnv1a32(s: string, seed = 0x811c9dc5): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** 52-bit hash as a safe integer (exactly representable in a double). */
+export function hash52(s: string): number {
+  const a = fnv1a32(s);
+  const b = fnv1a32(s, 0x2f1b3c4d) & 0xfffff;
+  return b * 0x100000000 + a;
+}
+
+/** 64-bit hex digest (two FNV lanes), for ids derived from content. */
+export function hex64(s: string): string {
+  const a = fnv1a32(s);
+  const b = fnv1a32(s, 0x9e3779b9);
+  return b.toString(16).padStart(8, '0') + a.toString(16).padStart(8, '0');
+}

@@ -1,0 +1,452 @@
+/**
+ * Per-session behaviour state (DESIGN §3). Updated in O(1) per event, bounded: tool names are
+ * interned to small integers, entities and event ids are kept as 52-bit hashes, every list and map
+ * has a cap. Serialises to a compact JSON object (interned ids written back as names) for
+ * checkpoints and the risk signal digest.
+ */
+import type { Detector, Severity } from '@chainwatch/schemas';
+import { type Pairs, pairsEntries, pairsFrom, pairsGet, pairsHas, pairsSet, pairsSize } from './flat-map';
+import { fnv1a32, hash52 } from './hash';
+import type { Interner } from './interner';
+
+export const CAPS = {
+  recentTools: 8,
+  seenIds: 16,
+  toolCounts: 64,
+  transitions: 96,
+  destinations: 32,
+  destinationNames: 6,
+  resources: 32,
+  outputEntities: 256,
+  sourceEvents: 16,
+  scopes: 16,
+  principals: 8,
+  tokens: 4,
+  findings: 16,
+  evidence: 4,
+  onceKeys: 32,
+  taintEvidence: 3,
+  newToolTimes: 8,
+} as const;
+
+/** Where a destination or entity first appeared. */
+export const PROVENANCE = ['none', 'internal', 'intent', 'tool_output', 'unseen'] as const;
+export type Provenance = (typeof PROVENANCE)[number];
+export const PROV = { none: 0, internal: 1, intent: 2, tool_output: 3, unseen: 4 } as const;
+
+/** A finding held in state: the strongest one per rule (scoring uses only that). */
+export interface ActiveFinding {
+  readonly rule: string;
+  readonly ver: number;
+  readonly det: Detector;
+  readonly sev: Severity;
+  readonly conf: number;
+  readonly ts: number;
+  readonly ev: readonly string[];
+  readonly msg: string;
+}
+
+/** Shared empty list: state lists stay unallocated until first written (copy-on-write). */
+const NONE: readonly never[] = Object.freeze([]);
+
+/** Appends to a bounded list, dropping the oldest; allocates an exact-size array (no growth slack). */
+function ring<T>(list: readonly T[], v: T, cap: number): T[] {
+  return list.length >= cap ? [...list.slice(list.length - cap + 1), v] : list.concat(v);
+}
+
+function added<T>(list: readonly T[], v: T, cap: number, rotate: boolean): readonly T[] {
+  if (list.includes(v)) return list;
+  if (list.length >= cap) return rotate ? [...list.slice(1), v] : list;
+  return list === NONE ? [v] : (list as T[]).concat(v);
+}
+
+export interface Taint {
+  rank: number;
+  ts: number;
+  ev: readonly string[];
+  /** Session whose tainted output was handed to this one, when the taint came across sessions. */
+  from: string | null;
+}
+
+/** Packed output-entity record: source slot (4 bits), external-trust bit, source seq. */
+export interface EntitySource {
+  readonly eventId: string | null;
+  readonly external: boolean;
+  readonly seq: number;
+}
+
+export class SessionState {
+  // identity
+  sid: string;
+  tid: string;
+  parent: string | null = null;
+  depth = 0;
+  agentId = '';
+  agentType = 0;
+  spiffe = '';
+  principal = '';
+  /** Other principals seen besides the first (usually empty). */
+  principals: readonly string[] = NONE;
+  taskId = '';
+  // task envelope
+  taskScopes: readonly string[] | null = null;
+  allowedTools: number[] | null = null;
+  allowedDest: readonly string[] | null = null;
+  ceiling = -1;
+  /** Sorted 52-bit hashes of the intent's keys (see engine/intent-keys.ts). */
+  intent: readonly number[] | null = null;
+  // activity
+  events = 0;
+  firstTs = 0;
+  lastTs = 0;
+  toolCounts: Pairs = null;
+  recent: readonly number[] = NONE;
+  transitions: Pairs = null;
+  classMask = 0;
+  maxRank = -1;
+  taint: Taint | null = null;
+  dests: Pairs = null;
+  /** Resources touched: 52-bit hash → event index of first touch (capped). */
+  resources: Pairs = null;
+  destNames: readonly string[] = NONE;
+  externalSends = 0;
+  outEnt: Pairs = null;
+  srcEvents: string[] | null = null;
+  scopesUsed: readonly string[] = NONE;
+  tokens: readonly string[] = NONE;
+  authority: readonly string[] | null = null;
+  /** For each of the last few new tools: event index and timestamp, interleaved (growth, bursts). */
+  newTools: readonly number[] = NONE;
+  // risk
+  findings: readonly ActiveFinding[] = NONE;
+  /** 32-bit hashes of once-per-session finding keys. */
+  once: readonly number[] = NONE;
+  score = 0;
+  seen: readonly number[] = NONE;
+  seq: unknown = null;
+
+  constructor(sid: string, tid: string) {
+    this.sid = sid;
+    this.tid = tid;
+  }
+
+  hasSeen(eventId: string): boolean {
+    return this.hasSeenHash(hash52(eventId));
+  }
+
+  hasSeenHash(h: number): boolean {
+    return this.seen.includes(h);
+  }
+
+  markSeen(eventId: string): void {
+    this.markSeenHash(hash52(eventId));
+  }
+
+  markSeenHash(h: number): void {
+    this.seen = ring(this.seen, h, CAPS.seenIds);
+  }
+
+  pushRecent(tool: number): void {
+    this.recent = ring(this.recent, tool, CAPS.recentTools);
+  }
+
+  lastTool(): number {
+    return this.recent.length > 0 ? (this.recent[this.recent.length - 1] ?? -1) : -1;
+  }
+
+  distinctTools(): number {
+    return pairsSize(this.toolCounts);
+  }
+
+  intentHas(key: string): boolean {
+    const arr = this.intent;
+    if (arr === null) return false;
+    const h = hash52(key);
+    let lo = 0;
+    let hi = arr.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = arr[mid] ?? 0;
+      if (v === h) return true;
+      if (v < h) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  }
+
+  setIntent(keys: Iterable<string>, cap = 64): void {
+    const set = new Set<number>();
+    for (const k of keys) {
+      if (set.size >= cap) break;
+      set.add(hash52(k));
+    }
+    this.intent = set.size === 0 ? null : Array.from(Float64Array.from(set).sort());
+  }
+
+  outputSource(entity: string): EntitySource | null {
+    const packed = pairsGet(this.outEnt, hash52(entity));
+    if (packed === undefined) return null;
+    const slot = packed & 15;
+    const external = (packed & 16) !== 0;
+    const seq = Math.floor(packed / 32);
+    const ev = this.srcEvents?.[slot];
+    return { eventId: ev ?? null, external, seq };
+  }
+
+  recordOutputEntities(eventId: string, seq: number, external: boolean, entities: Iterable<string>): void {
+    let slot = -1;
+    for (const e of entities) {
+      const h = hash52(e);
+      if (pairsHas(this.outEnt, h) || pairsSize(this.outEnt) >= CAPS.outputEntities) continue;
+      if (slot < 0) {
+        const src = this.srcEvents ?? [];
+        if (src.length < CAPS.sourceEvents) {
+          slot = src.length;
+          this.srcEvents = src.concat(eventId);
+        } else {
+          slot = seq % CAPS.sourceEvents;
+          src[slot] = eventId;
+        }
+      }
+      this.outEnt = pairsSet(this.outEnt, h, seq * 32 + (external ? 16 : 0) + slot);
+    }
+  }
+
+  /** Records a resource; returns true when the session had not touched it before. */
+  touchResource(resource: string, eventIndex: number): boolean {
+    const h = hash52(resource);
+    if (pairsHas(this.resources, h)) return false;
+    if (pairsSize(this.resources) < CAPS.resources) this.resources = pairsSet(this.resources, h, eventIndex);
+    return true;
+  }
+
+  hasResource(resource: string): boolean {
+    return pairsHas(this.resources, hash52(resource));
+  }
+
+  /** Event indexes at which the session first touched each of its resources. */
+  resourceFirstTouches(): number[] {
+    const out: number[] = [];
+    for (const [, v] of pairsEntries(this.resources)) out.push(v);
+    return out;
+  }
+
+  destProvenance(dest: string): number {
+    const v = pairsGet(this.dests, hash52(dest));
+    return v === undefined ? -1 : v & 7;
+  }
+
+  recordDestination(dest: string, prov: number): boolean {
+    const h = hash52(dest);
+    const v = pairsGet(this.dests, h);
+    if (v !== undefined) {
+      this.dests = pairsSet(this.dests, h, v + 8);
+      return false;
+    }
+    if (pairsSize(this.dests) < CAPS.destinations) this.dests = pairsSet(this.dests, h, prov + 8);
+    if (this.destNames.length < CAPS.destinationNames) this.destNames = this.destNames.concat(dest);
+    return true;
+  }
+
+  /**
+   * Keeps the strongest finding per rule (weight decayed to `now`); the cap evicts the weakest.
+   * Returns false when an existing finding of the rule outweighs the new one.
+   */
+  addFinding(f: ActiveFinding, weight: (f: ActiveFinding, now: number) => number): boolean {
+    const i = this.findings.findIndex((x) => x.rule === f.rule);
+    if (i >= 0) {
+      const cur = this.findings[i];
+      if (cur !== undefined && weight(cur, f.ts) > weight(f, f.ts)) return false;
+      this.findings = this.findings.map((x, k) => (k === i ? f : x));
+      return true;
+    }
+    const next = this.findings.concat(f);
+    if (next.length > CAPS.findings) {
+      let weakest = 0;
+      for (let k = 1; k < next.length; k++) {
+        const a = next[k];
+        const b = next[weakest];
+        if (a !== undefined && b !== undefined && weight(a, f.ts) < weight(b, f.ts)) weakest = k;
+      }
+      next.splice(weakest, 1);
+    }
+    this.findings = next;
+    return true;
+  }
+
+  hasOnce(key: string): boolean {
+    return this.once.includes(fnv1a32(key));
+  }
+
+  addOnce(key: string): void {
+    this.once = ring(this.once, fnv1a32(key), CAPS.onceKeys);
+  }
+
+  addPrincipal(sub: string): void {
+    if (sub !== this.principal) this.principals = added(this.principals, sub, CAPS.principals - 1, false);
+  }
+
+  /** Every principal the session acted for. */
+  allPrincipals(): readonly string[] {
+    return this.principal === '' ? this.principals : [this.principal, ...this.principals];
+  }
+
+  addScopeUsed(scope: string, pool?: { list(xs: readonly string[]): readonly string[] }): void {
+    const next = added(this.scopesUsed, scope, CAPS.scopes, false);
+    this.scopesUsed = next !== this.scopesUsed && pool !== undefined ? pool.list(next) : next;
+  }
+
+  addToken(tokenId: string): void {
+    this.tokens = added(this.tokens, tokenId, CAPS.tokens, true);
+  }
+
+  noteNewTool(eventIndex: number, ts: number): void {
+    const rot = this.newTools.length >= CAPS.newToolTimes * 2;
+    this.newTools = rot ? [...this.newTools.slice(2), eventIndex, ts] : this.newTools.concat(eventIndex, ts);
+  }
+
+  /** Event indexes at which recent new tools appeared. */
+  newToolIndexes(): number[] {
+    return this.newTools.filter((_, i) => i % 2 === 0);
+  }
+
+  /** Timestamps at which recent new tools appeared. */
+  newToolTimes(): number[] {
+    return this.newTools.filter((_, i) => i % 2 === 1);
+  }
+}
+
+/** Compact serialised form. Keys are short on purpose: this travels in every risk signal. */
+export interface SessionJson {
+  v: 1;
+  sid: string;
+  tid: string;
+  par: string | null;
+  dep: number;
+  aid: string;
+  aty: string;
+  spf: string;
+  prn: string;
+  prns: readonly string[];
+  tsk: string;
+  tsc: readonly string[] | null;
+  alt: string[] | null;
+  ald: readonly string[] | null;
+  ceil: number;
+  int: readonly number[];
+  n: number;
+  t0: number;
+  t1: number;
+  tc: [string, number][];
+  rec: string[];
+  tr: [string, string, number][];
+  cm: number;
+  mx: number;
+  tnt: Taint | null;
+  dst: [number, number][];
+  res: [number, number][];
+  dn: readonly string[];
+  xs: number;
+  oe: [number, number][];
+  se: string[] | null;
+  scu: readonly string[];
+  tok: readonly string[];
+  auth: readonly string[] | null;
+  ntl: readonly number[];
+  fnd: readonly ActiveFinding[];
+  once: readonly number[];
+  sc: number;
+  seen: readonly number[];
+  seq: unknown;
+}
+
+export function sessionToJson(s: SessionState, names: Interner): SessionJson {
+  const tc: [string, number][] = [];
+  for (const [k, v] of pairsEntries(s.toolCounts)) tc.push([names.name(k), v]);
+  const tr: [string, string, number][] = [];
+  for (const [k, v] of pairsEntries(s.transitions)) tr.push([names.name(Math.floor(k / 65536)), names.name(k % 65536), v]);
+  return {
+    v: 1,
+    sid: s.sid,
+    tid: s.tid,
+    par: s.parent,
+    dep: s.depth,
+    aid: s.agentId,
+    aty: names.name(s.agentType),
+    spf: s.spiffe,
+    prn: s.principal,
+    prns: s.principals,
+    tsk: s.taskId,
+    tsc: s.taskScopes,
+    alt: s.allowedTools === null ? null : s.allowedTools.map((t) => names.name(t)),
+    ald: s.allowedDest,
+    ceil: s.ceiling,
+    int: s.intent === null ? [] : s.intent,
+    n: s.events,
+    t0: s.firstTs,
+    t1: s.lastTs,
+    tc,
+    rec: s.recent.map((t) => names.name(t)),
+    tr,
+    cm: s.classMask,
+    mx: s.maxRank,
+    tnt: s.taint,
+    dst: pairsEntries(s.dests),
+    res: pairsEntries(s.resources),
+    dn: s.destNames,
+    xs: s.externalSends,
+    oe: pairsEntries(s.outEnt),
+    se: s.srcEvents,
+    scu: s.scopesUsed,
+    tok: s.tokens,
+    auth: s.authority,
+    ntl: s.newTools,
+    fnd: s.findings,
+    once: s.once,
+    sc: s.score,
+    seen: s.seen,
+    seq: s.seq,
+  };
+}
+
+export function sessionFromJson(j: SessionJson, names: Interner): SessionState {
+  const s = new SessionState(j.sid, j.tid);
+  s.parent = j.par;
+  s.depth = j.dep;
+  s.agentId = j.aid;
+  s.agentType = names.id(j.aty);
+  s.spiffe = j.spf;
+  s.principal = j.prn;
+  s.principals = j.prns.length === 0 ? NONE : j.prns;
+  s.taskId = j.tsk;
+  s.taskScopes = j.tsc;
+  s.allowedTools = j.alt === null ? null : j.alt.map((t) => names.id(t));
+  s.allowedDest = j.ald;
+  s.ceiling = j.ceil;
+  s.intent = j.int.length === 0 ? null : j.int;
+  s.events = j.n;
+  s.firstTs = j.t0;
+  s.lastTs = j.t1;
+  s.toolCounts = pairsFrom(j.tc.map(([k, v]) => [names.id(k), v] as const));
+  s.recent = j.rec.map((t) => names.id(t));
+  s.transitions = pairsFrom(j.tr.map(([a, b, v]) => [names.id(a) * 65536 + names.id(b), v] as const));
+  s.classMask = j.cm;
+  s.maxRank = j.mx;
+  s.taint = j.tnt;
+  s.dests = pairsFrom(j.dst);
+  s.resources = pairsFrom(j.res ?? []);
+  s.destNames = j.dn;
+  s.externalSends = j.xs;
+  s.outEnt = pairsFrom(j.oe);
+  s.srcEvents = j.se;
+  s.scopesUsed = j.scu;
+  s.tokens = j.tok;
+  s.authority = j.auth;
+  s.newTools = j.ntl;
+  s.findings = j.fnd;
+  s.once = j.once;
+  s.score = j.sc;
+  s.seen = j.seen;
+  s.seq = j.seq;
+  return s;
+}

@@ -1,0 +1,104 @@
+/**
+ * Zod schemas of serialised state (checkpoints and the risk signal digest's `state`). State is
+ * input like any other: a corrupted or foreign checkpoint is rejected with a reason instead of
+ * poisoning the engine.
+ */
+import { z } from 'zod';
+import { DETECTORS, SEVERITIES } from '@chainwatch/schemas';
+
+const Str = z.string().max(4096);
+const Num = z.number().finite();
+const Int = z.number().int();
+const strs = (max: number) => z.array(Str).max(max);
+const pairs = (max: number) => z.array(z.tuple([Num, Num])).max(max);
+
+const ActiveFindingJson = z.strictObject({
+  rule: Str,
+  ver: Int.nonnegative(),
+  det: z.enum(DETECTORS),
+  sev: z.enum(SEVERITIES),
+  conf: z.number().min(0).max(1),
+  ts: Num,
+  ev: strs(16),
+  msg: Str,
+});
+
+const TaintJson = z.strictObject({ rank: Int.min(0).max(4), ts: Num, ev: strs(8), from: Str.nullable() });
+
+export const SessionJsonSchema = z.strictObject({
+  v: z.literal(1),
+  sid: Str,
+  tid: Str,
+  par: Str.nullable(),
+  dep: Int.nonnegative(),
+  aid: Str,
+  aty: Str,
+  spf: Str,
+  prn: Str,
+  prns: strs(16),
+  tsk: Str,
+  tsc: strs(64).nullable(),
+  alt: strs(256).nullable(),
+  ald: strs(256).nullable(),
+  ceil: Int.min(-1).max(4),
+  int: z.array(Num).max(256),
+  n: Int.nonnegative(),
+  t0: Num,
+  t1: Num,
+  tc: z.array(z.tuple([Str, Int])).max(256),
+  rec: strs(32),
+  tr: z.array(z.tuple([Str, Str, Int])).max(512),
+  cm: Int.nonnegative(),
+  mx: Int.min(-1).max(4),
+  tnt: TaintJson.nullable(),
+  dst: pairs(128),
+  res: pairs(128).default([]),
+  dn: strs(32),
+  xs: Int.nonnegative(),
+  oe: pairs(1024),
+  se: strs(32).nullable(),
+  scu: strs(64),
+  tok: strs(16),
+  auth: strs(64).nullable(),
+  ntl: z.array(Num).max(64),
+  fnd: z.array(ActiveFindingJson).max(64),
+  once: z.array(Num).max(128),
+  sc: Num,
+  seen: z.array(Num).max(64),
+  seq: z.unknown(),
+});
+
+export const TraceCheckpointSchema = z.strictObject({
+  v: z.literal(1),
+  trace: Str,
+  sessions: z.array(SessionJsonSchema).max(10_000),
+  creds: z
+    .array(
+      z.tuple([
+        Str,
+        z.strictObject({ issuedAt: Num, expiresAt: Num, sessions: strs(16), tasks: strs(16), firstEvent: Str }),
+      ]),
+    )
+    .max(10_000),
+});
+
+export const DigestStateSchema = z.strictObject({ v: z.literal(1), s: SessionJsonSchema });
+
+export class StateFormatError extends Error {
+  override readonly name = 'StateFormatError';
+}
+
+export function parseState<T>(schema: z.ZodType<T>, text: string, what: string): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new StateFormatError(`${what}: not JSON: ${(err as Error).message}`, { cause: err });
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new StateFormatError(`${what}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`);
+  }
+  return parsed.data;
+}
