@@ -2,52 +2,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RuleSetPort } from '../src/engine/rule-set-port';
 import type { RuleContext, RuleEventView, RuleSessionView } from '../src/rule-context';
+import { ruleEvent, ruleSession } from './rule-context-fixture';
 import { loadRuleSet, OWASP_AGENTIC_TAG, SHIPPED_RULES_DIR, type RuleSet } from '../src/rules/index';
 
-const EVENT: RuleEventView = {
-  event_id: 'e-0',
-  ts: 1_760_000_000_000,
-  kind: 'tool_call',
-  tool: 'search_files',
-  operation: 'read',
-  data_class: 'internal',
-  data_class_rank: 1,
-  resource: 'drive',
-  destination: '',
-  destination_external: false,
-  egress: false,
-  destination_provenance: 'none',
-  required_scopes: ['files:read'],
-  task_scopes: ['files:read', 'mail:send'],
-  scopes_missing: [],
-  tool_allowed: true,
-  over_ceiling: false,
-  unknown_tool: false,
-  agent_id: 'agent-a',
-  agent_type: 'assistant',
-  principal_sub: 'user-1',
-  delegation_depth: 0,
-  injection_score: 0,
-  user_approved: false,
-  outcome: 'allowed',
-  arg_emails: [],
-  arg_urls: [],
-  arg_domains: [],
-  arg_ibans: [],
-};
-const SESSION: RuleSessionView = {
-  events: 3,
-  distinct_tools: 2,
-  tainted: false,
-  max_data_class_rank: 1,
-  last_tool: 'search_files',
-  recent_tools: ['list_files', 'search_files'],
-  destinations: 0,
-  external_sends: 0,
-  principals: 1,
-  active_rules: [],
-  tool_output_entities: 0,
-};
+const EVENT = ruleEvent({ tool: 'search_files', resource: 'drive', required_scopes: ['files:read'], task_scopes: ['files:read', 'mail:send'] });
+const SESSION = ruleSession({ events: 3, distinct_tools: 2, max_data_class_rank: 1, last_tool: 'search_files', recent_tools: ['list_files', 'search_files'] });
 let n = 0;
 const ctx = (event: Partial<RuleEventView> = {}, session: Partial<RuleSessionView> = {}): RuleContext => ({
   event: { ...EVENT, event_id: `e-${++n}`, ...event },

@@ -3,52 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RuleContext, RuleEventView, RuleSessionView } from '../src/rule-context';
+import { ruleEvent, ruleSession } from './rule-context-fixture';
 import { loadRuleSet, parseRuleSet, RuleSetError, type RuleIssue, type RuleSet } from '../src/rules/index';
 
-const EVENT: RuleEventView = {
-  event_id: 'e-1',
-  ts: 1_760_000_000_000,
-  kind: 'tool_call',
-  tool: 'read_file',
-  operation: 'read',
-  data_class: 'internal',
-  data_class_rank: 1,
-  resource: 'doc-1',
-  destination: '',
-  destination_external: false,
-  egress: false,
-  destination_provenance: 'none',
-  required_scopes: [],
-  task_scopes: ['files:read'],
-  scopes_missing: [],
-  tool_allowed: true,
-  over_ceiling: false,
-  unknown_tool: false,
-  agent_id: 'agent-a',
-  agent_type: 'assistant',
-  principal_sub: 'user-1',
-  delegation_depth: 0,
-  injection_score: 0,
-  user_approved: false,
-  outcome: 'allowed',
-  arg_emails: [],
-  arg_urls: [],
-  arg_domains: [],
-  arg_ibans: [],
-};
-const SESSION: RuleSessionView = {
-  events: 0,
-  distinct_tools: 0,
-  tainted: false,
-  max_data_class_rank: 0,
-  last_tool: '',
-  recent_tools: [],
-  destinations: 0,
-  external_sends: 0,
-  principals: 1,
-  active_rules: [],
-  tool_output_entities: 0,
-};
+const EVENT = ruleEvent({ event_id: 'e-1', tool: 'read_file', resource: 'doc-1', task_scopes: ['files:read'] });
+const SESSION = ruleSession();
 const ctx = (event: Partial<RuleEventView> = {}, session: Partial<RuleSessionView> = {}): RuleContext => ({
   event: { ...EVENT, ...event },
   session: { ...SESSION, ...session },
