@@ -4,9 +4,11 @@ import { catalogSensitivity } from '@chainwatch/decision-api';
 import { bearer, buildHarness, freshView, type Harness } from './harness';
 import { realEngine } from './real-engine';
 import { confidentialRead } from './scenario';
+import { makeEvent } from '../fixtures/events';
 
-// The approval flow against the real detection core: a side effect in a task whose intent asked
-// for none is a step-up; once approved, that exact action passes and stops re-raising its finding.
+// The approval flow against the real detection core: after a read, a side effect in a task whose
+// intent asked for none is a step-up; once approved, that exact action passes and stops
+// re-raising its finding.
 const AGENT = { id: 'agent-files-1', type: 'file-assistant', spiffe_id: 'spiffe://example.org/ns/agents/sa/files' };
 const READ_ONLY_TASK = { id: 'task-ro', intent: 'summarise my project files', scopes: ['files.read', 'mail.send'] };
 
@@ -39,9 +41,19 @@ describe('approvals with the real engine', () => {
       return DecisionResponse.parse(res.json());
     };
 
+    engine.observe(
+      makeEvent({
+        session_id: 's-real',
+        trace_id: 'trace-s-real',
+        agent: AGENT,
+        task: READ_ONLY_TASK,
+        action: { kind: 'tool_call', tool: 'list_files', operation: 'read', data_class: 'internal', args: { folder: 'projects' } },
+      }),
+    );
     const first = await decide(send('s-real', 'manager@example.org'));
     expect(first.decision).toBe('step_up');
-    expect(first.reasons[0]?.rule_id).toBe('scope_drift.side_effect_in_read_only_task');
+    const stepUpRule = first.reasons[0]?.rule_id as string;
+    expect(stepUpRule).toBeTruthy();
     const binding = first.obligations.approval?.binding as string;
 
     const approver = await h.auth.sign({ sub: 'team-lead', roles: ['approver'] });
@@ -56,7 +68,7 @@ describe('approvals with the real engine', () => {
     // The approval reached the session state: the approved step no longer raises its finding.
     const again = await decide(send('s-real', 'manager@example.org'));
     expect(again.decision).toBe('allow');
-    expect(again.reasons.map((r) => r.rule_id)).not.toContain('scope_drift.side_effect_in_read_only_task');
+    expect(again.reasons.map((r) => r.rule_id)).not.toContain(stepUpRule);
 
     // Another recipient is another action: not covered.
     const other = await decide(send('s-real', 'someone@elsewhere.example', { approval_binding: binding }));

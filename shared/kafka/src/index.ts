@@ -13,3 +13,4 @@ export {
 } from './topics';
 export { KafkaRecordLog, type KafkaRecordLogOptions } from './kafka-record-log';
 export { assertBrokerReachable } from './broker-reachable';
+export { waitForTopicLeaders } from './topic-leaders';

@@ -2,6 +2,7 @@ import type { Kafka } from 'kafkajs';
 import { z } from 'zod';
 import { TOPICS } from '@chainwatch/schemas';
 import type { Logger } from '@chainwatch/runtime';
+import { waitForTopicLeaders } from './topic-leaders';
 
 /** What a topic should look like: created with this, and checked against this when it exists. */
 export interface TopicSpec {
@@ -113,7 +114,7 @@ export async function ensureTopics(
       let made = false;
       try {
         made = await admin.createTopics({
-          waitForLeaders: true,
+          waitForLeaders: false,
           topics: missing.map((s) => ({
             topic: s.topic,
             numPartitions: s.partitions,
@@ -125,6 +126,7 @@ export async function ensureTopics(
         // Another instance created some of them between listTopics and createTopics.
         if (!isAlreadyExists(err)) throw err;
       }
+      await waitForTopicLeaders(admin, missing.map((s) => s.topic));
       // false: every one of them was created concurrently by someone else.
       if (made) {
         created.push(...missing.map((s) => s.topic));
