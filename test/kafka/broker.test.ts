@@ -6,6 +6,7 @@ import {
   assertBrokerReachable,
   createKafka,
   ensureTopics,
+  waitForTopicLeaders,
   topicSpecs,
   type TopicSpec,
 } from '@chainwatch/kafka';
@@ -222,5 +223,32 @@ describe('consumeUntil fixture', () => {
     const topic = await createTestTopic({ prefix: 'fixture-timeout' });
     await produceJson(topic, [{ value: 'only' }]);
     await expect(consumeUntil({ topic, count: 2, timeoutMs: 2000 })).rejects.toThrow(/timed out after 2000 ms with 1 message\(s\) of 2/);
+  });
+});
+
+describe('waitForTopicLeaders', () => {
+  it('resolves once a just-created topic has leaders on every partition', async () => {
+    const admin = testKafka().admin();
+    await admin.connect();
+    try {
+      const topic = randomName('leaders');
+      await admin.createTopics({ waitForLeaders: false, topics: [{ topic, numPartitions: 3, replicationFactor: 1 }] });
+      await waitForTopicLeaders(admin, [topic]);
+      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+      expect(meta.topics[0]!.partitions.every((p) => p.leader >= 0)).toBe(true);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('gives up with the topic name when it never appears', async () => {
+    const admin = testKafka().admin();
+    await admin.connect();
+    try {
+      const topic = randomName('never');
+      await expect(waitForTopicLeaders(admin, [topic], 500)).rejects.toThrow(new RegExp(`${topic} have no leader after 500 ms`));
+    } finally {
+      await admin.disconnect();
+    }
   });
 });
