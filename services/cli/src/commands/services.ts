@@ -5,7 +5,8 @@
  */
 import { createServer } from 'node:http';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { createDetectionEngine, loadDefaultPolicy } from '@chainwatch/core';
+import { createDetectionEngine } from '@chainwatch/core';
+import { loadPolicyFromEnv } from './policy-env';
 import { assertBrokerReachable, createKafka } from '@chainwatch/kafka';
 import { createLogger, env, parseConfig } from '@chainwatch/runtime';
 import { z } from 'zod';
@@ -42,7 +43,8 @@ export async function runProcessorService(_argv: string[]): Promise<number> {
   const logger = createLogger({ name: 'session-processor', level: config.LOG_LEVEL });
   await assertBrokerReachable(config.KAFKA_BROKERS);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger });
-  const engine = createDetectionEngine({ ...loadDefaultPolicy(), idleMs: IDLE_SESSION_MS });
+  const policy = loadPolicyFromEnv();
+  const engine = createDetectionEngine({ catalog: policy.catalog, policy: policy.policy, rules: policy.rules, idleMs: IDLE_SESSION_MS });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const runner = await runKafkaSessionProcessor({
@@ -74,7 +76,9 @@ export async function runProcessorService(_argv: string[]): Promise<number> {
 export async function runDecisionApi(_argv: string[]): Promise<number> {
   const { loadDecisionApiConfig, runDecisionApiService } = await import('@chainwatch/decision-api');
   const config = loadDecisionApiConfig();
-  const service = await runDecisionApiService(config);
+  const policy = loadPolicyFromEnv();
+  const engine = createDetectionEngine({ catalog: policy.catalog, policy: policy.policy, rules: policy.rules });
+  const service = await runDecisionApiService(config, { engine, catalog: policy.catalog });
   console.log(`chainwatch decision-api: listening on ${service.url}`);
   await untilSignal();
   await service.close();

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { createDetectionEngine, loadDefaultPolicy } from '@chainwatch/core';
+import { createDetectionEngine } from '@chainwatch/core';
 import { InvestigationStore, openClickHouse, parseClickHouseConfig, runMigrations } from '@chainwatch/clickhouse';
 import { MemoryLog } from '@chainwatch/kafka';
 import { createLogger, env, parseConfig } from '@chainwatch/runtime';
@@ -17,6 +17,7 @@ import { SessionProcessor, attachProcessorToMemoryLog, createProcessorMetrics, m
 import { TraceWriter, TraceWriterMetrics, attachToMemoryLog } from '@chainwatch/trace-writer';
 import { parseCliArgs } from './cli-args';
 import { devTokenPath } from './dev-token';
+import { loadPolicyFromEnv, withSimulatorTools } from './policy-env';
 
 const StartEnv = z.object({
   CHAINWATCH_HOST: z.string().min(1).default('127.0.0.1'),
@@ -48,8 +49,8 @@ export async function runStart(argv: string[]): Promise<number> {
   const ch = await openClickHouse(chConfig, logger);
   await runMigrations({ client: ch.client, database: ch.database, ttlDays: chConfig.ttlDays, logger });
 
-  const policy = loadDefaultPolicy();
-  const engine = createDetectionEngine({ ...policy, idleMs: config.IDLE_SESSION_MS });
+  const policy = withSimulatorTools(loadPolicyFromEnv());
+  const engine = createDetectionEngine({ catalog: policy.catalog, policy: policy.policy, rules: policy.rules, idleMs: config.IDLE_SESSION_MS });
   const log = new MemoryLog();
   const view = new InProcessView(engine, { caughtUp: () => log.pending(TOPICS.actions) === 0 });
   const dev = await createDevAuth();
