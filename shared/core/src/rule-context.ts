@@ -23,6 +23,12 @@ export interface RuleEventView {
   readonly egress: boolean;
   /** Where the destination first appeared: 'intent' (task text), 'tool_output' (a previous result), 'unseen', 'internal', or 'none' (no destination). */
   readonly destination_provenance: string;
+  /**
+   * The task asks to deliver something (send, reply, share, pay...) without writing any address,
+   * link, account or number: the recipient is for the agent to look up. Worked out only when the
+   * destination came from tool output (false otherwise).
+   */
+  readonly recipient_left_to_agent: boolean;
   readonly required_scopes: readonly string[];
   readonly task_scopes: readonly string[];
   /** Required scopes not held by the session's effective authority (delegation chain ∩ credential ∩ task). */

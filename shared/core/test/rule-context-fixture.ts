@@ -14,6 +14,7 @@ export const BASE_EVENT: RuleEventView = {
   destination_external: false,
   egress: false,
   destination_provenance: 'none',
+  recipient_left_to_agent: false,
   required_scopes: [],
   task_scopes: [],
   scopes_missing: [],

@@ -58,12 +58,14 @@ describe('shipped rule set', () => {
     const st2 = st.clone();
     const internal = ctx({ tool: 'send_email', operation: 'send', destination: 'x@corp.test', destination_provenance: 'internal' }, { tainted: true, max_data_class_rank: 2 });
     expect(shipped.evaluate(internal, st2)).toEqual([]);
-    const send = ctx(SEND, { tainted: true, max_data_class_rank: 2 });
+    // A recipient the task named is what the user asked for: no chain.
+    expect(shipped.evaluate(ctx(SEND, { tainted: true, max_data_class_rank: 2 }), st.clone())).toEqual([]);
+    const send = ctx({ ...SEND, destination_provenance: 'tool_output' }, { tainted: true, max_data_class_rank: 2 });
     const matches = shipped.evaluate(send, st);
     const chain = matches.find((m) => m.rule_id === 'CW-CHAIN-001');
     expect(chain?.evidence_event_ids).toEqual([read.event.event_id, send.event.event_id]);
     expect(chain?.message).toBe('send_email sent data to someone@elsewhere.test after a sensitive read in the same session');
-    expect(matches.map((m) => m.rule_id).sort()).toEqual(['CW-CHAIN-001', 'CW-CHAIN-006']);
+    expect(matches.map((m) => m.rule_id).sort()).toEqual(['CW-CHAIN-001', 'CW-CHAIN-004', 'CW-CHAIN-006']);
 
     const trusted = withExample.newSequenceState();
     withExample.evaluate(ctx({ data_class_rank: 2 }), trusted);
@@ -103,6 +105,10 @@ describe('shipped rule set', () => {
     const pay = { tool: 'wire_transfer', operation: 'send', egress: true, destination: 'XX00BANK0000000001', destination_external: true, arg_ibans: ['XX00BANK0000000001'] };
     expect(fired(shipped, ctx({ ...pay, destination_provenance: 'tool_output' }))).toContain('CW-CHAIN-005');
     expect(fired(shipped, ctx({ ...pay, destination_provenance: 'intent' }))).toEqual([]);
+    // The task asked to pay without writing the account ("pay the bill in my documents"): the
+    // account the agent looked up is the expected one.
+    expect(fired(shipped, ctx({ ...pay, destination_provenance: 'tool_output', recipient_left_to_agent: true }))).toEqual([]);
+    expect(fired(shipped, ctx({ ...pay, destination_provenance: 'unseen', recipient_left_to_agent: true }))).toContain('CW-CHAIN-005');
   });
 
   it('scope drift rules fire on their fields and respect approval', () => {
@@ -113,7 +119,9 @@ describe('shipped rule set', () => {
     expect(fired(shipped, ctx({ ...SEND, destination_provenance: 'unseen' }, holding)).sort()).toEqual(['CW-CHAIN-006', 'CW-SCOPE-003']);
     expect(fired(shipped, ctx({ ...SEND, destination_provenance: 'unseen' }))).toEqual([]);
     expect(fired(shipped, ctx({ ...SEND, unknown_tool: true, destination_provenance: 'tool_output' }, holding)).sort()).toEqual(['CW-CHAIN-006', 'CW-SCOPE-004']);
-    expect(fired(shipped, ctx({ ...SEND, unknown_tool: true }, holding))).toEqual(['CW-CHAIN-006']);
+    expect(fired(shipped, ctx({ ...SEND, unknown_tool: true, destination_provenance: 'unseen' }, holding)).sort()).toEqual(['CW-CHAIN-006', 'CW-SCOPE-003', 'CW-SCOPE-004']);
+    // The task named the recipient: not egress the user did not ask for.
+    expect(fired(shipped, ctx({ ...SEND, unknown_tool: true }, holding))).toEqual([]);
     expect(fired(shipped, ctx({ operation: 'delete', data_class_rank: 2 }))).toEqual(['CW-SCOPE-006']);
   });
 
@@ -124,7 +132,8 @@ describe('shipped rule set', () => {
     expect(fired(shipped, ctx({}, { principals: 2 }))).toEqual(['CW-PRIV-003']);
     expect(fired(shipped, ctx({ operation: 'delegate', kind: 'delegation' }, { tainted: true, max_data_class_rank: 3 }))).toEqual(['CW-PRIV-004']);
     expect(fired(shipped, ctx({ kind: 'auth', required_scopes: ['admin:write'] }))).toEqual(['CW-CRED-003']);
-    expect(fired(shipped, ctx(SEND, { max_data_class_rank: 4, tainted: true })).sort()).toEqual(['CW-CHAIN-006', 'CW-CRED-002']);
+    expect(fired(shipped, ctx({ ...SEND, destination_provenance: 'unseen' }, { max_data_class_rank: 4, tainted: true })).sort()).toEqual(['CW-CHAIN-006', 'CW-CRED-002', 'CW-SCOPE-003']);
+    expect(fired(shipped, ctx(SEND, { max_data_class_rank: 4, tainted: true }))).toEqual(['CW-CRED-002']);
 
     const st = shipped.newSequenceState();
     const denied = [ctx({ outcome: 'denied' }), ctx({ outcome: 'denied' }), ctx({ outcome: 'denied' })];

@@ -30,7 +30,7 @@ const VERBS: ReadonlyArray<readonly [Operation, readonly string[]]> = [
     'read',
     ['get', 'read', 'list', 'search', 'find', 'view', 'fetch', 'download', 'query', 'show', 'lookup', 'look', 'check', 'browse',
       'retrieve', 'access', 'open', 'load', 'describe', 'count', 'scan', 'watch', 'see', 'monitor', 'track', 'verify', 'summarize',
-      'analyze', 'compare', 'calculate', 'current', 'visit'],
+      'analyze', 'compare', 'calculate', 'current', 'visit', 'navigate', 'goto', 'surf', 'crawl', 'scrape'],
   ],
 ];
 
@@ -78,7 +78,10 @@ export interface InferredTool {
   readonly web: boolean;
 }
 
-const WEB_WORDS = new Set(['webpage', 'web', 'website', 'url', 'http', 'https', 'browser', 'browse', 'internet', 'visit']);
+const PERSON_WORDS = new Set(['user', 'users', 'customer', 'customers', 'employee', 'employees', 'patient', 'client', 'clients', 'member', 'members', 'guest', 'guests', 'owner', 'me', 'my', 'person', 'people', 'friend', 'friends', 'family']);
+const DETAIL_WORDS = new Set(['info', 'information', 'details', 'detail', 'data', 'profile', 'record', 'records', 'identity', 'address', 'addresses']);
+
+const WEB_WORDS = new Set(['webpage', 'web', 'website', 'url', 'http', 'https', 'browser', 'browse', 'internet', 'visit', 'page', 'pages', 'site', 'link', 'links', 'navigate', 'goto', 'surf', 'crawl', 'scrape']);
 
 const CACHE_CAP = 10_000;
 const cache = new Map<string, InferredTool>();
@@ -118,5 +121,9 @@ function inferUncached(name: string): InferredTool {
       bestRank = RANK[cls];
     }
   }
-  return Object.freeze({ operation: operation ?? weak ?? 'read', data_class: best, web });
+  // Data about a person ("get_user_info", "fetch_customer_details") is personal data: confidential at least.
+  if (bestRank < RANK.confidential && tokens.some((t) => PERSON_WORDS.has(t)) && tokens.some((t) => DETAIL_WORDS.has(t))) best = 'confidential';
+  // "go_to_page", "open_link": moving to a web page reads it (a robot "go_to_room" still acts).
+  const op = operation ?? (web && weak === 'write' ? 'read' : weak) ?? 'read';
+  return Object.freeze({ operation: op, data_class: best, web });
 }

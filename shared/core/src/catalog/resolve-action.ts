@@ -27,6 +27,8 @@ export interface ResolvedAction {
   readonly destinations: readonly string[];
   readonly destinationExternal: boolean;
   readonly argEntities: Entities;
+  /** Names of the top-level arguments (at most 16), for inference from argument names. */
+  readonly argNames: readonly string[];
   readonly unknownTool: boolean;
   readonly resultTrust: ContentTrust;
 }
@@ -108,6 +110,33 @@ function externalOf(d: Dest, orgDomains: readonly string[]): boolean {
   return d.kind === 'iban' || d.kind === 'phone' || ((d.kind === 'email' || d.kind === 'url' || d.kind === 'domain') && !isOrgDomain(d.domain, orgDomains));
 }
 
+const NO_NAMES: readonly string[] = Object.freeze([]);
+
+function argNamesOf(args: Readonly<Record<string, unknown>>): readonly string[] {
+  let out: string[] | undefined;
+  for (const k in args) {
+    (out ??= []).push(k);
+    if (out.length >= 16) break;
+  }
+  return out ?? NO_NAMES;
+}
+
+const RECIPIENT_ARG = /^(to|tos|recipients?|recipient_?[a-z_]*|to_?[a-z_]+|cc|bcc|receiver|receivers|payee|beneficiary|send_?to|destination_?(email|phone|account|iban)?)$/i;
+
+function addressesParty(args: Readonly<Record<string, unknown>>, dests: readonly Dest[]): boolean {
+  if (dests.some((d) => d.kind === 'iban')) return true;
+  for (const k in args) {
+    if (!RECIPIENT_ARG.test(k)) continue;
+    const vals: string[] = [];
+    takeDestinationValue(vals, args[k], 0);
+    for (const v of vals) {
+      const kind = classify(v).kind;
+      if (kind === 'email' || kind === 'phone') return true;
+    }
+  }
+  return false;
+}
+
 /** The catalog entry of a tool; own properties only (a tool named "constructor" is just unknown). */
 export function toolSpec(catalog: ToolCatalog, tool: string): ToolSpec | undefined {
   return Object.hasOwn(catalog.tools, tool) ? catalog.tools[tool] : undefined;
@@ -119,7 +148,7 @@ export function resolveAction(action: Action, catalog: ToolCatalog): ResolvedAct
   const args = action.args ?? {};
   const argEntities = extractEntitiesFromArgs(args);
 
-  const operation: Operation =
+  let operation: Operation =
     action.operation ?? spec?.operation ?? (action.kind === 'delegation' ? 'delegate' : (inferred?.operation ?? 'read'));
   const dataClass: DataClass = action.data_class ?? spec?.data_class ?? inferred?.data_class ?? 'internal';
 
@@ -136,6 +165,12 @@ export function resolveAction(action: Action, catalog: ToolCatalog): ResolvedAct
     for (const u of argEntities.urls) addDest(dests, u);
     for (const i of argEntities.ibans) addDest(dests, i);
     if (dests.length === 0 && webRead) for (const d of argEntities.domains) addDest(dests, d);
+  }
+  // An inferred write or run that addresses a person or an account (a recipient argument holding an
+  // e-mail address or phone number, or any IBAN destination) delivers something to that party:
+  // "dispatch_mail(to=...)", "schedule_payment(recipient_iban=...)" are sends whatever their verb.
+  if (spec === undefined && action.operation === undefined && (operation === 'write' || operation === 'execute') && addressesParty(args, dests)) {
+    operation = 'send';
   }
   let primary: Dest | undefined;
   let destinationExternal = false;
@@ -170,6 +205,7 @@ export function resolveAction(action: Action, catalog: ToolCatalog): ResolvedAct
     destinations: values,
     destinationExternal,
     argEntities,
+    argNames: argNamesOf(args),
     unknownTool: spec === undefined,
     resultTrust,
   };

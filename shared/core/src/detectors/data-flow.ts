@@ -6,6 +6,7 @@
  * source.
  */
 import { INTENT_WEB_KEY, intentCapabilityKeys } from '../engine/intent-keys';
+import { recipientLeftToAgent } from './effect-intent';
 import type { SessionState } from '../state/session-state';
 import { ASI, type ActionView, type DetectorContext, type DetectorModule, type FindingDraft } from './detector';
 
@@ -26,8 +27,10 @@ function inspect(a: ActionView, _ctx: DetectorContext, s: SessionState): Finding
       // Sending data to a party only tool output supplied: the injection's exfiltration step.
       let confidence = src.external ? 0.95 : 0.85;
       if (prov.namedInIntent) confidence *= 0.5;
+      // The task asked to deliver something without writing the recipient: looking it up is the job.
+      else if (recipientLeftToAgent(a, s)) confidence *= 0.55;
       out.push({
-        rule: 'data_flow.send_to_tool_supplied_destination', version: 1, detector: 'data_flow', severity: 'high', confidence,
+        rule: 'data_flow.send_to_tool_supplied_destination', version: 2, detector: 'data_flow', severity: 'high', confidence,
         message: `'${act.tool}' sends to ${prov.destination}, which appeared only in ${origin}${from}, not in the task`,
         evidence: src.eventId !== null ? [src.eventId] : [], tags: [ASI.goalHijack, ASI.toolMisuse], once: `prov:${prov.destination}`,
       });

@@ -9,6 +9,7 @@ import { emailDomain, hostOf } from '../catalog/extract-entities';
 import { INTENT_ACT_KEY, INTENT_PRESENT_KEY, intentCapabilityKeys } from '../engine/intent-keys';
 import { pairsHas } from '../state/flat-map';
 import type { SessionState } from '../state/session-state';
+import { type EffectKind, INTENT_EFFECT_KEYS, effectKind } from './effect-intent';
 import { ASI, type ActionView, type DetectorContext, type DetectorModule, type FindingDraft } from './detector';
 import { DATA_CLASSES } from '@chainwatch/schemas';
 
@@ -20,6 +21,16 @@ function destinationAllowed(dest: string, allowed: readonly string[]): boolean {
   }
   return false;
 }
+
+/** The task intent exists and its words ask for no effect of this kind (see effect-intent). */
+function effectNotRequested(a: ActionView, s: SessionState, kind: EffectKind): boolean {
+  const key = INTENT_EFFECT_KEYS[kind];
+  if (s.events > 0) return s.intentHas(INTENT_PRESENT_KEY) && !s.intentHas(key);
+  const keys = intentCapabilityKeys(a.task?.intent);
+  return keys.includes(INTENT_PRESENT_KEY) && !keys.includes(key);
+}
+
+const EFFECT_WORDS: Readonly<Record<EffectKind, string>> = { pay: 'moves money', delete: 'deletes or cancels something', credential: 'changes or shares credentials or security settings' };
 
 /** The task intent exists and asks for no side effect (no action verb in the user's words). */
 function readOnlyTask(a: ActionView, s: SessionState): boolean {
@@ -109,6 +120,17 @@ function inspect(a: ActionView, ctx: DetectorContext, s: SessionState): FindingD
       rule: 'scope_drift.side_effect_in_read_only_task', version: 1, detector: 'scope_drift', severity: 'high', confidence: 0.8,
       message: `'${act.tool}' (${act.operation}) changes or sends something, but the task only asked for information`,
       evidence: [], tags: [ASI.goalHijack, ASI.toolMisuse], once: `readonly:${act.tool}`,
+    });
+  }
+  // An effect of a kind the task never mentions (paying, deleting, changing credentials), after the
+  // agent has read something: finer than the read-only check, it also covers tasks that ask for
+  // some other change ("reply to Bob" does not ask for a payment).
+  const kind = s.events > 0 ? effectKind(act) : null;
+  if (kind !== null && effectNotRequested(a, s, kind)) {
+    out.push({
+      rule: 'scope_drift.unrequested_effect', version: 1, detector: 'scope_drift', severity: 'high', confidence: 0.8,
+      message: `'${act.tool}' ${EFFECT_WORDS[kind]}, which the task did not ask for`,
+      evidence: [], tags: [ASI.goalHijack, kind === 'credential' ? ASI.privilegeAbuse : ASI.toolMisuse], once: `effect:${kind}:${act.tool}`,
     });
   }
   // Population profile: a tool this agent type has never been seen using, once the profile is mature.

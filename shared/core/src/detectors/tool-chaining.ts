@@ -6,6 +6,7 @@
 import { DATA_CLASSES } from '@chainwatch/schemas';
 import { pairsHas } from '../state/flat-map';
 import type { SessionState } from '../state/session-state';
+import { recipientLeftToAgent } from './effect-intent';
 import { ASI, type ActionView, type DetectorContext, type DetectorModule, type FindingDraft } from './detector';
 
 /** The action can carry data out of the session's trust boundary. */
@@ -22,14 +23,16 @@ function inspect(a: ActionView, ctx: DetectorContext, s: SessionState): FindingD
   const act = a.action;
   const taint = s.taint;
   if (taint !== null && taint.rank >= p.sensitive_rank && isSink(a)) {
-    // A recipient the user named in the task is what the user asked for: still a chain, weakly.
+    // A recipient the user named in the task is what the user asked for: still a chain, weakly. One
+    // the task left to the agent to look up ("send the report to the client") is never high.
     const named = a.provenance.kind === 'intent';
-    const high = taint.rank >= 3 && !named;
+    const lookedUp = !named && a.provenance.kind === 'tool_output' && recipientLeftToAgent(a, s);
+    const high = taint.rank >= 3 && !named && !lookedUp;
     const where = act.destination !== '' ? ` to ${act.destination}` : '';
     out.push({
-      rule: 'tool_chaining.sensitive_read_then_sink', version: 1, detector: 'tool_chaining',
+      rule: 'tool_chaining.sensitive_read_then_sink', version: 2, detector: 'tool_chaining',
       severity: named ? 'low' : high ? 'high' : 'medium', confidence: named ? 0.5 : act.destinationExternal ? 0.75 : 0.6,
-      message: `${DATA_CLASSES[taint.rank] ?? 'sensitive'} data entered the session (events ${taint.ev.join(', ')}), then '${act.tool}' (${act.operation})${where}${named ? ', a recipient the task named' : ''}`,
+      message: `${DATA_CLASSES[taint.rank] ?? 'sensitive'} data entered the session (events ${taint.ev.join(', ')}), then '${act.tool}' (${act.operation})${where}${named ? ', a recipient the task named' : lookedUp ? ', a recipient the task left to the agent to find' : ''}`,
       evidence: taint.ev, tags: [ASI.toolMisuse, ASI.goalHijack],
     });
   }

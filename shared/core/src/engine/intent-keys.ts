@@ -6,6 +6,7 @@
  */
 import { canonicalUrl, extractEntitiesFromText, hostOf, phonesInText } from '../catalog/extract-entities';
 import { hash52 } from '../state/hash';
+import { intentEffectKeys, verbSlotWords } from '../detectors/effect-intent';
 import { wordKey, wordsOf } from './action-view';
 
 const STOPWORDS = new Set([
@@ -62,6 +63,14 @@ const ACTION_WORDS = new Set([
   'mail', 'wire', 'ping', 'dm', 'sms', 'print', 'attach', 'insert', 'append', 'store', 'fund', 'tip', 'donate',
 ]);
 
+/** The task asks for some side effect: an action verb in the user's words (see verbSlotWords). */
+function asksForAction(intent: string): boolean {
+  for (const w of verbSlotWords(intent)) {
+    if (ACTION_WORDS.has(w) || (w.length > 4 && w.endsWith('ing') && ACTION_WORDS.has(w.slice(0, -3)))) return true;
+  }
+  return false;
+}
+
 export function intentCapabilityKeys(intent: string | undefined): string[] {
   if (intent === undefined || intent === '') return [];
   const words = new Set(wordsOf(intent));
@@ -69,12 +78,9 @@ export function intentCapabilityKeys(intent: string | undefined): string[] {
   const web = e.urls.length > 0 || WEB_WORDS.some((w) => words.has(w)) || e.domains.some((d) => !e.emails.some((m) => m.endsWith(`@${d}`)));
   const keys = [INTENT_PRESENT_KEY];
   if (web) keys.push(INTENT_WEB_KEY);
-  for (const w of words) {
-    if (ACTION_WORDS.has(w) || (w.length > 4 && w.endsWith('ing') && ACTION_WORDS.has(w.slice(0, -3)))) {
-      keys.push(INTENT_ACT_KEY);
-      break;
-    }
-  }
+  if (asksForAction(intent)) keys.push(INTENT_ACT_KEY);
+  // Kinds of effect the task asks for (paying, deleting, changing credentials): see detectors/effect-intent.
+  keys.push(...intentEffectKeys(words, intent));
   return keys;
 }
 

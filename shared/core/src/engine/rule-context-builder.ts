@@ -4,6 +4,7 @@
  * the entities found in them.
  */
 import type { ActionView } from '../detectors/detector';
+import { recipientLeftToAgent } from '../detectors/effect-intent';
 import type { RuleContext, RuleEventView, RuleSessionView } from '../rule-context';
 import type { Interner } from '../state/interner';
 import { pairsSize } from '../state/flat-map';
@@ -28,6 +29,8 @@ export function buildRuleContext(a: ActionView, s: SessionState, names: Interner
     destination_external: act.destinationExternal,
     egress: act.egress,
     destination_provenance: a.provenance.kind,
+    // Only matters (and is only worked out) for a destination that tool output supplied.
+    recipient_left_to_agent: a.provenance.kind === 'tool_output' && recipientLeftToAgent(a, s),
     required_scopes: act.requiredScopes,
     task_scopes: a.task?.scopes ?? s.taskScopes ?? [],
     scopes_missing: a.scopesMissing,

@@ -33,6 +33,7 @@ class CelEvent {
   readonly destination_external: boolean;
   readonly egress: boolean;
   readonly destination_provenance: string;
+  readonly recipient_left_to_agent: boolean;
   readonly required_scopes: readonly string[];
   readonly task_scopes: readonly string[];
   readonly scopes_missing: readonly string[];
@@ -64,6 +65,7 @@ class CelEvent {
     this.destination_external = e.destination_external;
     this.egress = e.egress;
     this.destination_provenance = e.destination_provenance;
+    this.recipient_left_to_agent = e.recipient_left_to_agent;
     this.required_scopes = e.required_scopes;
     this.task_scopes = e.task_scopes;
     this.scopes_missing = e.scopes_missing;

@@ -21,6 +21,7 @@ export const EVENT_FIELDS = {
   destination_external: 'bool',
   egress: 'bool',
   destination_provenance: 'string',
+  recipient_left_to_agent: 'bool',
   required_scopes: 'list<string>',
   task_scopes: 'list<string>',
   scopes_missing: 'list<string>',
