@@ -2,14 +2,15 @@
  * Decision benchmark. In one run:
  *  1. in-process engine.assess() with the shipped policy and full rule set, on a warmed session:
  *     throughput and p50/p99 latency;
- *  2. HTTP with autocannon (client in a worker thread) against the real decision API (JWT auth,
+ *  2. HTTP with autocannon (client in a child process of its own) against the real decision API (JWT auth,
  *     rate limiting, zod validation, fail-mode and approval logic, decision log, metrics) and
  *     against a bare fastify route that returns a constant for the same request body, with the
  *     same connections and duration. Prints both and the ratio.
  */
 import { writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-import autocannon from 'autocannon';
+import { execFile } from 'node:child_process';
+import { dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import Fastify from 'fastify';
 import { createDetectionEngine, loadDefaultPolicy, type DetectionEngine } from '@chainwatch/core';
 import { MemoryLog } from '@chainwatch/kafka';
@@ -94,6 +95,8 @@ interface CannonResult {
   readonly rps: number;
   readonly p99: number;
   readonly non2xx: number;
+  /** CPU time of this process (the server under test; the load generator runs elsewhere) per request, µs. */
+  readonly cpuUs: number;
 }
 
 /** Mean throughput over the slices, worst p99, all errors. */
@@ -102,21 +105,47 @@ function combine(runs: readonly CannonResult[]): CannonResult {
     rps: runs.reduce((sum, r) => sum + r.rps, 0) / runs.length,
     p99: Math.max(...runs.map((r) => r.p99)),
     non2xx: runs.reduce((sum, r) => sum + r.non2xx, 0),
+    cpuUs: runs.reduce((sum, r) => sum + r.cpuUs, 0) / runs.length,
   };
 }
 
-async function cannon(url: string, headers: Record<string, string>, durationS: number, connections: number): Promise<CannonResult> {
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(REQUEST),
-    connections,
-    duration: durationS,
-    workers: 1,
+/**
+ * The load generator runs in a child process of its own (autocannon, programmatic API), so it
+ * never competes with the servers under test for their event loop; the bare route and the API are
+ * served the same way, by this process, one at a time.
+ */
+const LOAD_SCRIPT = `
+const autocannon = require('autocannon');
+const o = JSON.parse(process.env.CHAINWATCH_BENCH_LOAD);
+autocannon({ url: o.url, method: 'POST', headers: o.headers, body: o.body, connections: o.connections, duration: o.duration }, (err, r) => {
+  if (err) { console.error(String(err)); process.exit(1); }
+  process.stdout.write(JSON.stringify({ rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx + r.errors + r.timeouts }));
+});`;
+
+function cannon(url: string, headers: Record<string, string>, durationS: number, connections: number): Promise<CannonResult> {
+  const options = { url, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(REQUEST), connections, duration: durationS };
+  const cpu0 = process.cpuUsage();
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['-e', LOAD_SCRIPT],
+      { env: { ...process.env, CHAINWATCH_BENCH_LOAD: JSON.stringify(options) }, cwd: BENCH_DIR, timeout: (durationS + 30) * 1000 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`load generator failed: ${stderr || err.message}`));
+        try {
+          const load = JSON.parse(stdout) as Omit<CannonResult, 'cpuUs'>;
+          const cpu = process.cpuUsage(cpu0);
+          resolve({ ...load, cpuUs: (cpu.user + cpu.system) / Math.max(1, load.rps * durationS) });
+        } catch {
+          reject(new Error(`load generator printed no result: ${stdout.slice(0, 200)}`));
+        }
+      },
+    );
   });
-  return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
 }
+
+/** Where autocannon resolves from (the workspace's node_modules). */
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 
 export async function runDecisionsBench(opts: DecisionsBenchOptions = {}): Promise<DecisionsBenchResult> {
   const log = opts.log ?? (() => undefined);
@@ -150,8 +179,8 @@ export async function runDecisionsBench(opts: DecisionsBenchOptions = {}): Promi
 
   try {
     // Warm both servers (JIT, token cache) before measuring.
-    await cannon(`${apiUrl}/v1/decisions`, { authorization: `Bearer ${auth.token}` }, 1, connections);
-    await cannon(`${bareUrl}/v1/decisions`, {}, 1, connections);
+    await cannon(`${apiUrl}/v1/decisions`, { authorization: `Bearer ${auth.token}` }, 2, connections);
+    await cannon(`${bareUrl}/v1/decisions`, {}, 2, connections);
 
     // Alternate bare and API slices so that load from elsewhere on the machine hits both alike.
     const rounds = Math.max(1, opts.rounds ?? 3);
@@ -164,8 +193,11 @@ export async function runDecisionsBench(opts: DecisionsBenchOptions = {}): Promi
     }
     const bareRun = combine(bareRuns);
     const apiRun = combine(apiRuns);
-    log(`bare fastify route:  ${Math.round(bareRun.rps).toLocaleString('en')} req/s  p99 ${bareRun.p99} ms`);
-    log(`decision API:        ${Math.round(apiRun.rps).toLocaleString('en')} req/s  p99 ${apiRun.p99} ms${apiRun.non2xx > 0 ? `  (${apiRun.non2xx} non-2xx!)` : ''}`);
+    log(`bare fastify route:  ${Math.round(bareRun.rps).toLocaleString('en')} req/s  p99 ${bareRun.p99} ms  (server CPU ${bareRun.cpuUs.toFixed(1)} µs/req)`);
+    log(
+      `decision API:        ${Math.round(apiRun.rps).toLocaleString('en')} req/s  p99 ${apiRun.p99} ms  (server CPU ${apiRun.cpuUs.toFixed(1)} µs/req)` +
+        `${apiRun.non2xx > 0 ? `  (${apiRun.non2xx} non-2xx!)` : ''}`,
+    );
     const ratio = bareRun.rps > 0 ? apiRun.rps / bareRun.rps : 0;
     log(`ratio API / bare:    ${ratio.toFixed(3)}  (${connections} connections, ${rounds} alternating slices of ${slice} s each)`);
     if (apiRun.non2xx > 0) throw new Error(`decision API answered ${apiRun.non2xx} requests with errors`);

@@ -1,4 +1,3 @@
-import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -7,8 +6,9 @@ import type { RecordPublisher } from '@chainwatch/kafka';
 import { createLogger, type Logger } from '@chainwatch/runtime';
 import type { Decision } from '@chainwatch/schemas';
 import { BindingStore } from './approvals/binding-store';
-import { installAuthentication, requireRole } from './auth/authenticate';
+import { authGuard, installAuthentication, requireRole } from './auth/authenticate';
 import { createJwtVerifier, type JwtVerifier, type JwtVerifierOptions } from './auth/jwt-verifier';
+import { SubjectRateLimiter } from './auth/rate-limiter';
 import { DecisionLog } from './decisions/decision-log';
 import { DecisionService } from './decisions/decision-service';
 import type { SensitivityCheck } from './decisions/sensitivity';
@@ -118,8 +118,10 @@ export async function buildDecisionApi(deps: DecisionApiDeps): Promise<DecisionA
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installErrorHandling(app, logger);
-  installAuthentication(app, verifier);
+  // Unknown routes answer 404 only to an authenticated caller (no route discovery without a token).
+  installErrorHandling(app, logger, { notFoundGuard: authGuard(verifier, undefined, null) });
+  // Quota per token subject, checked right after authentication, before the body is read.
+  installAuthentication(app, verifier, new SubjectRateLimiter(o.rateLimitMax, o.rateLimitWindowMs));
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -132,16 +134,6 @@ export async function buildDecisionApi(deps: DecisionApiDeps): Promise<DecisionA
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifyRateLimit, {
-    global: true,
-    hook: 'preParsing',
-    max: o.rateLimitMax,
-    timeWindow: o.rateLimitWindowMs,
-    keyGenerator: (request) => (request.caller ? `sub:${request.caller.sub}` : `ip:${request.ip}`),
-    // Quota headers only on a 429 (with retry-after): fewer bytes on every decision.
-    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
-  });
-
   await app.register(healthRoutes, { view: deps.view, metrics });
   await app.register(decisionRoutes, { service });
   await app.register(approvalRoutes, { service });

@@ -10,7 +10,7 @@ export { InProcessView, type InProcessViewOptions } from './live-view/in-process
 export { KafkaSignalView, type KafkaSignalViewOptions } from './live-view/kafka-signal-view';
 export { DecisionService, type DecisionPolicy, type ApprovalAnswer } from './decisions/decision-service';
 export { DecisionLog, type DecisionLogOptions } from './decisions/decision-log';
-export { actionDigest, inputDigest, canonicalJson } from './decisions/canonical-digest';
+export { actionDigest, bodyDigest, inputDigest, canonicalJson } from './decisions/canonical-digest';
 export { isSensitiveAction, catalogSensitivity, type SensitivityCheck } from './decisions/sensitivity';
 export { BindingStore, type ApprovalBinding, type BindingState } from './approvals/binding-store';
 export { DecisionApiMetrics } from './metrics';

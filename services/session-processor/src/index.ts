@@ -14,5 +14,5 @@ export { MAX_CLOCK_SKEW_MS, SessionProcessor, type ProcessStats, type SessionPro
 export { KafkaSink } from './kafka-sink';
 export { ensureProcessorTopics, processorTopicSpecs } from './processor-topics';
 export { readStateTopic, type ReadStateOptions } from './state-restorer';
-export { runKafkaSessionProcessor, type KafkaSessionProcessor, type KafkaSessionProcessorOptions } from './kafka-runner';
+export { runKafkaSessionProcessor, type ChunkReport, type KafkaSessionProcessor, type KafkaSessionProcessorOptions } from './kafka-runner';
 export { attachProcessorToMemoryLog, memoryLogSink } from './memory-runner';

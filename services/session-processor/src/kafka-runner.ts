@@ -5,7 +5,7 @@ import type { InputRecord } from './event-decoder';
 import { KafkaSink } from './kafka-sink';
 import type { ProcessorMetrics } from './metrics';
 import { ensureProcessorTopics } from './processor-topics';
-import { SessionProcessor } from './session-processor';
+import { SessionProcessor, type ProcessStats } from './session-processor';
 import { readStateTopic } from './state-restorer';
 import { DEFAULT_TOPICS, PROCESSOR_DEFAULTS, type ProcessorTopics } from './config';
 
@@ -33,6 +33,18 @@ export interface KafkaSessionProcessorOptions {
   /** How long stop() waits for the final checkpoint and commit (default 15 s). */
   readonly shutdownTimeoutMs?: number;
   readonly now?: () => number;
+  /** Called after each chunk's outputs are accepted (progress reporting, benchmarks). */
+  readonly onChunk?: (chunk: ChunkReport) => void;
+}
+
+/** One processed chunk, as reported to `onChunk`. */
+export interface ChunkReport extends ProcessStats {
+  readonly partition: number;
+  /** Input records in the chunk (processed + duplicates + invalid). */
+  readonly records: number;
+  /** performance.now() when the chunk was handed to the processor, and when its outputs were accepted. */
+  readonly startedAt: number;
+  readonly finishedAt: number;
 }
 
 export interface KafkaSessionProcessor {
@@ -186,28 +198,65 @@ export async function runKafkaSessionProcessor(options: KafkaSessionProcessorOpt
     }
   };
 
+  /** A chunk handed to the processor, its outputs possibly still being produced. */
+  interface InFlight {
+    readonly partition: number;
+    readonly lastOffset: string;
+    readonly records: number;
+    readonly startedAt: number;
+    readonly delivered: Promise<ProcessStats>;
+  }
+
+  /** Once a chunk's outputs are accepted: resolve its offsets, and commit when the interval is due. */
+  const settle = async (chunk: InFlight, resolveOffset: (offset: string) => void): Promise<void> => {
+    await queue.run(async () => {
+      const stats = await chunk.delivered;
+      // Revoked meanwhile (rebalance): its offsets are the new owner's to commit; it replays them.
+      if (!restored.has(chunk.partition)) return;
+      options.onChunk?.({ ...stats, partition: chunk.partition, records: chunk.records, startedAt: chunk.startedAt, finishedAt: performance.now() });
+      resolveOffset(chunk.lastOffset);
+      pending.set(chunk.partition, (BigInt(chunk.lastOffset) + 1n).toString());
+      // While stopping, stop() writes the final checkpoint and commit.
+      if (!stopping && Date.now() - lastCommit >= commitIntervalMs) await commitPoint();
+    });
+  };
+
   const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
     if (stopping) return;
     await ensureRestored(batch.partition);
     const messages = batch.messages;
-    for (let i = 0; i < messages.length; i += chunkSize) {
-      if (stopping || !isRunning() || isStale()) return;
-      const chunk = messages.slice(i, i + chunkSize);
-      const records: InputRecord[] = chunk.map((m) => ({
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: m.offset,
-        key: m.key ? m.key.toString('utf8') : null,
-        value: m.value,
-      }));
-      await queue.run(async () => {
-        await processor.process(records);
-        const last = chunk[chunk.length - 1]!.offset;
-        resolveOffset(last);
-        pending.set(batch.partition, (BigInt(last) + 1n).toString());
-        if (Date.now() - lastCommit >= commitIntervalMs) await commitPoint();
-      });
+    // Two chunks in flight: the engine works on the next chunk while the broker acknowledges the
+    // outputs of the previous one. Offsets are resolved strictly in order, each only once its
+    // chunk's outputs were accepted.
+    const inFlight: InFlight[] = [];
+    try {
+      for (let i = 0; i < messages.length; i += chunkSize) {
+        if (stopping || !isRunning() || isStale()) break;
+        const chunk = messages.slice(i, i + chunkSize);
+        const records: InputRecord[] = chunk.map((m) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: m.offset,
+          key: m.key ? m.key.toString('utf8') : null,
+          value: m.value,
+        }));
+        inFlight.push({
+          partition: batch.partition,
+          lastOffset: chunk[chunk.length - 1]!.offset,
+          records: records.length,
+          startedAt: performance.now(),
+          delivered: processor.process(records),
+        });
+        if (inFlight.length >= 2) {
+          await settle(inFlight.shift()!, resolveOffset);
+          await heartbeat();
+        }
+      }
+      while (inFlight.length > 0) await settle(inFlight.shift()!, resolveOffset);
       await heartbeat();
+    } finally {
+      // On an error, the chunks still in flight are not resolved (replayed by the next owner).
+      for (const chunk of inFlight) chunk.delivered.catch(() => undefined);
     }
   };
 

@@ -1,5 +1,5 @@
-import type { DetectionEngine } from '@chainwatch/core';
-import type { Finding, RiskSignal } from '@chainwatch/schemas';
+import type { DetectionEngine, ObserveResult } from '@chainwatch/core';
+import type { Finding } from '@chainwatch/schemas';
 import type { Logger } from '@chainwatch/runtime';
 import { decodeEvent, dlqRecord, type InputRecord } from './event-decoder';
 import type { ProcessorMetrics } from './metrics';
@@ -60,6 +60,8 @@ export class SessionProcessor {
   /** Traces changed since the last flush(), with their input partition. */
   private readonly dirty = new Map<string, number>();
   private tail: Promise<unknown> = Promise.resolve();
+  /** Outputs are handed to the sink one request after another, in the order they were produced. */
+  private deliveries: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   /** A chunk's outputs were abandoned at close: its state must never be checkpointed. */
@@ -114,9 +116,17 @@ export class SessionProcessor {
    * Processes a chunk of input records; resolves once its signals, findings and DLQ records are
    * accepted by the sink. Checkpoints of the traces it changed are written by the next flush():
    * call flush() before committing the chunk's input offsets.
+   *
+   * Pipelined: the engine work of the next chunk may start as soon as this chunk's outputs are
+   * handed to the sink (while the broker acknowledges them). Outputs and checkpoints still reach
+   * the sink strictly in order, so a checkpoint is never accepted before the outputs of the events
+   * it holds.
    */
   process(records: readonly InputRecord[]): Promise<ProcessStats> {
-    return this.exclusive(() => this.processChunk(records));
+    const delivered = this.exclusive(async () => ({ delivered: this.processChunk(records) })).then((chunk) => chunk.delivered);
+    // The caller may await an earlier chunk first; a failure here must not count as unhandled meanwhile.
+    delivered.catch(() => undefined);
+    return delivered;
   }
 
   /**
@@ -134,7 +144,7 @@ export class SessionProcessor {
         this.tracePartitions.set(traceId, partition);
         out.push({ key: traceId, value: checkpoint, partition });
       }
-      if (out.length > 0) await this.deliver([{ topic: this.topics.sessionState, records: out }]);
+      if (out.length > 0) await this.enqueueDelivery([{ topic: this.topics.sessionState, records: out }]);
       this.dirty.clear();
       return out.length;
     });
@@ -163,7 +173,7 @@ export class SessionProcessor {
       }
       this.metrics?.tracesEvicted.inc(dropped.length);
       if (tombstones.length === 0) return dropped.length;
-      await this.deliver([{ topic: this.topics.sessionState, records: tombstones }]);
+      await this.enqueueDelivery([{ topic: this.topics.sessionState, records: tombstones }]);
       this.logger.debug({ traces: dropped.length, sessions: this.engine.sessionCount }, 'evicted idle traces');
       return dropped.length;
     });
@@ -220,6 +230,7 @@ export class SessionProcessor {
     this.timer = null;
     this.wakeRetry?.();
     await this.tail.catch(() => undefined);
+    await this.deliveries;
     if (this.poisoned) {
       this.logger.warn('closing with unpublished outputs; the next owner replays them from the last commit');
       return;
@@ -266,16 +277,36 @@ export class SessionProcessor {
     }
   }
 
+  /**
+   * Queues outputs behind every output queued before them; resolves once the sink accepted them.
+   * After a delivery was abandoned (close during retries) nothing queued behind it is sent.
+   */
+  private enqueueDelivery(batches: readonly TopicRecords[]): Promise<void> {
+    const next = this.deliveries.then(() => {
+      if (this.poisoned) throw new Error('an earlier chunk\'s outputs were abandoned at close; later outputs are not sent');
+      return batches.length > 0 ? this.deliver(batches) : undefined;
+    });
+    this.deliveries = next.catch(() => undefined);
+    return next;
+  }
+
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.tail.then(fn, fn);
     this.tail = run.catch(() => undefined);
     return run;
   }
 
-  private async processChunk(records: readonly InputRecord[]): Promise<ProcessStats> {
+  /** The engine work of a chunk (synchronous), then its outputs queued; the promise settles on delivery. */
+  private processChunk(records: readonly InputRecord[]): Promise<ProcessStats> {
     const started = performance.now();
     const now = this.now();
-    const signals = new Map<string, RiskSignal>();
+    /**
+     * The last observe() result of each session in the chunk: only that session's latest signal is
+     * published, so it is built (and its state digest serialised) once per session per chunk, after
+     * the chunk, instead of once per event. Read after the loop it is the session's state at the end
+     * of the chunk (what the next checkpoint holds too).
+     */
+    const latest = new Map<string, ObserveResult>();
     const findings: Finding[] = [];
     const dlq: OutputRecord[] = [];
     let processed = 0;
@@ -311,7 +342,7 @@ export class SessionProcessor {
         this.streamTs = event.ts;
         this.streamWall = now;
       }
-      signals.set(event.session_id, result.signal);
+      latest.set(event.session_id, result);
       for (const f of result.findings) {
         findings.push(f);
         this.metrics?.findings.inc({ detector: f.detector, severity: f.severity });
@@ -321,24 +352,25 @@ export class SessionProcessor {
     }
 
     const batches: TopicRecords[] = [];
-    if (signals.size > 0) {
+    if (latest.size > 0) {
       const out: OutputRecord[] = [];
-      for (const [sessionId, signal] of signals) out.push({ key: sessionId, value: JSON.stringify(signal) });
+      for (const [sessionId, result] of latest) out.push({ key: sessionId, value: JSON.stringify(result.signal) });
       batches.push({ topic: this.topics.riskSignals, records: out });
     }
     if (findings.length > 0) {
       batches.push({ topic: this.topics.findings, records: findings.map((f) => ({ key: f.session_id, value: JSON.stringify(f) })) });
     }
     if (dlq.length > 0) batches.push({ topic: this.topics.dlq, records: dlq });
-    if (batches.length > 0) await this.deliver(batches);
-
-    if (this.metrics) {
-      this.metrics.eventsProcessed.inc(processed);
-      if (duplicates > 0) this.metrics.eventsDuplicate.inc(duplicates);
-      this.metrics.sessionsHeld.set(this.engine.sessionCount);
-      this.metrics.batchSeconds.observe((performance.now() - started) / 1000);
-      if (lastTs > 0) this.metrics.eventLagSeconds.observe(Math.max(0, now - lastTs) / 1000);
-    }
-    return { processed, duplicates, invalid: dlq.length, findings: findings.length };
+    const stats: ProcessStats = { processed, duplicates, invalid: dlq.length, findings: findings.length };
+    return this.enqueueDelivery(batches).then(() => {
+      if (this.metrics) {
+        this.metrics.eventsProcessed.inc(processed);
+        if (duplicates > 0) this.metrics.eventsDuplicate.inc(duplicates);
+        this.metrics.sessionsHeld.set(this.engine.sessionCount);
+        this.metrics.batchSeconds.observe((performance.now() - started) / 1000);
+        if (lastTs > 0) this.metrics.eventLagSeconds.observe(Math.max(0, now - lastTs) / 1000);
+      }
+      return stats;
+    });
   }
 }

@@ -1,13 +1,15 @@
 /**
- * `chainwatch bench [core|decisions|writer] [--json OUT]`: each suite measures Chainwatch against
- * a baseline in the same run and prints both and the ratio. With one suite, --json writes exactly
- * that suite's figures; with none, every suite runs and --json writes them keyed by suite.
+ * `chainwatch bench [core|decisions|writer|processor] [--json OUT]`: each suite measures Chainwatch
+ * against a baseline in the same run and prints both and the ratio. With one suite, --json writes
+ * exactly that suite's figures; with none, the default suites run (core, decisions, writer: no
+ * broker needed) and --json writes them keyed by suite. `processor` needs a Kafka broker
+ * (KAFKA_BROKERS, default 127.0.0.1:9092) and runs only when named.
  */
 import { writeFileSync } from 'node:fs';
 import { UsageError } from '../usage-error';
 import { intOption, parseCliArgs } from './cli-args';
 
-const USAGE = 'usage: chainwatch bench [core|decisions|writer] [--json OUT] [--events N] [--duration S] [--rows N]';
+const USAGE = 'usage: chainwatch bench [core|decisions|writer|processor] [--json OUT] [--events N] [--duration S] [--rows N]';
 
 type Figures = Record<string, number>;
 
@@ -42,6 +44,12 @@ export async function runBenchCli(argv: string[]): Promise<number> {
         const { runWriterBench } = await import('../../../../test/bench/writer');
         const r = await runWriterBench({ rows: intOption('rows', values.rows, 40_000), log });
         results.writer = pick(r, ['writer_rows_per_s', 'bare_rows_per_s', 'ratio']);
+        break;
+      }
+      case 'processor': {
+        const { runProcessorBench } = await import('../../../../test/bench/processor');
+        const r = await runProcessorBench({ events: intOption('events', values.events, 50_000), log });
+        results.processor = pick(r, ['processor_events_per_s', 'bare_events_per_s', 'ratio']);
         break;
       }
       default:

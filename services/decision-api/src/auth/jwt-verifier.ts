@@ -21,6 +21,8 @@ export type JwtVerifierOptions = JwksSource & {
 export interface JwtVerifier {
   /** Verify a compact JWS; throws ChainwatchError CW_UNAUTHENTICATED when it is not acceptable. */
   verify(token: string, now?: number): Promise<Caller>;
+  /** The caller of a token verified recently and still valid at `now`, without verifying again; undefined otherwise. */
+  cached?(token: string, now: number): Caller | undefined;
 }
 
 const Claims = z.object({
@@ -41,13 +43,19 @@ export async function createJwtVerifier(options: JwtVerifierOptions): Promise<Jw
   const cacheSize = options.cacheSize ?? 10_000;
   const cache = new Map<string, { caller: Caller; until: number }>();
 
+  const cached = (token: string, now: number): Caller | undefined => {
+    const hit = cache.get(token);
+    if (hit === undefined) return undefined;
+    if (hit.until > now) return hit.caller;
+    cache.delete(token);
+    return undefined;
+  };
+
   return {
+    cached,
     async verify(token: string, now: number = Date.now()): Promise<Caller> {
-      const hit = cache.get(token);
-      if (hit) {
-        if (hit.until > now) return hit.caller;
-        cache.delete(token);
-      }
+      const known = cached(token, now);
+      if (known !== undefined) return known;
       let payload: unknown;
       try {
         ({ payload } = await jwtVerify(token, keys, {

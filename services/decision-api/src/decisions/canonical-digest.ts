@@ -44,3 +44,12 @@ export function actionDigest(sessionId: string, action: Action): string {
 export function inputDigest(validated: unknown): string {
   return `sha256:${sha256Hex(JSON.stringify(validated))}`;
 }
+
+/**
+ * Digest of a request body exactly as received (the bytes the caller sent, which it can hash on its
+ * side too), for the decision log. Used when the body text is at hand: no re-serialisation of the
+ * parsed value on the request path.
+ */
+export function bodyDigest(text: string): string {
+  return `sha256:${sha256Hex(text)}`;
+}

@@ -4,7 +4,7 @@ import type { Decision, DecisionRecord, DecisionRequest, DecisionResponse, Reaso
 import type { ApprovalBinding, BindingCheck, BindingStore } from '../approvals/binding-store';
 import type { LiveView } from '../live-view/live-view';
 import type { DecisionApiMetrics, DecisionMode } from '../metrics';
-import { actionDigest, inputDigest } from './canonical-digest';
+import { actionDigest, bodyDigest, inputDigest } from './canonical-digest';
 import type { DecisionLog } from './decision-log';
 import { isSensitiveAction, type SensitivityCheck } from './sensitivity';
 
@@ -55,8 +55,12 @@ export class DecisionService {
     return this.view.engine.policyVersion;
   }
 
-  decide(request: DecisionRequest, caller: string, now: number): DecisionResponse {
-    const started = process.hrtime.bigint();
+  /**
+   * `bodyText`: the request body as received, when the transport has it; the decision log then
+   * records its digest (else the digest of the validated request's JSON).
+   */
+  decide(request: DecisionRequest, caller: string, now: number, bodyText?: string): DecisionResponse {
+    const started = performance.now();
     const engine = this.view.engine;
     const age = this.view.ageMs(now);
     const stale = age === null || age > this.policy.staleMs;
@@ -143,7 +147,7 @@ export class DecisionService {
       agent_id: request.agent.id,
       tool: request.action.tool,
       policy_version: response.policy_version,
-      input_digest: inputDigest(request),
+      input_digest: bodyText !== undefined ? bodyDigest(bodyText) : inputDigest(request),
       decision,
       enforced,
       score: response.score,
@@ -156,7 +160,7 @@ export class DecisionService {
       caller,
     });
     this.metrics.countDecision(decision, enforced, mode);
-    this.metrics.latency.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    this.metrics.latency.observe((performance.now() - started) / 1000);
     return response;
   }
 

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, onRequestHookHandler, preHandlerHookHandler } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { ChainwatchError, type ErrorCode, type Logger } from '@chainwatch/runtime';
 import { errorBody, toIssues, type ErrorIssue } from './error-body';
@@ -17,7 +17,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
  * Every error leaves as `{ error: { code, message, retriable, issues? } }` with the catalogue's HTTP
  * status. Unexpected errors are logged (message only) and answered as a bare 500, without detail.
  */
-export function installErrorHandling(app: FastifyInstance, logger: Logger): void {
+export function installErrorHandling(app: FastifyInstance, logger: Logger, options: { notFoundGuard?: onRequestHookHandler } = {}): void {
   app.setErrorHandler((err: FastifyError | ChainwatchError, request, reply) => {
     if (err instanceof ChainwatchError) {
       return reply.code(err.status).send(errorBody(err.code, err.message));
@@ -42,5 +42,11 @@ export function installErrorHandling(app: FastifyInstance, logger: Logger): void
     logger.error({ url: request.routeOptions.url, err: err.message }, 'request failed');
     return reply.code(500).send(errorBody('CW_INTERNAL'));
   });
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody('CW_NOT_FOUND', 'no such route')));
+  const notFound = (_request: unknown, reply: { code(status: number): { send(body: unknown): unknown } }) => reply.code(404).send(errorBody('CW_NOT_FOUND', 'no such route'));
+  if (options.notFoundGuard) {
+    // Same (request, reply, done) signature as a preHandler: the guard runs before the 404 is answered.
+    app.setNotFoundHandler({ preHandler: options.notFoundGuard as unknown as preHandlerHookHandler }, notFound);
+  } else {
+    app.setNotFoundHandler(notFound);
+  }
 }

@@ -7,7 +7,25 @@ import { ErrorBody } from '../http/error-body';
 /** The response is built by our own code from typed values: plain JSON.stringify on the hot path. */
 const plainJson = () => (data: unknown) => JSON.stringify(data);
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The JSON body text as received (decision routes only), for the decision log's input digest. */
+    bodyText: string | null;
+  }
+}
+
 export const decisionRoutes: FastifyPluginAsync<{ service: DecisionService }> = async (app, { service }) => {
+  // Fastify's own JSON parser (same prototype-poisoning protection, same body limit), keeping the
+  // text it parsed so the decision log can digest the input without serialising it again.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.decorateRequest('bodyText', null);
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    request.bodyText = text;
+    parseJson(request, text, done);
+  });
+
   app.withTypeProvider<ZodTypeProvider>().post(
     '/v1/decisions',
     {
@@ -24,6 +42,6 @@ export const decisionRoutes: FastifyPluginAsync<{ service: DecisionService }> = 
       config: { roles: ['enforcer'] },
       serializerCompiler: plainJson,
     },
-    async (request) => service.decide(request.body, request.caller?.sub ?? 'unknown', Date.now()),
+    async (request) => service.decide(request.body, request.caller?.sub ?? 'unknown', Date.now(), request.bodyText ?? undefined),
   );
 };
