@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RuleContext } from '../src/rule-context';
 import { parseRuleSet, type RuleSet, type SequenceState } from '../src/rules/index';
-import { SequenceStateImpl } from '../src/rules/sequence-state';
+import type { SequenceStateImpl } from '../src/rules/sequence-state';
 import { ruleEvent, ruleSession } from './rule-context-fixture';
 
 /** Compact sequence state: no partials, no memory beyond a counter; flat records; v1 snapshots. */

@@ -39,6 +39,26 @@ describe('SessionState packed fields', () => {
     expect(sessionToJson(back, names)).toEqual(sessionToJson(s, names));
   });
 
+  it('keeps first and last times and the score exact, whatever their values', () => {
+    const s = new SessionState('s', 't');
+    expect([s.firstTs, s.lastTs, s.score]).toEqual([0, 0, 0]);
+    s.lastTs = 1_767_225_600_000; // a delegation target learns a time before its first event
+    s.firstTs = 1_767_225_599_000;
+    expect([s.firstTs, s.lastTs]).toEqual([1_767_225_599_000, 1_767_225_600_000]);
+    for (const last of [1_767_225_598_000, 1_767_225_599_000 + 40 * 86_400_000, 1_767_225_599_000.25, 645177253895676.6]) {
+      s.lastTs = last;
+      expect(s.lastTs).toBe(last);
+      expect(s.firstTs).toBe(1_767_225_599_000);
+    }
+    for (const score of [0, 12.3, 99.9, 100, 33.333333333333336, -0, 1e-9]) {
+      s.score = score;
+      expect(Object.is(s.score, score)).toBe(true);
+    }
+    const json = sessionToJson(s, new Interner());
+    const back = sessionFromJson(SessionJsonSchema.parse(JSON.parse(JSON.stringify(json))), new Interner());
+    expect([back.firstTs, back.lastTs, back.score]).toEqual([s.firstTs, s.lastTs, s.score]);
+  });
+
   it('caps interner ids at 16 bits', () => {
     const names = new Interner(1_000_000);
     for (let i = 0; i < MAX_INTERNED + 10; i++) names.id(`t${i}`);

@@ -225,15 +225,7 @@ export function createDetectionEngine(options: DetectionEngineOptions = {}): Det
    * it reflects the session as it is when read, so read it before observing that session again.
    */
   function lazyResult(duplicate: boolean, findings: readonly Finding[], s: SessionState): ObserveResult {
-    let cached: RiskSignal | undefined;
-    return {
-      duplicate,
-      findings,
-      get signal(): RiskSignal {
-        cached ??= buildSignal(s);
-        return cached;
-      },
-    };
+    return new LazyObserveResult(duplicate, findings, s, buildSignal);
   }
 
   function sessionFor(e: AgentActionEvent): { s: SessionState; fresh: boolean } {
@@ -466,3 +458,23 @@ export function createDetectionEngine(options: DetectionEngineOptions = {}): Det
   };
 }
 
+/**
+ * An observe() result whose signal is built on first read. A class with the getter on its
+ * prototype: one allocation of a fixed shape per event (an object literal with an accessor and a
+ * closure costs several, on V8's slow path).
+ */
+class LazyObserveResult implements ObserveResult {
+  private cached: RiskSignal | undefined = undefined;
+
+  constructor(
+    readonly duplicate: boolean,
+    readonly findings: readonly Finding[],
+    private readonly session: SessionState,
+    private readonly build: (s: SessionState) => RiskSignal,
+  ) {}
+
+  get signal(): RiskSignal {
+    this.cached ??= this.build(this.session);
+    return this.cached;
+  }
+}

@@ -13,10 +13,15 @@ import { readPolicySource, type LocatedItem, type PolicySource } from './policy-
 import type { RuleItem } from './rule-file-schema';
 import { RuleSetError, type RuleIssue } from './rule-set-error';
 import {
+  recordHead,
+  recordSlot,
+  recordStep,
+  REC_IDS,
+  REC_START_IDX,
+  REC_START_TS,
   restoreState,
   SequenceStateImpl,
   SequenceStateJson,
-  type PartialMatch,
   type SequenceSlot,
   type SequenceState,
 } from './sequence-state';
@@ -89,6 +94,8 @@ const EMPTY: RuleMatch[] = [];
 class CompiledRuleSet implements RuleSet {
   private errorTotal = 0;
   private readonly slots: readonly SequenceSlot[];
+  /** Partial matches being rebuilt for the current event (evaluate is synchronous, never re-entered). */
+  private readonly scratch: (readonly SequenceSlot[] | number | string)[] = [];
 
   constructor(
     readonly version: string,
@@ -110,7 +117,8 @@ class CompiledRuleSet implements RuleSet {
   }
 
   newSequenceState(): SequenceState {
-    return new SequenceStateImpl(this.slots, 0, this.slots.map(() => null));
+    // No partials yet: a counter and a null reference (the slot list is written with the first partial).
+    return new SequenceStateImpl(0, null);
   }
 
   restoreSequenceState(json: unknown): SequenceState {
@@ -136,10 +144,7 @@ class CompiledRuleSet implements RuleSet {
     if (this.sequences.length > 0) {
       const state = this.adopt(seq);
       const idx = state.counter++;
-      for (let i = 0; i < this.sequences.length; i++) {
-        const m = this.advance(this.sequences[i] as SequenceRule, i, state, act, ctx, idx);
-        if (m !== undefined) (out ??= []).push(m);
-      }
+      out = this.advance(state, act, ctx, idx, out);
     }
     return out ?? EMPTY;
   }
@@ -147,11 +152,7 @@ class CompiledRuleSet implements RuleSet {
   /** A state made by another (older) rule set is remapped by rule id and version. */
   private adopt(seq: SequenceState): SequenceStateImpl {
     if (!(seq instanceof SequenceStateImpl)) throw new TypeError('evaluate: sequence state was not created by a RuleSet');
-    if (seq.slots !== this.slots) {
-      const fresh = restoreState(this.slots, seq.toJSON());
-      seq.slots = fresh.slots;
-      seq.partials = fresh.partials;
-    }
+    if (seq.data !== null && seq.slots !== this.slots) seq.data = restoreState(this.slots, seq.toJSON()).data;
     return seq;
   }
 
@@ -170,43 +171,81 @@ class CompiledRuleSet implements RuleSet {
     return hit;
   }
 
-  private advance(rule: SequenceRule, slot: number, state: SequenceStateImpl, act: Activation, ctx: RuleContext, idx: number): RuleMatch | undefined {
-    rule.cache.fill(0);
+  /**
+   * Advances every sequence rule by this event (records layout: sequence-state.ts). Partials that
+   * expired are dropped; a partial whose awaited step matches advances, or fires at the final
+   * step (the oldest completed partial is reported, every completed one is consumed); a first
+   * step starts a new partial. The records are rebuilt into `scratch` and replace `state.data`
+   * only when something changed.
+   */
+  private advance(state: SequenceStateImpl, act: Activation, ctx: RuleContext, idx: number, matches: RuleMatch[] | undefined): RuleMatch[] | undefined {
+    let out = matches;
+    const data = state.data;
+    const next = this.scratch;
+    next.length = 0;
+    next.push(this.slots);
+    let changed = false;
     const ts = ctx.event.ts;
-    const last = rule.steps.length - 1;
-    const partials = state.partials[slot] ?? null;
-    let fired: PartialMatch | undefined;
-    if (partials !== null) {
-      let w = 0;
-      for (let r = 0; r < partials.length; r++) {
-        const p = partials[r] as PartialMatch;
-        if (ts - p.startTs > rule.withinMs || idx - p.startIdx >= rule.withinEvents) continue; // expired
-        if (this.step(rule, p.step, act)) {
-          if (p.step === last) {
-            fired ??= p; // the oldest completed partial is reported; every completed one is consumed
-            continue;
-          }
-          p.ids.push(ctx.event.event_id);
-          p.step++;
+    const eventId = ctx.event.event_id;
+    let r = 1;
+    for (let slot = 0; slot < this.sequences.length; slot++) {
+      const rule = this.sequences[slot] as SequenceRule;
+      rule.cache.fill(0);
+      const last = rule.steps.length - 1;
+      const begin = next.length;
+      let fired: string[] | undefined;
+      if (data !== null) {
+        for (; r < data.length; ) {
+          const head = data[r] as number;
+          if (recordSlot(head) !== slot) break;
+          const step = recordStep(head);
+          const end = r + REC_IDS + step;
+          if (ts - (data[r + REC_START_TS] as number) > rule.withinMs || idx - (data[r + REC_START_IDX] as number) >= rule.withinEvents) {
+            changed = true; // expired
+          } else if (this.step(rule, step, act)) {
+            changed = true;
+            if (step === last) fired ??= data.slice(r + REC_IDS, end) as string[];
+            else {
+              next.push(head + 1);
+              for (let k = r + 1; k < end; k++) next.push(data[k] as number | string);
+              next.push(eventId);
+            }
+          } else for (let k = r; k < end; k++) next.push(data[k] as number | string);
+          r = end;
         }
-        partials[w++] = p;
       }
-      partials.length = w;
+      if (this.step(rule, 0, act)) {
+        changed = true;
+        // Partials still waiting for step 2 are dominated by the new start (same progress, later
+        // window): drop them, so a burst of first steps holds one partial, not max_partials.
+        let w = begin;
+        let count = 0;
+        for (let k = begin; k < next.length; ) {
+          const len = REC_IDS + recordStep(next[k] as number);
+          if (recordStep(next[k] as number) !== 1) {
+            for (let j = 0; j < len; j++) next[w + j] = next[k + j] as number | string;
+            w += len;
+            count++;
+          }
+          k += len;
+        }
+        next.length = w;
+        next.push(recordHead(slot, 1), idx, ts, eventId);
+        count++;
+        if (count > rule.maxPartials) {
+          let drop = begin;
+          for (let c = count - rule.maxPartials; c > 0; c--) drop += REC_IDS + recordStep(next[drop] as number);
+          next.splice(begin, drop - begin);
+        }
+      }
+      if (fired !== undefined) {
+        fired.push(eventId);
+        (out ??= []).push(this.match(rule, ctx, fired));
+      }
     }
-    if (this.step(rule, 0, act)) {
-      const list = partials ?? (state.partials[slot] = []);
-      // Partials still waiting for step 2 are dominated by the new start (same progress, later
-      // window): drop them, so a burst of first steps holds one partial, not max_partials.
-      let w = 0;
-      for (let r = 0; r < list.length; r++) if ((list[r] as PartialMatch).step !== 1) list[w++] = list[r] as PartialMatch;
-      list.length = w;
-      list.push({ step: 1, startTs: ts, startIdx: idx, ids: [ctx.event.event_id] });
-      if (list.length > rule.maxPartials) list.splice(0, list.length - rule.maxPartials);
-    } else if (partials !== null && partials.length === 0) {
-      state.partials[slot] = null;
-    }
-    if (fired === undefined) return undefined;
-    return this.match(rule, ctx, [...fired.ids, ctx.event.event_id]);
+    if (changed) state.data = next.length > 1 ? next.slice() : null;
+    next.length = 0;
+    return out;
   }
 
   private match(rule: CompiledRule, ctx: RuleContext, evidence: readonly string[]): RuleMatch {

@@ -16,7 +16,12 @@ const PER_TOKEN = 4;
 
 interface Entry {
   readonly iat: number;
-  readonly exp: number;
+  /**
+   * expires_at − issued_at: for ordinary lifetimes a small integer held inline, where a second
+   * absolute time would be a boxed double. NaN when the difference does not restore expires_at
+   * exactly (non-integer times); expires_at is then kept in CredentialIndex.exactExp.
+   */
+  readonly life: number;
   s: string | string[];
   t: string | string[];
   readonly ev: string;
@@ -31,12 +36,24 @@ const asList = (v: string | string[]): readonly string[] => (typeof v === 'strin
 
 export class CredentialIndex {
   private readonly byToken = new Map<string, Entry>();
+  /** expires_at of the (rare) entries whose lifetime is not exact as a difference. */
+  private readonly exactExp = new Map<string, number>();
 
   constructor(private readonly cap = 200_000) {}
 
+  private expOf(tokenId: string, e: Entry): number {
+    return Number.isNaN(e.life) ? (this.exactExp.get(tokenId) ?? Number.NaN) : e.iat + e.life;
+  }
+
+  private forget(tokenId: string): void {
+    this.byToken.delete(tokenId);
+    if (this.exactExp.size > 0) this.exactExp.delete(tokenId);
+  }
+
   get(tokenId: string): CredentialUse | undefined {
     const e = this.byToken.get(tokenId);
-    return e === undefined ? undefined : { issuedAt: e.iat, expiresAt: e.exp, sessions: asList(e.s), tasks: asList(e.t), firstEvent: e.ev };
+    if (e === undefined) return undefined;
+    return { issuedAt: e.iat, expiresAt: this.expOf(tokenId, e), sessions: asList(e.s), tasks: asList(e.t), firstEvent: e.ev };
   }
 
   record(tokenId: string, issuedAt: number, expiresAt: number, sessionId: string, taskId: string, eventId: string): void {
@@ -44,9 +61,14 @@ export class CredentialIndex {
     if (e === undefined) {
       if (this.byToken.size >= this.cap) {
         const oldest = this.byToken.keys().next();
-        if (oldest.done !== true) this.byToken.delete(oldest.value);
+        if (oldest.done !== true) this.forget(oldest.value);
       }
-      this.byToken.set(tokenId, { iat: issuedAt, exp: expiresAt, s: sessionId, t: taskId, ev: eventId });
+      let life = expiresAt - issuedAt;
+      if (issuedAt + life !== expiresAt) {
+        life = Number.NaN;
+        this.exactExp.set(tokenId, expiresAt);
+      }
+      this.byToken.set(tokenId, { iat: issuedAt, life, s: sessionId, t: taskId, ev: eventId });
       return;
     }
     e.s = addTo(e.s, sessionId);
@@ -56,8 +78,8 @@ export class CredentialIndex {
   /** Forgets tokens that expired before `cutoff` (oldest first, stops at the first live one). */
   evictExpired(cutoff: number): void {
     for (const [id, e] of this.byToken) {
-      if (e.exp >= cutoff) break;
-      this.byToken.delete(id);
+      if (this.expOf(id, e) >= cutoff) break;
+      this.forget(id);
     }
   }
 

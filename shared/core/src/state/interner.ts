@@ -6,11 +6,17 @@
 export const OTHER_ID = 0;
 export const OTHER_NAME = '<other>';
 
+/** Ids fit 16 bits: session state packs them (transition keys, SessionState.agentType). */
+export const MAX_INTERNED = 65_535;
+
 export class Interner {
   private readonly ids = new Map<string, number>();
   private readonly names: string[] = [OTHER_NAME];
+  private readonly cap: number;
 
-  constructor(private readonly cap = 65_535) {}
+  constructor(cap = MAX_INTERNED) {
+    this.cap = Math.min(cap, MAX_INTERNED);
+  }
 
   id(name: string): number {
     const got = this.ids.get(name);

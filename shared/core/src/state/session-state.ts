@@ -46,6 +46,11 @@ export interface ActiveFinding {
   readonly msg: string;
 }
 
+/** An integer V8 keeps inline in an object field (a "small integer", 31 bits on every build). */
+function isSmall(n: number): boolean {
+  return Number.isInteger(n) && n >= -0x40000000 && n < 0x40000000 && !Object.is(n, -0);
+}
+
 /** Shared empty list: state lists stay unallocated until first written (copy-on-write). */
 const NONE: readonly never[] = Object.freeze([]);
 
@@ -82,7 +87,6 @@ export class SessionState {
   parent: string | null = null;
   depth = 0;
   agentId = '';
-  agentType = 0;
   spiffe = '';
   principal = '';
   /** Other principals seen besides the first (usually empty). */
@@ -92,18 +96,13 @@ export class SessionState {
   taskScopes: readonly string[] | null = null;
   allowedTools: number[] | null = null;
   allowedDest: readonly string[] | null = null;
-  ceiling = -1;
   /** Sorted 52-bit hashes of the intent's keys (see engine/intent-keys.ts). */
   intent: readonly number[] | null = null;
   // activity
   events = 0;
-  firstTs = 0;
-  lastTs = 0;
   toolCounts: Pairs = null;
   recent: readonly number[] = NONE;
   transitions: Pairs = null;
-  classMask = 0;
-  maxRank = -1;
   taint: Taint | null = null;
   dests: Pairs = null;
   /** Resources touched: 52-bit hash → event index of first touch (capped). */
@@ -121,13 +120,98 @@ export class SessionState {
   findings: readonly ActiveFinding[] = NONE;
   /** 32-bit hashes of once-per-session finding keys. */
   once: readonly number[] = NONE;
-  score = 0;
   seen: readonly number[] = NONE;
   seq: unknown = null;
+  /**
+   * Four small fields in one integer (each field of an object costs 8 bytes): agentType
+   * (interned id, bits 0-15), ceiling + 1 (bits 16-18), maxRank + 1 (bits 19-21) and classMask
+   * (bits 22-26). Read and written through the accessors below.
+   */
+  private small = 0;
+  /** firstTs (epoch ms). */
+  private t0 = 0;
+  /** lastTs − firstTs as a small integer, or the time itself boxed (see `lastTs`). */
+  private dt: number | { readonly v: number } = 0;
+  /** score × 10 as a small integer, or the score itself boxed (see `score`). */
+  private sc10: number | { readonly v: number } = 0;
 
   constructor(sid: string, tid: string) {
     this.sid = sid;
     this.tid = tid;
+  }
+
+  /** Time of the session's first event (epoch ms). */
+  get firstTs(): number {
+    return this.t0;
+  }
+
+  set firstTs(ts: number) {
+    const last = this.lastTs;
+    this.t0 = ts;
+    this.lastTs = last;
+  }
+
+  /**
+   * Time of the latest event. Held as the difference from firstTs: a small integer (inline in
+   * the object) for any session shorter than 12 days, where an absolute time would be one more
+   * boxed double per session. Other differences keep the time itself in a box, never a double
+   * field: one double would switch the field to boxed doubles for every session.
+   */
+  get lastTs(): number {
+    const d = this.dt;
+    return typeof d === 'number' ? this.t0 + d : d.v;
+  }
+
+  set lastTs(ts: number) {
+    const d = ts - this.t0;
+    this.dt = isSmall(d) && this.t0 + d === ts ? d : { v: ts };
+  }
+
+  /** Score of the last signal (0-100, one decimal: scoring rounds to tenths), held as tenths like lastTs. */
+  get score(): number {
+    const x = this.sc10;
+    return typeof x === 'number' ? x / 10 : x.v;
+  }
+
+  set score(score: number) {
+    const tenths = Math.round(score * 10);
+    this.sc10 = isSmall(tenths) && tenths / 10 === score ? tenths : { v: score };
+  }
+
+  /** Interned agent type (Interner ids are < 65,536). */
+  get agentType(): number {
+    return this.small & 0xffff;
+  }
+
+  set agentType(id: number) {
+    this.small = (this.small & ~0xffff) | (id & 0xffff);
+  }
+
+  /** task.max_data_class as a rank (0 public … 4 secret), -1 when the task sets none. */
+  get ceiling(): number {
+    return ((this.small >>> 16) & 7) - 1;
+  }
+
+  set ceiling(rank: number) {
+    this.small = (this.small & ~(7 << 16)) | (((rank + 1) & 7) << 16);
+  }
+
+  /** Highest data class rank the session read, -1 before any read. */
+  get maxRank(): number {
+    return ((this.small >>> 19) & 7) - 1;
+  }
+
+  set maxRank(rank: number) {
+    this.small = (this.small & ~(7 << 19)) | (((rank + 1) & 7) << 19);
+  }
+
+  /** Bit per data class rank the session read. */
+  get classMask(): number {
+    return (this.small >>> 22) & 31;
+  }
+
+  set classMask(mask: number) {
+    this.small = (this.small & ~(31 << 22)) | ((mask & 31) << 22);
   }
 
   hasSeen(eventId: string): boolean {

@@ -48,7 +48,7 @@ export const SessionJsonSchema = z.strictObject({
   tc: z.array(z.tuple([Str, Int])).max(256),
   rec: strs(32),
   tr: z.array(z.tuple([Str, Str, Int])).max(512),
-  cm: Int.nonnegative(),
+  cm: Int.min(0).max(31),
   mx: Int.min(-1).max(4),
   tnt: TaintJson.nullable(),
   dst: pairs(128),
