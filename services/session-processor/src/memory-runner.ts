@@ -19,10 +19,15 @@ export function memoryLogSink(log: MemoryLog): ProcessorSink {
 
 /**
  * All-in-one mode (`chainwatch start`): restores whatever checkpoints the log still holds, then
- * feeds every record of the actions topic to the processor. A chunk that fails is redelivered
+ * feeds every record of the actions topic to the processor, reporting each handled batch to
+ * `onProcessed` (the decision API's in-process view marks itself fresh there). A chunk that fails is redelivered
  * by the MemoryLog (at-least-once); duplicates are ignored by the engine.
  */
-export async function attachProcessorToMemoryLog(log: MemoryLog, processor: SessionProcessor): Promise<Subscription> {
+export async function attachProcessorToMemoryLog(
+  log: MemoryLog,
+  processor: SessionProcessor,
+  options: { onProcessed?: (now: number) => void } = {},
+): Promise<Subscription> {
   const latest = new Map<string, StateEntry>();
   for (const r of log.records(processor.topics.sessionState)) {
     if (r.key === null) continue;
@@ -35,6 +40,8 @@ export async function attachProcessorToMemoryLog(log: MemoryLog, processor: Sess
     async (records) => {
       await processor.process(records);
       await processor.flush();
+      // The engine now reflects everything up to this batch: a live view built on it is current.
+      options.onProcessed?.(Date.now());
     },
     { fromBeginning: true },
   );

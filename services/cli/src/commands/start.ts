@@ -80,7 +80,7 @@ export async function runStart(argv: string[]): Promise<number> {
     logger: logger.child({ component: 'session-processor' }),
     metrics: createProcessorMetrics(registry),
   });
-  const processorSub = await attachProcessorToMemoryLog(log, processor);
+  const processorSub = await attachProcessorToMemoryLog(log, processor, { onProcessed: (now) => view.markFresh(now) });
 
   const url = await listenDecisionApi(api, { host: config.CHAINWATCH_HOST, port: config.CHAINWATCH_PORT });
   writeFileSync(devTokenPath(dataDir), `${dev.token}\n`, { mode: 0o600 });
