@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ChainwatchError } from '@chainwatch/runtime';
 import { DATABASE_NAME_PATTERN } from './clickhouse-config';
+import type { FindingRow } from './rows';
 
 /** Bounds every investigation query obeys. */
 export const INVESTIGATION_LIMITS = {
@@ -99,21 +100,8 @@ export interface FindingsQuery extends TimeRange {
   readonly limit?: number;
 }
 
-export interface FindingItem {
-  finding_id: string;
-  ts: number;
-  session_id: string;
-  trace_id: string;
-  agent_type: string;
-  detector: string;
-  rule_id: string;
-  rule_version: number;
-  severity: string;
-  confidence: number;
-  message: string;
-  evidence_event_ids: string[];
-  tags: string[];
-}
+/** A finding as the investigation API returns it: the stored row, ts in epoch milliseconds. */
+export type FindingItem = FindingRow;
 
 export interface FindingsPage {
   items: FindingItem[];

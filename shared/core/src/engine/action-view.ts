@@ -2,7 +2,7 @@
  * Builds the ActionView detectors and rules see: the resolved action, where its destinations came
  * from (provenance), and the session's effective authority with this action's credential.
  */
-import type { Action, Context, Credential, Principal, Task } from '@chainwatch/schemas';
+import type { Action } from '@chainwatch/schemas';
 import { canonicalUrl, emailDomain, hostOf } from '../catalog/extract-entities';
 import { isOrgDomain, resolveAction } from '../catalog/resolve-action';
 import type { ToolCatalog } from '../catalog/tool-catalog';
@@ -10,22 +10,23 @@ import type { ActionView, DestinationProvenance } from '../detectors/detector';
 import type { Interner } from '../state/interner';
 import { PROVENANCE, type EntitySource, type Provenance, type SessionState } from '../state/session-state';
 
-export interface ActionInput {
-  readonly prospective: boolean;
-  readonly eventId: string;
-  readonly ts: number;
-  readonly sessionId: string;
-  readonly traceId: string;
-  readonly parentSessionId: string | null;
-  readonly agentId: string;
-  readonly agentType: string;
-  readonly spiffeId: string;
-  readonly principal: Principal;
-  readonly task: Task | undefined;
-  readonly credential: Credential | undefined;
-  readonly context: Context | undefined;
-  readonly action: Action;
-}
+/** What buildActionView starts from: the identity fields of an ActionView, and the raw action. */
+export type ActionInput = Pick<
+  ActionView,
+  | 'prospective'
+  | 'eventId'
+  | 'ts'
+  | 'sessionId'
+  | 'traceId'
+  | 'parentSessionId'
+  | 'agentId'
+  | 'agentType'
+  | 'spiffeId'
+  | 'principal'
+  | 'task'
+  | 'credential'
+  | 'context'
+> & { readonly action: Action };
 
 const NO_SCOPES: readonly string[] = Object.freeze([]);
 const SEVERITY_ORDER: Record<Provenance, number> = { none: 0, internal: 1, intent: 2, unseen: 3, tool_output: 4 };
