@@ -87,3 +87,26 @@ export const DecisionRecord = z
   })
   .strict();
 export type DecisionRecord = z.infer<typeof DecisionRecord>;
+
+/**
+ * A human answer to a step-up, as published on chainwatch.approvals (key: the binding id): how an
+ * approval given at one decision-API instance reaches the session state in the processors, which
+ * read the whole topic (it is small: one record per answered step-up). No raw action: digests only.
+ */
+export const ApprovalEvent = z
+  .object({
+    schema_version: z.literal(1),
+    binding: Id,
+    session_id: Id,
+    trace_id: Id.nullable(),
+    approved: z.boolean(),
+    /** The detection core's digest of the exact approved action (engine actionDigest). */
+    action_digest: z.string().min(1).max(128),
+    /** Rules whose findings the approval covers. */
+    rule_ids: boundedArray(Name, 32),
+    ts: EpochMs,
+    expires_at: EpochMs,
+    approver: Name,
+  })
+  .strict();
+export type ApprovalEvent = z.infer<typeof ApprovalEvent>;

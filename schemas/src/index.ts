@@ -42,6 +42,7 @@ export {
   DecisionResponse,
   ApprovalObligation,
   DecisionRecord,
+  ApprovalEvent,
   FAIL_MODES,
   DECISION_RECORD_KINDS,
 } from './decision';

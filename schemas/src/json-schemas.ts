@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AgentActionEvent } from './agent-action';
-import { DecisionRecord, DecisionRequest, DecisionResponse } from './decision';
+import { ApprovalEvent, DecisionRecord, DecisionRequest, DecisionResponse } from './decision';
 import { Finding } from './finding';
 import { RiskSignal } from './risk-signal';
 
@@ -12,6 +12,7 @@ export const JSON_SCHEMAS: Record<string, z.ZodType> = {
   'decision-request.v1.schema.json': DecisionRequest,
   'decision-response.v1.schema.json': DecisionResponse,
   'decision-record.v1.schema.json': DecisionRecord,
+  'approval-event.v1.schema.json': ApprovalEvent,
 };
 
 export function renderJsonSchema(file: string, schema: z.ZodType): string {

@@ -6,6 +6,7 @@ export const TOPICS = {
   findings: 'chainwatch.findings',
   sessionState: 'chainwatch.session-state',
   decisions: 'chainwatch.decisions',
+  approvals: 'chainwatch.approvals',
   writerDlq: 'chainwatch.trace-writer.dlq',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

@@ -37,7 +37,52 @@ describe('DecisionLog', () => {
     expect(dropped).toBe(3);
     expect(publisher.published.map((r) => r.key)).toEqual(['s-3', 's-4', 's-5']);
   });
+
+  it('close() is bounded when the publisher stays down: what is left is counted as dropped', async () => {
+    const publisher = new FlakyPublisher(Number.POSITIVE_INFINITY);
+    let dropped = 0;
+    const log = new DecisionLog(publisher, { retryMs: 20, closeTimeoutMs: 150, onDrop: (n) => (dropped += n) });
+    for (let i = 0; i < 4; i++) log.append(makeDecisionRecord({ session_id: `s-${i}` }));
+    const started = Date.now();
+    await log.close();
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(dropped).toBe(4);
+    expect(log.pending).toBe(0);
+    await log.flush(); // the retry loop has ended
+  });
 });
+
+describe('approval answers', () => {
+  it('count only once published: a publisher failure answers 503 and leaves the binding pending', async () => {
+    const { buildHarness, bearer } = await import('./harness');
+    const { realEngine } = await import('./real-engine');
+    const { engine } = realEngine();
+    const h = await buildHarness(engine);
+    try {
+      const binding = h.api.bindings.create(input(), Date.now());
+      const approver = await h.auth.sign({ sub: 'lead', roles: ['approver'] });
+      const original = h.log.publish.bind(h.log);
+      h.log.publish = async () => {
+        throw new Error('broker down at 10.0.0.7:9092');
+      };
+      const refused = await h.api.app.inject({ method: 'POST', url: `/v1/approvals/${binding.id}`, headers: bearer(approver), payload: { approve: true } });
+      expect(refused.statusCode).toBe(503);
+      expect(refused.json()).toMatchObject({ error: { code: 'CW_KAFKA_UNREACHABLE', retriable: true } });
+      expect(refused.body).not.toContain('10.0.0.7');
+      expect(binding.state).toBe('pending');
+      h.log.publish = original;
+      const accepted = await h.api.app.inject({ method: 'POST', url: `/v1/approvals/${binding.id}`, headers: bearer(approver), payload: { approve: true } });
+      expect(accepted.statusCode).toBe(200);
+      const [record] = h.log.records('chainwatch.approvals');
+      expect(record?.key).toBe(binding.id);
+      expect(JSON.parse(String(record?.value))).toMatchObject({ binding: binding.id, approved: true, action_digest: 'a-x', rule_ids: ['r'], approver: 'lead' });
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+const input = () => ({ sessionId: 's', traceId: null, actionDigest: 'sha256:x', engineDigest: 'a-x', evidenceEventIds: [], ruleIds: ['r'] });
 
 describe('BindingStore', () => {
   const input = { sessionId: 's', traceId: null, actionDigest: 'sha256:x', engineDigest: 'a-x', evidenceEventIds: [], ruleIds: ['r'] };

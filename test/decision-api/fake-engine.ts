@@ -52,8 +52,9 @@ export class FakeEngine implements DetectionEngine {
     const prev = this.signals.get(signal.session_id);
     if (!prev || signal.seq > prev.seq) this.signals.set(signal.session_id, signal);
   }
-  recordApproval(approval: ApprovalRecord): void {
+  recordApproval(approval: ApprovalRecord): boolean {
     this.approvals.push(approval);
+    return this.signals.has(approval.sessionId);
   }
   evictIdle(): string[] {
     return [];

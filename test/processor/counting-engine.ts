@@ -78,7 +78,9 @@ export class CountingEngine implements DetectionEngine {
   }
 
   loadSignal(): void {}
-  recordApproval(): void {}
+  recordApproval(): boolean {
+    return false;
+  }
 
   evictIdle(now: number): string[] {
     const touched = new Set<string>();

@@ -38,6 +38,7 @@ export function randomProcessorTopics(): ProcessorTopics {
     riskSignals: `${base}.risk-signals`,
     findings: `${base}.findings`,
     sessionState: `${base}.session-state`,
+    approvals: `${base}.approvals`,
   };
 }
 

@@ -4,7 +4,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { InvestigationStore } from '@chainwatch/clickhouse';
 import type { RecordPublisher } from '@chainwatch/kafka';
 import { createLogger, type Logger } from '@chainwatch/runtime';
-import type { Decision } from '@chainwatch/schemas';
+import { TOPICS, type Decision } from '@chainwatch/schemas';
 import { BindingStore } from './approvals/binding-store';
 import { authGuard, installAuthentication, requireRole } from './auth/authenticate';
 import { createJwtVerifier, type JwtVerifier, type JwtVerifierOptions } from './auth/jwt-verifier';
@@ -36,7 +36,7 @@ export interface DecisionApiOptions {
   /** Which actions are sensitive for the stale-view fail mode (default: from the request alone). */
   readonly isSensitive?: SensitivityCheck;
   /** Topic overrides (tests, multi-tenant brokers); default: the contract's TOPICS. */
-  readonly topics?: { readonly decisions?: string; readonly actions?: string };
+  readonly topics?: { readonly decisions?: string; readonly actions?: string; readonly approvals?: string };
   /** Include prom-client's process metrics (default false: several APIs may share one process in tests). */
   readonly defaultMetrics?: boolean;
 }
@@ -44,7 +44,7 @@ export interface DecisionApiOptions {
 export interface DecisionApiDeps {
   /** The live session-risk view (Kafka-fed, or the in-process engine of `chainwatch start`). */
   readonly view: LiveView;
-  /** Where ingested events and decision-log records go (KafkaRecordLog or MemoryLog). */
+  /** Where ingested events, decision-log records and approval answers go (KafkaRecordLog or MemoryLog). */
   readonly publisher: RecordPublisher;
   /** JWT verification: keys (inline JWKS, file or URL) with issuer and audience, or a ready verifier. */
   readonly auth: JwtVerifierOptions | { readonly verifier: JwtVerifier };
@@ -105,6 +105,7 @@ export async function buildDecisionApi(deps: DecisionApiDeps): Promise<DecisionA
     },
     decisionLog,
     metrics,
+    { publisher: deps.publisher, topic: o.topics?.approvals ?? TOPICS.approvals },
   );
 
   const app = Fastify({

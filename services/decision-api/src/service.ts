@@ -30,7 +30,7 @@ export async function runDecisionApiService(
     engine?: DetectionEngine;
     catalog?: ToolCatalog;
     /** Topic name overrides (tests); default: the contract's TOPICS. */
-    topics?: { riskSignals?: string; decisions?: string; actions?: string };
+    topics?: { riskSignals?: string; decisions?: string; actions?: string; approvals?: string };
   } = {},
 ): Promise<DecisionApiService> {
   const logger = options.logger ?? createLogger({ name: 'decision-api', level: config.LOG_LEVEL });
@@ -40,6 +40,7 @@ export async function runDecisionApiService(
     [TOPICS.riskSignals, options.topics?.riskSignals ?? TOPICS.riskSignals],
     [TOPICS.decisions, options.topics?.decisions ?? TOPICS.decisions],
     [TOPICS.actions, options.topics?.actions ?? TOPICS.actions],
+    [TOPICS.approvals, options.topics?.approvals ?? TOPICS.approvals],
   ]);
   const specs = topicSpecs()
     .filter((s) => rename.has(s.topic))
@@ -78,7 +79,11 @@ export async function runDecisionApiService(
       ...apiOptionsFromEnv(config),
       defaultMetrics: true,
       isSensitive: catalogSensitivity(catalog),
-      topics: { decisions: rename.get(TOPICS.decisions) as string, actions: rename.get(TOPICS.actions) as string },
+      topics: {
+        decisions: rename.get(TOPICS.decisions) as string,
+        actions: rename.get(TOPICS.actions) as string,
+        approvals: rename.get(TOPICS.approvals) as string,
+      },
     },
   });
   void view.start().catch((err: unknown) => logger.error({ err: err instanceof Error ? err.message : String(err) }, 'risk-signal view failed to start'));

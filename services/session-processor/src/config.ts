@@ -14,6 +14,8 @@ export interface ProcessorTopics {
   readonly findings: string;
   /** Compacted changelog, key trace_id, value engine.checkpoint(traceId); tombstone on eviction. */
   readonly sessionState: string;
+  /** Human answers to step-ups (decision API), key binding id: read in full by every instance. */
+  readonly approvals: string;
 }
 
 export const DEFAULT_TOPICS: ProcessorTopics = {
@@ -22,6 +24,7 @@ export const DEFAULT_TOPICS: ProcessorTopics = {
   riskSignals: TOPICS.riskSignals,
   findings: TOPICS.findings,
   sessionState: TOPICS.sessionState,
+  approvals: TOPICS.approvals,
 };
 
 /** Defaults in one place (pino-style `defaultOptions`). */
@@ -63,6 +66,7 @@ export const ProcessorConfigSchema = z.object({
   PROCESSOR_TOPIC_RISK_SIGNALS: z.string().min(1).default(DEFAULT_TOPICS.riskSignals),
   PROCESSOR_TOPIC_FINDINGS: z.string().min(1).default(DEFAULT_TOPICS.findings),
   PROCESSOR_TOPIC_SESSION_STATE: z.string().min(1).default(DEFAULT_TOPICS.sessionState),
+  PROCESSOR_TOPIC_APPROVALS: z.string().min(1).default(DEFAULT_TOPICS.approvals),
   LOG_LEVEL: env.logLevel(),
 });
 export type ProcessorConfig = z.infer<typeof ProcessorConfigSchema>;
@@ -79,5 +83,6 @@ export function topicsFromConfig(config: ProcessorConfig): ProcessorTopics {
     riskSignals: config.PROCESSOR_TOPIC_RISK_SIGNALS,
     findings: config.PROCESSOR_TOPIC_FINDINGS,
     sessionState: config.PROCESSOR_TOPIC_SESSION_STATE,
+    approvals: config.PROCESSOR_TOPIC_APPROVALS,
   };
 }

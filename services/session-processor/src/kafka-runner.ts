@@ -2,6 +2,7 @@ import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { DetectionEngine } from '@chainwatch/core';
 import type { Logger } from '@chainwatch/runtime';
 import type { InputRecord } from './event-decoder';
+import { startApprovalFeed } from './approval-feed';
 import { KafkaSink } from './kafka-sink';
 import type { ProcessorMetrics } from './metrics';
 import { ensureProcessorTopics } from './processor-topics';
@@ -260,6 +261,8 @@ export async function runKafkaSessionProcessor(options: KafkaSessionProcessorOpt
     }
   };
 
+  // Approvals first: an approved action arriving right after its approval finds it recorded.
+  const approvals = await startApprovalFeed({ kafka, topic: topics.approvals, groupPrefix: groupId, processor, logger });
   await consumer.connect();
   await consumer.subscribe({ topic: topics.actions, fromBeginning: true });
   processor.init();
@@ -294,6 +297,7 @@ export async function runKafkaSessionProcessor(options: KafkaSessionProcessorOpt
         await Promise.race([final, new Promise((resolve) => (timer = setTimeout(resolve, shutdownTimeoutMs)))]);
         clearTimeout(timer);
         if (!committed) logger.warn({ timeout_ms: shutdownTimeoutMs }, 'shutdown without a final commit; the next owner replays from the last commit');
+        await approvals.stop();
         await processor.close();
         await final;
         await consumer.stop();

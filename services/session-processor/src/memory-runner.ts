@@ -35,6 +35,14 @@ export async function attachProcessorToMemoryLog(
   }
   await processor.restore(latest.values());
   processor.init();
+  // Approvals answered by the decision API (the whole topic, like every instance does over Kafka).
+  const approvals = log.subscribe(
+    [processor.topics.approvals],
+    async (records) => {
+      for (const r of records) await processor.applyApproval(r.value);
+    },
+    { fromBeginning: true },
+  );
   const sub = log.subscribe(
     [processor.topics.actions],
     async (records) => {
@@ -47,6 +55,7 @@ export async function attachProcessorToMemoryLog(
   );
   return {
     close: async () => {
+      await approvals.close();
       await sub.close();
       await processor.close();
     },

@@ -18,6 +18,8 @@ export interface ProcessorMetrics {
   readonly tracesRestored: Counter<string>;
   /** Output sends that failed and were retried. */
   readonly outputRetries: Counter<string>;
+  /** Approval answers read: recorded in a held session, pending (session not held) or already known, invalid. */
+  readonly approvals: Counter<'applied'>;
 }
 
 export function createProcessorMetrics(registry: Registry, prefix = 'chainwatch_processor_'): ProcessorMetrics {
@@ -53,5 +55,11 @@ export function createProcessorMetrics(registry: Registry, prefix = 'chainwatch_
     tracesEvicted: new Counter({ name: `${prefix}traces_evicted_total`, help: 'Traces dropped after idling', registers }),
     tracesRestored: new Counter({ name: `${prefix}traces_restored_total`, help: 'Traces restored from the session-state topic', registers }),
     outputRetries: new Counter({ name: `${prefix}output_retries_total`, help: 'Output sends that failed and were retried', registers }),
+    approvals: new Counter({
+      name: `${prefix}approvals_total`,
+      help: 'Approval answers read from the approvals topic: session (recorded in a held session), pending_or_known, invalid',
+      labelNames: ['applied'],
+      registers,
+    }),
   };
 }

@@ -21,6 +21,7 @@ export function processorTopicSpecs(topics: ProcessorTopics, partitions: number,
     named(TOPICS.riskSignals, topics.riskSignals),
     named(TOPICS.findings, topics.findings),
     named(TOPICS.sessionState, topics.sessionState),
+    named(TOPICS.approvals, topics.approvals),
   ];
 }
 

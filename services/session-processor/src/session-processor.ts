@@ -1,5 +1,5 @@
 import type { DetectionEngine, ObserveResult } from '@chainwatch/core';
-import type { Finding } from '@chainwatch/schemas';
+import { ApprovalEvent, type Finding } from '@chainwatch/schemas';
 import type { Logger } from '@chainwatch/runtime';
 import { decodeEvent, dlqRecord, type InputRecord } from './event-decoder';
 import type { ProcessorMetrics } from './metrics';
@@ -147,6 +147,44 @@ export class SessionProcessor {
       if (out.length > 0) await this.enqueueDelivery([{ topic: this.topics.sessionState, records: out }]);
       this.dirty.clear();
       return out.length;
+    });
+  }
+
+  /**
+   * A human answer to a step-up, as read from the approvals topic (every instance reads all of
+   * it). Recorded in the session's state when this instance holds the session (its trace is
+   * checkpointed by the next flush, and its next signal carries it), otherwise kept by the engine
+   * until the session appears. Idempotent: the topic is read again from the start after a restart.
+   * Invalid records are logged and counted, never thrown.
+   */
+  applyApproval(value: Buffer | string): Promise<'session' | 'pending_or_known' | 'invalid'> {
+    return this.exclusive(async () => {
+      let parsed: ReturnType<typeof ApprovalEvent.safeParse>;
+      try {
+        parsed = ApprovalEvent.safeParse(JSON.parse(typeof value === 'string' ? value : value.toString('utf8')));
+      } catch {
+        parsed = ApprovalEvent.safeParse(undefined);
+      }
+      if (!parsed.success) {
+        this.logger.warn({ issue: parsed.error.issues[0]?.message }, 'invalid approval record skipped');
+        this.metrics?.approvals.inc({ applied: 'invalid' });
+        return 'invalid';
+      }
+      const a = parsed.data;
+      const changed = this.engine.recordApproval({
+        id: a.binding,
+        sessionId: a.session_id,
+        actionDigest: a.action_digest,
+        approved: a.approved,
+        ruleIds: a.rule_ids,
+        ts: a.ts,
+        expiresAt: a.expires_at,
+      });
+      const partition = a.trace_id === null ? undefined : this.tracePartitions.get(a.trace_id);
+      if (changed && a.trace_id !== null && partition !== undefined) this.dirty.set(a.trace_id, partition);
+      const where = changed ? 'session' : 'pending_or_known';
+      this.metrics?.approvals.inc({ applied: where });
+      return where;
     });
   }
 

@@ -37,6 +37,8 @@ export interface AssessResult {
 }
 
 export interface ApprovalRecord {
+  /** Approval binding id: recording the same approval twice (re-delivery) changes nothing. Default: the digest. */
+  readonly id?: string;
   readonly sessionId: string;
   /** Digest of the exact approved action (see actionDigest()). */
   readonly actionDigest: string;
@@ -44,6 +46,8 @@ export interface ApprovalRecord {
   /** The rule ids whose findings the approval covers. */
   readonly ruleIds: readonly string[];
   readonly ts: number;
+  /** Until when the approval holds, epoch ms (default ts + 15 min). */
+  readonly expiresAt?: number;
 }
 
 export interface DetectionEngine {
@@ -60,8 +64,13 @@ export interface DetectionEngine {
   restore(checkpoint: string): void;
   /** Decision-API view: adopt a session's state from a RiskSignal's digest. Newer seq wins. */
   loadSignal(signal: RiskSignal): void;
-  /** Record a human approval or rejection so an approved step stops re-raising its findings. */
-  recordApproval(approval: ApprovalRecord): void;
+  /**
+   * Record a human approval or rejection so an approved step stops re-raising its findings: held in
+   * the session's state (checkpoints and signals carry it), or kept until the session appears.
+   * A rejection revokes an earlier approval of the same binding or action. Returns true when the
+   * state of a session this engine holds changed (a processor then checkpoints that trace).
+   */
+  recordApproval(approval: ApprovalRecord): boolean;
   /** Drop sessions idle since before `now - idleMs`; returns the trace ids dropped entirely. */
   evictIdle(now: number): string[];
   /** Number of sessions held. */

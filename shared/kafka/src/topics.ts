@@ -35,7 +35,8 @@ const days = (n: number): string => String(n * DAY_MS);
 /**
  * The specs of every topic in the contract (TOPICS). Retention: actions 7 days, findings and
  * decisions 30 days (the audit copy lives in ClickHouse), dead-letter queues 14 days; risk
- * signals and session state are compacted (latest value per key is kept).
+ * signals and session state are compacted (latest value per key is kept); approvals are compacted
+ * by binding and kept a day.
  */
 export function topicSpecs(options: TopicSpecOptions = {}): readonly TopicSpec[] {
   const { partitions, replicationFactor } = SpecOptions.parse(options);
@@ -67,6 +68,8 @@ export function topicSpecs(options: TopicSpecOptions = {}): readonly TopicSpec[]
     findings: spec(TOPICS.findings, deleteAfter(days(30))),
     sessionState: spec(TOPICS.sessionState, compacted),
     decisions: spec(TOPICS.decisions, deleteAfter(days(30))),
+    // Approvals matter while their bindings live (minutes): compacted by binding, gone after a day.
+    approvals: spec(TOPICS.approvals, { ...compacted, 'cleanup.policy': 'compact,delete', 'retention.ms': days(1) }),
     writerDlq: spec(TOPICS.writerDlq, deleteAfter(days(14))),
   };
   return Object.values(specs);

@@ -80,6 +80,15 @@ export class BindingStore {
     return binding;
   }
 
+  /** Undo an answer that could not be recorded (the approvals topic was unreachable). */
+  reopen(id: string): void {
+    const binding = this.bindings.get(id);
+    if (!binding || binding.state === 'pending' || binding.state === 'used') return;
+    binding.state = 'pending';
+    binding.answeredBy = null;
+    binding.answeredAt = null;
+  }
+
   /** Check a binding presented with a retried action; an approved match is consumed. */
   redeem(id: string, sessionId: string, actionDigest: string, now: number): BindingCheck {
     const binding = this.bindings.get(id);

@@ -10,6 +10,8 @@ export interface DecisionLogOptions {
   readonly batchSize?: number;
   /** Wait before retrying a failed publish. */
   readonly retryMs?: number;
+  /** close() waits at most this long for queued records (default 5 s); what is left is reported as lost. */
+  readonly closeTimeoutMs?: number;
   readonly logger?: Logger;
   readonly onDrop?: (count: number) => void;
 }
@@ -51,9 +53,25 @@ export class DecisionLog {
     while (this.running) await this.running;
   }
 
+  /**
+   * Publishes what is queued, waiting at most closeTimeoutMs: a broker that stays down must not
+   * hold shutdown forever. Records still queued then are counted as dropped and logged.
+   */
   async close(): Promise<void> {
-    await this.flush();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.options.closeTimeoutMs ?? 5000);
+    });
+    const outcome = await Promise.race([this.flush().then(() => 'flushed' as const), deadline]);
+    clearTimeout(timer);
     this.closed = true;
+    if (outcome === 'timeout' && this.queue.length > 0) {
+      const lost = this.queue.length;
+      this.queue = [];
+      this.dropped += lost;
+      this.options.onDrop?.(lost);
+      this.options.logger?.error({ dropped: lost }, 'decision log closed with records the publisher never accepted');
+    }
   }
 
   private async drain(): Promise<void> {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { actionDigest as engineActionDigest, type AssessResult } from '@chainwatch/core';
-import type { Decision, DecisionRecord, DecisionRequest, DecisionResponse, Reason } from '@chainwatch/schemas';
+import type { RecordPublisher } from '@chainwatch/kafka';
+import { ChainwatchError } from '@chainwatch/runtime';
+import type { ApprovalEvent, Decision, DecisionRecord, DecisionRequest, DecisionResponse, Reason } from '@chainwatch/schemas';
 import type { ApprovalBinding, BindingCheck, BindingStore } from '../approvals/binding-store';
 import type { LiveView } from '../live-view/live-view';
 import type { DecisionApiMetrics, DecisionMode } from '../metrics';
@@ -49,6 +51,8 @@ export class DecisionService {
     private readonly policy: DecisionPolicy,
     private readonly log: DecisionLog,
     private readonly metrics: DecisionApiMetrics,
+    /** Where approval answers are published for the processors (chainwatch.approvals). */
+    private readonly approvals: { readonly publisher: RecordPublisher; readonly topic: string },
   ) {}
 
   get policyVersion(): string {
@@ -164,16 +168,42 @@ export class DecisionService {
     return response;
   }
 
-  /** A human answer to a step-up: logged like a decision and handed to the session's state. */
-  answer(bindingId: string, approve: boolean, approver: string, now: number): ApprovalAnswer {
+  /**
+   * A human answer to a step-up: published on the approvals topic (so the processors' session
+   * state learns it), then handed to this instance's engine and logged like a decision. The
+   * answer counts only once published: when the publisher fails, the binding is pending again
+   * and the caller gets a retriable error.
+   */
+  async answer(bindingId: string, approve: boolean, approver: string, now: number): Promise<ApprovalAnswer> {
+    // Marks the binding answered synchronously: a concurrent second answer is refused (409).
     const binding = this.bindings.answer(bindingId, approve, approver, now);
+    const event: ApprovalEvent = {
+      schema_version: 1,
+      binding: binding.id,
+      session_id: binding.sessionId,
+      trace_id: binding.traceId,
+      approved: approve,
+      action_digest: binding.engineDigest,
+      rule_ids: [...binding.ruleIds],
+      ts: now,
+      expires_at: binding.expiresAt,
+      approver,
+    };
+    try {
+      await this.approvals.publisher.publish(this.approvals.topic, [{ key: binding.id, value: JSON.stringify(event) }]);
+    } catch (err) {
+      this.bindings.reopen(binding.id);
+      throw new ChainwatchError('CW_KAFKA_UNREACHABLE', 'approval not recorded, try again', { cause: err });
+    }
     const engine = this.view.engine;
     engine.recordApproval({
+      id: binding.id,
       sessionId: binding.sessionId,
       actionDigest: binding.engineDigest,
       approved: approve,
       ruleIds: binding.ruleIds,
       ts: now,
+      expiresAt: binding.expiresAt,
     });
     const signal = engine.signal(binding.sessionId);
     const record: DecisionRecord = {

@@ -20,6 +20,10 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 export function installErrorHandling(app: FastifyInstance, logger: Logger, options: { notFoundGuard?: onRequestHookHandler } = {}): void {
   app.setErrorHandler((err: FastifyError | ChainwatchError, request, reply) => {
     if (err instanceof ChainwatchError) {
+      // A dependency failure: the cause is for the operator's log, never for the caller.
+      if (err.status >= 500 && err.cause !== undefined) {
+        logger.error({ url: request.routeOptions.url, code: err.code, err: err.cause instanceof Error ? err.cause.message : String(err.cause) }, 'request failed');
+      }
       return reply.code(err.status).send(errorBody(err.code, err.message));
     }
     if (hasZodFastifySchemaValidationErrors(err)) {

@@ -31,13 +31,14 @@ export const approvalRoutes: FastifyPluginAsync<{ service: DecisionService }> = 
       schema: {
         summary: 'Approve or reject exactly the action bound by a step-up',
         description:
-          'Role: approver. Only a pending, unexpired binding can be answered, once. The answer is logged to the decision log ' +
-          '(kind approval or rejection) and recorded in the session state.',
+          'Role: approver. Only a pending, unexpired binding can be answered, once. The answer is published on chainwatch.approvals ' +
+          '(so the processors record it in the session state), logged to the decision log (kind approval or rejection), and ' +
+          'counts only once published: 503 when the broker is unreachable (the binding stays pending; try again).',
         tags: ['approvals'],
         security: [{ bearer: [] }],
         params: z.object({ binding: Id }).strict(),
         body: ApprovalBody,
-        response: { 200: ApprovalResult, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody },
+        response: { 200: ApprovalResult, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody, 503: ErrorBody },
       },
       config: { roles: ['approver'] },
     },

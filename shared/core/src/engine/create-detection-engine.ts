@@ -21,7 +21,7 @@ import { pairsKeys } from '../state/flat-map';
 import { hash52, hex64 } from '../state/hash';
 import { Interner } from '../state/interner';
 import { StringPool } from '../state/string-pool';
-import { type ActiveFinding, SessionState, sessionFromJson, sessionToJson, type SessionJson } from '../state/session-state';
+import { type ActiveFinding, mergeApprovals, type SessionApproval, SessionState, sessionFromJson, sessionToJson, type SessionJson } from '../state/session-state';
 import { actionDigest } from './action-digest';
 import { DigestStateSchema, TraceCheckpointSchema, parseState } from '../state/state-schema';
 import { buildActionView, type ActionInput } from './action-view';
@@ -58,6 +58,18 @@ interface DigestState {
 }
 
 const MAX_EVIDENCE = 16;
+/** Approval lifetime when the record names no expiry (the decision API's binding TTL default). */
+const DEFAULT_APPROVAL_TTL_MS = 15 * 60_000;
+/** Sessions with approvals waiting for the session to appear (oldest dropped beyond this). */
+const MAX_PENDING_APPROVAL_SESSIONS = 10_000;
+const NO_RULES: readonly string[] = Object.freeze([]);
+const NO_APPROVALS: readonly SessionApproval[] = Object.freeze([]);
+
+/** An unused, unexpired approval of the action with this digest. */
+function findApproval(recs: readonly SessionApproval[], digest: string, at: number): SessionApproval | undefined {
+  for (const r of recs) if (!r.used && r.d === digest && r.exp >= at) return r;
+  return undefined;
+}
 /** SessionDigest.state is capped by the contract (64 KiB). */
 const MAX_DIGEST_STATE = 60_000;
 
@@ -82,7 +94,8 @@ export function createDetectionEngine(options: DetectionEngineOptions = {}): Det
   const sessions = new Map<string, SessionState>();
   /** trace id → its session id, or ids when several (most traces have one session). */
   const traces = new Map<string, string | string[]>();
-  const approvals = new Map<string, ApprovalRecord[]>();
+  /** Approvals for sessions this engine does not hold (yet): adopted when the session appears. */
+  const pendingApprovals = new Map<string, readonly SessionApproval[]>();
   const policyVersion = `p-${hex64(`${JSON.stringify(catalog)}\u0000${rules?.version ?? 'no-rules'}\u0000${JSON.stringify(policy)}`)}`;
   const weight = (f: ActiveFinding, now: number): number => findingWeight(f, now, policy);
 
@@ -111,7 +124,6 @@ export function createDetectionEngine(options: DetectionEngineOptions = {}): Det
     const s = sessions.get(sid);
     if (s === undefined) return null;
     sessions.delete(sid);
-    approvals.delete(sid);
     const cur = traces.get(s.tid);
     if (cur === undefined) return null;
     if (typeof cur === 'string' || cur.length <= 1) {
@@ -233,6 +245,7 @@ export function createDetectionEngine(options: DetectionEngineOptions = {}): Det
     if (s !== undefined && s.events > 0) return { s, fresh: false };
     if (s === undefined) {
       s = new SessionState(e.session_id, e.trace_id);
+      adoptPendingApprovals(s);
       sessions.set(s.sid, s);
       addToTrace(s);
     }
@@ -271,8 +284,9 @@ export function createDetectionEngine(options: DetectionEngineOptions = {}): Det
       if (parent === undefined && keepDepth > s.depth) s.depth = keepDepth;
     }
     const view = buildActionView(input, s, catalog, names, parent?.authority ?? null);
-    const drafts = runDetectors(view, s, 'observe');
+    let drafts = runDetectors(view, s, 'observe');
     for (const d of runRules(view, s, e.outcome ?? 'allowed', 'observe')) drafts.push(d);
+    if (s.approvals.length > 0) drafts = useApproval(s, e.action, e.ts, drafts);
 
     const findings: Finding[] = [];
     const agentType = e.agent.type;
@@ -342,13 +356,8 @@ export function createDetectionEngine(options: DetectionEngineOptions = {}): Det
     for (const d of runRules(view, s, 'allowed', 'assess')) drafts.push(d);
     drafts = drafts.filter((d) => d.once === undefined || !s.hasOnce(`${d.rule}|${d.once}`));
 
-    let excluded: readonly string[] = [];
-    const recs = approvals.get(req.session_id);
-    if (recs !== undefined) {
-      const digest = actionDigest(req.action);
-      const rec = recs.find((r) => r.approved && r.actionDigest === digest);
-      if (rec !== undefined) excluded = rec.ruleIds;
-    }
+    const recs = known !== undefined ? s.approvals : pendingApprovals.get(req.session_id);
+    const excluded = recs !== undefined && recs.length > 0 ? (findApproval(recs, actionDigest(req.action), now)?.rules ?? NO_RULES) : NO_RULES;
     const kept = drafts.filter((d) => !excluded.includes(d.rule));
     const prospective = kept.map((d) => draftToActive(d, '', now));
     const active = excluded.length === 0 ? s.findings : s.findings.filter((f) => !excluded.includes(f.rule));
@@ -392,9 +401,16 @@ export function createDetectionEngine(options: DetectionEngineOptions = {}): Det
 
   function restore(text: string): void {
     const cp: TraceCheckpoint = parseState(TraceCheckpointSchema, text, 'checkpoint');
-    for (const sid of [...traceSessions(cp.trace)]) dropSession(sid);
+    const held = new Map<string, readonly SessionApproval[]>();
+    for (const sid of [...traceSessions(cp.trace)]) {
+      const old = sessions.get(sid);
+      if (old !== undefined && old.approvals.length > 0) held.set(sid, old.approvals);
+      dropSession(sid);
+    }
     for (const j of cp.sessions) {
       const s = adopt(j);
+      s.approvals = mergeApprovals(s.approvals, held.get(s.sid) ?? NO_APPROVALS);
+      adoptPendingApprovals(s);
       sessions.set(s.sid, s);
       addToTrace(s);
     }
@@ -408,22 +424,54 @@ export function createDetectionEngine(options: DetectionEngineOptions = {}): Det
     if (cur !== undefined && cur.events >= signal.seq && cur.events > 0) return;
     const d: DigestState = parseState(DigestStateSchema, signal.digest.state, `signal ${signal.session_id}`);
     const s = adopt(d.s);
+    // Approvals answered here may not have reached the processor that sent this signal yet.
+    if (cur !== undefined) s.approvals = mergeApprovals(s.approvals, cur.approvals);
+    adoptPendingApprovals(s);
     if (cur !== undefined) dropSession(cur.sid);
     sessions.set(s.sid, s);
     addToTrace(s);
     for (const t of s.tokens) credentials.record(t, 0, 0, s.sid, s.taskId, '');
   }
 
-  function recordApproval(a: ApprovalRecord): void {
-    let list = approvals.get(a.sessionId);
-    if (list === undefined) {
-      list = [];
-      approvals.set(a.sessionId, list);
+  function recordApproval(a: ApprovalRecord): boolean {
+    const id = a.id ?? a.actionDigest;
+    const s = sessions.get(a.sessionId);
+    const current = s !== undefined ? s.approvals : (pendingApprovals.get(a.sessionId) ?? NO_APPROVALS);
+    let next: readonly SessionApproval[];
+    if (a.approved) {
+      const rec: SessionApproval = { id, d: a.actionDigest, rules: [...a.ruleIds], exp: a.expiresAt ?? a.ts + DEFAULT_APPROVAL_TTL_MS, used: false };
+      next = mergeApprovals(current, [rec]);
+    } else {
+      // A rejection revokes an approval of the same binding or action, if one was recorded.
+      next = current.filter((r) => r.id !== id && r.d !== a.actionDigest);
     }
-    const i = list.findIndex((r) => r.actionDigest === a.actionDigest);
-    if (i >= 0) list.splice(i, 1);
-    list.push(a);
-    if (list.length > 8) list.shift();
+    if (next === current) return false;
+    if (s !== undefined) {
+      s.approvals = next;
+      return true;
+    }
+    pendingApprovals.delete(a.sessionId);
+    if (next.length > 0) pendingApprovals.set(a.sessionId, next);
+    if (pendingApprovals.size > MAX_PENDING_APPROVAL_SESSIONS) {
+      const oldest = pendingApprovals.keys().next().value;
+      if (oldest !== undefined) pendingApprovals.delete(oldest);
+    }
+    return false;
+  }
+
+  function adoptPendingApprovals(s: SessionState): void {
+    const pending = pendingApprovals.get(s.sid);
+    if (pending === undefined) return;
+    pendingApprovals.delete(s.sid);
+    s.approvals = mergeApprovals(s.approvals, pending);
+  }
+
+  /** The approved action runs: its covered findings are not raised, and the approval is used up. */
+  function useApproval(s: SessionState, action: AgentActionEvent['action'], ts: number, drafts: FindingDraft[]): FindingDraft[] {
+    const rec = findApproval(s.approvals, actionDigest(action), ts);
+    if (rec === undefined) return drafts;
+    s.approvals = s.approvals.map((r) => (r === rec ? { ...r, used: true } : r));
+    return drafts.filter((d) => !rec.rules.includes(d.rule));
   }
 
   /** O(sessions): meant to be called periodically (a punctuator), not per event. */
@@ -436,6 +484,7 @@ export function createDetectionEngine(options: DetectionEngineOptions = {}): Det
       if (t !== null) dropped.push(t);
     }
     credentials.evictExpired(cutoff);
+    for (const [sid, recs] of pendingApprovals) if (recs.every((r) => r.exp < now)) pendingApprovals.delete(sid);
     return dropped;
   }
 

@@ -27,6 +27,7 @@ export const CAPS = {
   onceKeys: 32,
   taintEvidence: 3,
   newToolTimes: 8,
+  approvals: 8,
 } as const;
 
 /** Where a destination or entity first appeared. */
@@ -44,6 +45,49 @@ export interface ActiveFinding {
   readonly ts: number;
   readonly ev: readonly string[];
   readonly msg: string;
+}
+
+/**
+ * A human approval of one exact action in this session (decision API step-up answered "approve"):
+ * while unexpired and unused, the action with digest `d` does not raise the findings of `rules`,
+ * neither when assessed nor when it runs; it is used up by the first observed event of that
+ * action. Lives in the session's state, so checkpoints and risk signals carry it.
+ */
+export interface SessionApproval {
+  /** Approval binding id (the key that makes re-delivery idempotent). */
+  readonly id: string;
+  /** Engine digest of the approved action (engine/action-digest.ts). */
+  readonly d: string;
+  readonly rules: readonly string[];
+  /** Expiry, epoch ms. */
+  readonly exp: number;
+  readonly used: boolean;
+}
+
+/**
+ * Union of two approval lists by id: a copy marked used anywhere stays used; newest expiry kept;
+ * bounded to CAPS.approvals (latest expiries win). Returns `a` itself when `b` adds nothing.
+ */
+export function mergeApprovals(a: readonly SessionApproval[], b: readonly SessionApproval[]): readonly SessionApproval[] {
+  if (b.length === 0) return a;
+  if (a.length === 0 && b.length <= CAPS.approvals) return b;
+  const byId = new Map<string, SessionApproval>();
+  for (const x of a) byId.set(x.id, x);
+  let changed = false;
+  for (const x of b) {
+    const cur = byId.get(x.id);
+    if (cur === undefined) {
+      byId.set(x.id, x);
+      changed = true;
+    } else if (x.exp > cur.exp || (x.used && !cur.used)) {
+      byId.set(x.id, { ...cur, exp: Math.max(cur.exp, x.exp), used: cur.used || x.used });
+      changed = true;
+    }
+  }
+  if (!changed) return a;
+  const all = [...byId.values()];
+  if (all.length > CAPS.approvals) all.sort((p, q) => p.exp - q.exp).splice(0, all.length - CAPS.approvals);
+  return all;
 }
 
 /** An integer V8 keeps inline in an object field (a "small integer", 31 bits on every build). */
@@ -122,6 +166,7 @@ export class SessionState {
   once: readonly number[] = NONE;
   seen: readonly number[] = NONE;
   seq: unknown = null;
+  approvals: readonly SessionApproval[] = NONE;
   /**
    * Four small fields in one integer (each field of an object costs 8 bytes): agentType
    * (interned id, bits 0-15), ceiling + 1 (bits 16-18), maxRank + 1 (bits 19-21) and classMask
@@ -442,6 +487,7 @@ export interface SessionJson {
   sc: number;
   seen: readonly number[];
   seq: unknown;
+  apr?: readonly SessionApproval[];
 }
 
 export function sessionToJson(s: SessionState, names: Interner): SessionJson {
@@ -490,6 +536,7 @@ export function sessionToJson(s: SessionState, names: Interner): SessionJson {
     sc: s.score,
     seen: s.seen,
     seq: s.seq,
+    ...(s.approvals.length > 0 ? { apr: s.approvals } : {}),
   };
 }
 
@@ -532,5 +579,6 @@ export function sessionFromJson(j: SessionJson, names: Interner): SessionState {
   s.score = j.sc;
   s.seen = j.seen;
   s.seq = j.seq;
+  if (j.apr !== undefined && j.apr.length > 0) s.approvals = j.apr;
   return s;
 }

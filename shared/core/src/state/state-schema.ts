@@ -23,6 +23,8 @@ const ActiveFindingJson = z.strictObject({
   msg: Str,
 });
 
+const ApprovalJson = z.strictObject({ id: Str, d: Str, rules: strs(64), exp: Num, used: z.boolean() });
+
 const TaintJson = z.strictObject({ rank: Int.min(0).max(4), ts: Num, ev: strs(8), from: Str.nullable() });
 
 export const SessionJsonSchema = z.strictObject({
@@ -66,6 +68,8 @@ export const SessionJsonSchema = z.strictObject({
   sc: Num,
   seen: z.array(Num).max(64),
   seq: z.unknown(),
+  /** Approvals (absent when none; older checkpoints have none). */
+  apr: z.array(ApprovalJson).max(16).optional(),
 });
 
 export const TraceCheckpointSchema = z.strictObject({
