@@ -17,6 +17,7 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,2
 const URL = /\b(?:https?:\/\/|www\.)[^\s"'<>()\]\\]+/gi;
 const BARE_DOMAIN = /\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|org|net|io|dev|ai|co|uk|de|fr|ch|eu|info|biz|app|xyz|me|us|gov|edu|cloud|site|online|tech)\b/gi;
 const IBAN = /\b[A-Z]{2}\d{2}[A-Z0-9]{11,30}\b/g;
+const IBAN_HINT = /[A-Z]{2}\d{2}/;
 
 export function emptyEntities(): Entities {
   return { emails: [], urls: [], domains: [], ibans: [] };
@@ -51,46 +52,55 @@ export function emailDomain(email: string): string {
 
 export function extractEntitiesFromText(text: string, into: Entities = emptyEntities()): Entities {
   const s = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text;
-  // Cheap pre-checks: most argument values hold no entity at all.
+  // Cheap pre-checks: most argument values hold no entity at all. Matches are read with exec()
+  // loops (no iterator objects): this runs for every argument of every action and assessment.
   const hasDot = s.includes('.');
-  if (hasDot && s.includes('@')) for (const m of s.matchAll(EMAIL)) {
-    const e = m[0].toLowerCase();
-    push(into.emails, e);
-    push(into.domains, emailDomain(e));
+  const hasAt = hasDot && s.includes('@');
+  let m: RegExpExecArray | null;
+  if (hasAt) {
+    EMAIL.lastIndex = 0;
+    while ((m = EMAIL.exec(s)) !== null) {
+      const e = m[0].toLowerCase();
+      push(into.emails, e);
+      push(into.domains, emailDomain(e));
+    }
   }
-  if (!hasDot) {
-    if (s.length >= 15 && /[A-Z]{2}\d{2}/.test(s)) for (const m of s.matchAll(IBAN)) push(into.ibans, m[0]);
-    return into;
+  if (hasDot) {
+    URL.lastIndex = 0;
+    while ((m = URL.exec(s)) !== null) {
+      const u = m[0].replace(/[.,;:!]+$/, '');
+      push(into.urls, u);
+      push(into.domains, hostOf(u));
+    }
+    const withoutEmails = hasAt ? s.replace(EMAIL, ' ') : s;
+    BARE_DOMAIN.lastIndex = 0;
+    while ((m = BARE_DOMAIN.exec(withoutEmails)) !== null) push(into.domains, hostOf(m[0]));
   }
-  for (const m of s.matchAll(URL)) {
-    const u = m[0].replace(/[.,;:!]+$/, '');
-    push(into.urls, u);
-    push(into.domains, hostOf(u));
+  if (s.length >= 15 && IBAN_HINT.test(s)) {
+    IBAN.lastIndex = 0;
+    while ((m = IBAN.exec(s)) !== null) push(into.ibans, m[0]);
   }
-  const withoutEmails = s.includes('@') ? s.replace(EMAIL, ' ') : s;
-  for (const m of withoutEmails.matchAll(BARE_DOMAIN)) push(into.domains, hostOf(m[0]));
-  if (s.length >= 15 && /[A-Z]{2}\d{2}/.test(s)) for (const m of s.matchAll(IBAN)) push(into.ibans, m[0]);
   return into;
 }
 
 /** Walks argument values (strings, arrays, nested objects) and collects entities. */
 export function extractEntitiesFromArgs(args: Readonly<Record<string, unknown>> | undefined): Entities {
   const out = emptyEntities();
-  if (!args) return out;
-  let budget = MAX_SCAN;
-  const visit = (v: unknown, depth: number): void => {
-    if (budget <= 0 || depth > 4) return;
-    if (typeof v === 'string') {
-      budget -= v.length;
-      extractEntitiesFromText(v, out);
-    } else if (Array.isArray(v)) {
-      for (const x of v) visit(x, depth + 1);
-    } else if (v !== null && typeof v === 'object') {
-      for (const x of Object.values(v)) visit(x, depth + 1);
-    }
-  };
-  visit(args, 0);
+  if (args) visitArgs(args, 0, { budget: MAX_SCAN }, out);
   return out;
+}
+
+/** Module-level (no closure per call): depth-limited walk within a character budget. */
+function visitArgs(v: unknown, depth: number, scan: { budget: number }, out: Entities): void {
+  if (scan.budget <= 0 || depth > 4) return;
+  if (typeof v === 'string') {
+    scan.budget -= v.length;
+    extractEntitiesFromText(v, out);
+  } else if (Array.isArray(v)) {
+    for (const x of v) visitArgs(x, depth + 1, scan, out);
+  } else if (v !== null && typeof v === 'object') {
+    for (const k in v) if (Object.hasOwn(v, k)) visitArgs((v as Record<string, unknown>)[k], depth + 1, scan, out);
+  }
 }
 
 const PHONE_TEXT = /\+?\d[\d\s().-]{5,22}\d/g;

@@ -151,10 +151,19 @@ export function matchesDomain(value: string, domains: readonly string[]): boolea
   return false;
 }
 
+/** Needle lists lowercased once: they are almost always the policy's constant lists. */
+const loweredNeedles = new WeakMap<readonly string[], readonly string[]>();
+
 function containsAny(value: string, needles: readonly string[]): boolean {
-  if (value === '') return false;
+  if (value === '' || needles.length === 0) return false;
+  let lowered = loweredNeedles.get(needles);
+  if (lowered === undefined) {
+    lowered = needles.map((n) => n.toLowerCase()).filter((n) => n !== '');
+    // Only frozen lists (the policy's) are cached: a mutable list could change under the cache.
+    if (Object.isFrozen(needles)) loweredNeedles.set(needles, lowered);
+  }
   const v = value.toLowerCase();
-  for (const n of needles) if (n !== '' && v.includes(n.toLowerCase())) return true;
+  for (const n of lowered) if (v.includes(n)) return true;
   return false;
 }
 

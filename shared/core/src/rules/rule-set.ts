@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Environment, ParseResult } from '@marcbachmann/cel-js';
 import type { RuleContext, RuleMatch } from '../rule-context';
 import { buildActivation, createRuleEnvironment, type Activation } from './cel-environment';
+import { compileCondition } from './cel-compiler';
 import { MacroExpander, MacroExpansionError } from './macro-expander';
 import { MessageTemplate } from './message-template';
 import { buildRegistry, type PolicyRegistry } from './policy-registry';
@@ -318,7 +319,9 @@ function compile(reg: PolicyRegistry, issues: RuleIssue[]): RuleSet | undefined 
       if (broken.length > 0) return at(`${label}: uses macro${broken.length > 1 ? 's' : ''} with errors: ${broken.join(', ')}`);
       const problem = checkCondition(env, () => expander.expand(text));
       if (problem !== undefined) return at(`${label}: ${problem.message}`);
-      fns.push(env.parse(expander.expand(text)) as ParseResult as Compiled);
+      // Compiled to closures when the expression is in the compiler's subset; else interpreted.
+      const parsed = env.parse(expander.expand(text));
+      fns.push(compileCondition(parsed) ?? (parsed as ParseResult as Compiled));
     });
     if (fns.length !== texts.length) continue;
     const info = ruleInfo(def, located.file, located.line, fns.length);
