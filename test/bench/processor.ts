@@ -204,6 +204,7 @@ export async function runProcessorBench(opts: ProcessorBenchOptions = {}): Promi
     riskSignals: `${base}.risk-signals`,
     findings: `${base}.findings`,
     sessionState: `${base}.session-state`,
+    approvals: `${base}.approvals`,
   };
   const events = simulatedEvents(count);
   log(`processor: producing ${events.length.toLocaleString('en')} simulated events to ${topics.actions} (${partitions} partitions)`);

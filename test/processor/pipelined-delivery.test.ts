@@ -11,7 +11,7 @@ import { makeEvent } from '../fixtures/events';
 import { CountingEngine } from './counting-engine';
 
 const logger = createLogger({ name: 'pipelined-test', level: 'silent' });
-const TOPICS = { actions: 'in', dlq: 'dlq', riskSignals: 'signals', findings: 'findings', sessionState: 'state' };
+const TOPICS = { actions: 'in', dlq: 'dlq', riskSignals: 'signals', findings: 'findings', sessionState: 'state', approvals: 'approvals' };
 
 /** A sink whose sends complete only when the test releases them, one at a time, in order. */
 class GatedSink implements ProcessorSink {

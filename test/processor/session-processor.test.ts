@@ -24,7 +24,7 @@ import { makeEvent } from '../fixtures/events';
 import { CountingEngine } from './counting-engine';
 
 const logger = createLogger({ name: 'processor-test', level: 'silent' });
-const TOPICS = { actions: 'in', dlq: 'dlq', riskSignals: 'signals', findings: 'findings', sessionState: 'state' };
+const TOPICS = { actions: 'in', dlq: 'dlq', riskSignals: 'signals', findings: 'findings', sessionState: 'state', approvals: 'approvals' };
 
 class CollectingSink implements ProcessorSink {
   readonly sends: TopicRecords[][] = [];
