@@ -51,12 +51,17 @@ describe('action verbs in the task, nouns excepted', () => {
   it('does not read a noun use of a dual word as a request for action', () => {
     expect(intentCapabilityKeys('Read the latest email from bob@mail.test about the project.')).not.toContain(INTENT_ACT_KEY);
     expect(intentCapabilityKeys('What is the status of my order?')).not.toContain(INTENT_ACT_KEY);
+    // A determiner two words back (an adjective between) still makes a noun slot.
+    expect(intentCapabilityKeys('Can you read the controversial post by the mayor?')).not.toContain(INTENT_ACT_KEY);
+    expect(intentCapabilityKeys('Show me the pinned tweet of our account.')).not.toContain(INTENT_ACT_KEY);
   });
 
   it('reads the same word in a verb slot as a request for action', () => {
     expect(intentCapabilityKeys('Email Bob the minutes.')).toContain(INTENT_ACT_KEY);
     expect(intentCapabilityKeys('Can you order a pizza for tonight?')).toContain(INTENT_ACT_KEY);
     expect(intentCapabilityKeys('Send the latest email to Carol.')).toContain(INTENT_ACT_KEY);
+    expect(intentCapabilityKeys('Tweet the launch date.')).toContain(INTENT_ACT_KEY);
+    expect(intentCapabilityKeys('Summarize this and email it to my manager.')).toContain(INTENT_ACT_KEY);
   });
 });
 

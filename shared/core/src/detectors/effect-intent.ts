@@ -95,8 +95,10 @@ const NOUN_OR_VERB = new Set([
   'request', 'return', 'tip', 'fund', 'comment', 'like', 'pin', 'mark', 'block', 'draft', 'lock', 'place', 'record', 'sms', 'dm',
   'transfer', 'deposit', 'trade', 'answer', 'reply', 'backup', 'download', 'export', 'import', 'share', 'sign', 'store', 'print',
   'control', 'switch', 'process', 'schedule', 'update', 'change', 'move', 'stop', 'start', 'set', 'turn', 'leave', 'invite',
-  'payment', 'transfer', 'refund', 'wire', 'bill', 'invoice',
+  'payment', 'transfer', 'refund', 'wire', 'bill', 'invoice', 'tweet',
 ]);
+/** Determiners that make a noun slot two words ahead too ("the controversial tweet", "my old post"). */
+const DETERMINERS = new Set(['the', 'a', 'an', 'my', 'your', 'his', 'her', 'our', 'their', 'its', 'this', 'that', 'these', 'those']);
 const NOUN_SLOT_BEFORE = new Set([
   'the', 'a', 'an', 'my', 'your', 'his', 'her', 'our', 'their', 'its', 'this', 'that', 'these', 'those', 'latest', 'last', 'recent',
   'new', 'unread', 'first', 'previous', 'next', 'any', 'each', 'every', 'all', 'some', 'no', 'one', 'which', 'what', 'whose', 'of',
@@ -105,6 +107,8 @@ const NOUN_SLOT_BEFORE = new Set([
   'find', 'read', 'check', 'search', 'show', 'list', 'get', 'see', 'view', 'open', 'summarize', 'summarise', 'look', 'fetch',
   'retrieve', 'count', 'review', 'scan', 'browse', 'any', 'unanswered', 'pending', 'outgoing', 'incoming',
 ]);
+/** "summarize this and email it": after these the word is a verb, even two words past a determiner. */
+const ACTION_LIKE_AFTER_DETERMINER = new Set(['to', 'and', 'or', 'then', 'please']);
 const NOUN_SLOT_AFTER = new Set(['from', 'about', 'id', 'ids', 'address', 'addresses', 'thread', 'threads', 'inbox', 'list', 'history', 'log', 'logs']);
 
 /**
@@ -120,7 +124,9 @@ export function verbSlotWords(intent: string): string[] {
     if (NOUN_OR_VERB.has(t)) {
       const prev = tokens[i - 1];
       const next = tokens[i + 1];
+      const prev2 = tokens[i - 2];
       if ((prev !== undefined && NOUN_SLOT_BEFORE.has(prev)) || (next !== undefined && NOUN_SLOT_AFTER.has(next))) continue;
+      if (prev2 !== undefined && DETERMINERS.has(prev2) && prev !== undefined && !ACTION_LIKE_AFTER_DETERMINER.has(prev)) continue;
     }
     out.push(t);
   }
