@@ -28,6 +28,8 @@ export interface DecisionsBenchResult {
   readonly ratio: number;
   readonly api_p99_ms: number;
   readonly bare_p99_ms: number;
+  /** With `calibrateUs`: the ratio a bare route doing that many µs of synchronous work reaches, per amount. */
+  readonly calibration?: Readonly<Record<string, number>>;
 }
 
 export interface DecisionsBenchOptions {
@@ -39,6 +41,11 @@ export interface DecisionsBenchOptions {
   readonly connections?: number;
   /** assess() calls in the in-process phase (default 100,000). */
   readonly assessCalls?: number;
+  /**
+   * Also measure the bare route doing this many µs of busy work per request (e.g. [5, 10, 20]):
+   * what ratio a given amount of per-request work costs on this machine, in the same run.
+   */
+  readonly calibrateUs?: readonly number[];
   readonly log?: (line: string) => void;
 }
 
@@ -201,6 +208,26 @@ export async function runDecisionsBench(opts: DecisionsBenchOptions = {}): Promi
     const ratio = bareRun.rps > 0 ? apiRun.rps / bareRun.rps : 0;
     log(`ratio API / bare:    ${ratio.toFixed(3)}  (${connections} connections, ${rounds} alternating slices of ${slice} s each)`);
     if (apiRun.non2xx > 0) throw new Error(`decision API answered ${apiRun.non2xx} requests with errors`);
+    const calibration: Record<string, number> = {};
+    for (const us of opts.calibrateUs ?? []) {
+      const busy = Fastify({ logger: false });
+      busy.post('/v1/decisions', async () => {
+        const until = performance.now() + us / 1000;
+        while (performance.now() < until);
+        return constant;
+      });
+      const busyUrl = await busy.listen({ host: '127.0.0.1', port: 0 });
+      try {
+        await cannon(`${busyUrl}/v1/decisions`, {}, 1, connections);
+        const runs: CannonResult[] = [];
+        for (let i = 0; i < rounds; i++) runs.push(await cannon(`${busyUrl}/v1/decisions`, {}, slice, connections));
+        const r = combine(runs);
+        calibration[`bare_plus_${us}us`] = round(r.rps / bareRun.rps, 3);
+        log(`calibration: bare + ${us} µs of work per request: ${Math.round(r.rps).toLocaleString('en')} req/s, ratio ${(r.rps / bareRun.rps).toFixed(3)}`);
+      } finally {
+        await busy.close();
+      }
+    }
     return {
       assess_p50_us: round(assess.p50),
       assess_p99_us: round(assess.p99),
@@ -210,6 +237,7 @@ export async function runDecisionsBench(opts: DecisionsBenchOptions = {}): Promi
       ratio: round(ratio, 3),
       api_p99_ms: apiRun.p99,
       bare_p99_ms: bareRun.p99,
+      ...(opts.calibrateUs && opts.calibrateUs.length > 0 ? { calibration } : {}),
     };
   } finally {
     await api.app.close();
@@ -219,7 +247,7 @@ export async function runDecisionsBench(opts: DecisionsBenchOptions = {}): Promi
 
 const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
-// `tsx test/bench/decisions.ts [--json OUT] [--duration S] [--connections N]`
+// `tsx test/bench/decisions.ts [--json OUT] [--duration S] [--connections N] [--calibrate 5,10,20]`
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const arg = (name: string): string | undefined => {
     const i = process.argv.indexOf(name);
@@ -229,6 +257,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const result = await runDecisionsBench({
     durationS: Number(arg('--duration') ?? 6),
     connections: Number(arg('--connections') ?? 16),
+    ...(arg('--calibrate') ? { calibrateUs: (arg('--calibrate') as string).split(',').map(Number) } : {}),
     log: (line) => console.log(line),
   });
   if (json) {

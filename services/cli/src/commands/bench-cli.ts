@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { UsageError } from '../usage-error';
 import { intOption, parseCliArgs } from './cli-args';
 
-const USAGE = 'usage: chainwatch bench [core|decisions|writer|processor] [--json OUT] [--events N] [--duration S] [--rows N]';
+const USAGE = 'usage: chainwatch bench [core|decisions|writer|processor] [--json OUT] [--events N] [--duration S] [--rows N] [--calibrate US,US...]';
 
 type Figures = Record<string, number>;
 
@@ -19,7 +19,7 @@ const pick = (source: object, keys: readonly string[]): Figures =>
 export async function runBenchCli(argv: string[]): Promise<number> {
   const { values, positionals } = parseCliArgs(
     argv,
-    { json: { type: 'string' }, events: { type: 'string' }, duration: { type: 'string' }, rows: { type: 'string' } },
+    { json: { type: 'string' }, events: { type: 'string' }, duration: { type: 'string' }, rows: { type: 'string' }, calibrate: { type: 'string' } },
     USAGE,
   );
   const suites = positionals.length > 0 ? positionals : ['core', 'decisions', 'writer'];
@@ -36,8 +36,9 @@ export async function runBenchCli(argv: string[]): Promise<number> {
       }
       case 'decisions': {
         const { runDecisionsBench } = await import('../../../../test/bench/decisions');
-        const r = await runDecisionsBench({ durationS: intOption('duration', values.duration, 10), log });
-        results.decisions = pick(r, ['assess_p99_us', 'assess_per_s', 'api_rps', 'bare_rps', 'ratio', 'api_p99_ms']);
+        const calibrateUs = values.calibrate === undefined ? [] : values.calibrate.split(',').map((v) => intOption('calibrate', v, 0));
+        const r = await runDecisionsBench({ durationS: intOption('duration', values.duration, 10), calibrateUs, log });
+        results.decisions = { ...pick(r, ['assess_p99_us', 'assess_per_s', 'api_rps', 'bare_rps', 'ratio', 'api_p99_ms']), ...r.calibration };
         break;
       }
       case 'writer': {
