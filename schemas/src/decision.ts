@@ -88,25 +88,38 @@ export const DecisionRecord = z
   .strict();
 export type DecisionRecord = z.infer<typeof DecisionRecord>;
 
+export const APPROVAL_STATES = ['pending', 'approved', 'rejected', 'used'] as const;
+
 /**
- * A human answer to a step-up, as published on chainwatch.approvals (key: the binding id): how an
- * approval given at one decision-API instance reaches the session state in the processors, which
- * read the whole topic (it is small: one record per answered step-up). No raw action: digests only.
+ * The life of one step-up approval binding, as published on chainwatch.approvals (key: the binding
+ * id, so compaction keeps its latest state): created pending by the decision-API instance that
+ * answered step_up, approved or rejected by a human, used when the approved action was allowed.
+ * Every decision-API instance reads the topic, so an approval given at one replica is honoured by
+ * all; every session processor reads it, so an approval reaches the session state. Digests only,
+ * never the raw action.
  */
 export const ApprovalEvent = z
   .object({
     schema_version: z.literal(1),
     binding: Id,
+    state: z.enum(APPROVAL_STATES),
     session_id: Id,
     trace_id: Id.nullable(),
-    approved: z.boolean(),
-    /** The detection core's digest of the exact approved action (engine actionDigest). */
+    /** sha256 of the session id and the exact action: what the caller presents when retrying. */
     action_digest: z.string().min(1).max(128),
+    /** The detection core's digest of the same action (what the session state keys approvals on). */
+    engine_digest: z.string().min(1).max(128),
+    evidence_event_ids: boundedArray(Id, 16),
     /** Rules whose findings the approval covers. */
     rule_ids: boundedArray(Name, 32),
-    ts: EpochMs,
+    created_at: EpochMs,
     expires_at: EpochMs,
-    approver: Name,
+    /** When this state was reached. */
+    ts: EpochMs,
+    /** The approver (approved / rejected). */
+    by: Name.nullable(),
+    /** The decision-API instance that published it (instances skip their own records). */
+    origin: Id,
   })
   .strict();
 export type ApprovalEvent = z.infer<typeof ApprovalEvent>;

@@ -43,6 +43,7 @@ export {
   ApprovalObligation,
   DecisionRecord,
   ApprovalEvent,
+  APPROVAL_STATES,
   FAIL_MODES,
   DECISION_RECORD_KINDS,
 } from './decision';

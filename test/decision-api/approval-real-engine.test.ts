@@ -7,8 +7,8 @@ import { confidentialRead } from './scenario';
 import { makeEvent } from '../fixtures/events';
 
 // The approval flow against the real detection core: after a read, a side effect in a task whose
-// intent asked for none is a step-up; once approved, that exact action passes and stops
-// re-raising its finding.
+// intent asked for none is a step-up; once approved, that exact action passes once, and its own
+// event does not raise the finding again.
 const AGENT = { id: 'agent-files-1', type: 'file-assistant', spiffe_id: 'spiffe://example.org/ns/agents/sa/files' };
 const READ_ONLY_TASK = { id: 'task-ro', intent: 'summarise my project files', scopes: ['files.read', 'mail.send'] };
 
@@ -31,7 +31,7 @@ afterEach(async () => {
 });
 
 describe('approvals with the real engine', () => {
-  it('step_up → approve → the same action is allowed citing the approval, and the session state remembers it', async () => {
+  it('step_up → approve → the same action is allowed once, citing the approval, and its event raises no covered finding', async () => {
     const { engine, catalog } = realEngine();
     harness = await buildHarness(engine, { isSensitive: catalogSensitivity(catalog) }, freshView(engine));
     const h = harness;
@@ -65,10 +65,23 @@ describe('approvals with the real engine', () => {
     expect(retried.reasons[0]).toMatchObject({ rule_id: 'approval.granted' });
     expect(retried.reasons[0]?.message).toContain('team-lead');
 
-    // The approval reached the session state: the approved step no longer raises its finding.
+    // An approval unlocks its action once: a replay is a step-up again.
     const again = await decide(send('s-real', 'manager@example.org'));
-    expect(again.decision).toBe('allow');
-    expect(again.reasons.map((r) => r.rule_id)).not.toContain(stepUpRule);
+    expect(again.decision).toBe('step_up');
+    expect(again.reasons.map((r) => r.rule_id)).toContain(stepUpRule);
+
+    // The approval reached the session state: the approved send's own event, once reported,
+    // does not raise the finding that asked for the step-up (the session is not left risky).
+    const ran = engine.observe(
+      makeEvent({
+        session_id: 's-real',
+        trace_id: 'trace-s-real',
+        agent: AGENT,
+        task: READ_ONLY_TASK,
+        action: { kind: 'tool_call', tool: 'send_email', operation: undefined, resource: undefined, data_class: undefined, args: { to: 'manager@example.org', subject: 'summary', body: 'the summary' } },
+      }),
+    );
+    expect(ran.findings.map((f) => f.rule_id)).not.toContain(stepUpRule);
 
     // Another recipient is another action: not covered.
     const other = await decide(send('s-real', 'someone@elsewhere.example', { approval_binding: binding }));

@@ -75,7 +75,15 @@ describe('approval answers', () => {
       expect(accepted.statusCode).toBe(200);
       const [record] = h.log.records('chainwatch.approvals');
       expect(record?.key).toBe(binding.id);
-      expect(JSON.parse(String(record?.value))).toMatchObject({ binding: binding.id, approved: true, action_digest: 'a-x', rule_ids: ['r'], approver: 'lead' });
+      expect(JSON.parse(String(record?.value))).toMatchObject({
+        binding: binding.id,
+        state: 'approved',
+        action_digest: 'sha256:x',
+        engine_digest: 'a-x',
+        rule_ids: ['r'],
+        by: 'lead',
+        origin: h.api.service.instanceId,
+      });
     } finally {
       await h.close();
     }

@@ -1,15 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { InvestigationStore } from '@chainwatch/clickhouse';
 import type { RecordPublisher } from '@chainwatch/kafka';
 import { createLogger, type Logger } from '@chainwatch/runtime';
-import { TOPICS, type Decision } from '@chainwatch/schemas';
+import type { Decision } from '@chainwatch/schemas';
 import { BindingStore } from './approvals/binding-store';
 import { authGuard, installAuthentication, requireRole } from './auth/authenticate';
 import { createJwtVerifier, type JwtVerifier, type JwtVerifierOptions } from './auth/jwt-verifier';
 import { SubjectRateLimiter } from './auth/rate-limiter';
-import { DecisionLog } from './decisions/decision-log';
+import { ApprovalLog, DecisionLog } from './decisions/publish-queue';
 import { DecisionService } from './decisions/decision-service';
 import type { SensitivityCheck } from './decisions/sensitivity';
 import { installErrorHandling } from './http/error-handler';
@@ -50,6 +51,8 @@ export interface DecisionApiDeps {
   readonly auth: JwtVerifierOptions | { readonly verifier: JwtVerifier };
   readonly options?: DecisionApiOptions;
   readonly logger?: Logger;
+  /** This instance's id in published binding states (default: random per app). */
+  readonly instanceId?: string;
   /** When given, the investigation endpoints (role analyst) are served over this store. */
   readonly investigation?: { readonly store: InvestigationStore };
 }
@@ -58,6 +61,8 @@ export interface DecisionApi {
   readonly app: FastifyInstance;
   readonly service: DecisionService;
   readonly decisionLog: DecisionLog;
+  /** Binding states published for the other instances and the processors (chainwatch.approvals). */
+  readonly approvalLog: ApprovalLog;
   readonly metrics: DecisionApiMetrics;
   readonly bindings: BindingStore;
 }
@@ -92,6 +97,10 @@ export async function buildDecisionApi(deps: DecisionApiDeps): Promise<DecisionA
     onDrop: (n) => metrics.decisionLogDropped.inc(n),
     ...(o.topics?.decisions ? { topic: o.topics.decisions } : {}),
   });
+  const approvalLog = new ApprovalLog(deps.publisher, {
+    logger,
+    ...(o.topics?.approvals ? { topic: o.topics.approvals } : {}),
+  });
   const bindings = new BindingStore({ ttlMs: o.approvalTtlMs, maxEntries: o.approvalMaxPending });
   const service = new DecisionService(
     deps.view,
@@ -105,7 +114,8 @@ export async function buildDecisionApi(deps: DecisionApiDeps): Promise<DecisionA
     },
     decisionLog,
     metrics,
-    { publisher: deps.publisher, topic: o.topics?.approvals ?? TOPICS.approvals },
+    approvalLog,
+    deps.instanceId ?? randomUUID(),
   );
 
   const app = Fastify({
@@ -148,10 +158,10 @@ export async function buildDecisionApi(deps: DecisionApiDeps): Promise<DecisionA
   app.get('/docs/json', { schema: { hide: true }, config: { public: true, rateLimit: false } }, async () => app.swagger());
 
   app.addHook('onClose', async () => {
-    await decisionLog.close();
+    await Promise.all([decisionLog.close(), approvalLog.close()]);
   });
   await app.ready();
-  return { app, service, decisionLog, metrics, bindings };
+  return { app, service, decisionLog, approvalLog, metrics, bindings };
 }
 
 /** Listen on host:port (port 0 = any free port); returns the base URL. */

@@ -9,7 +9,7 @@ export type { LiveView } from './live-view/live-view';
 export { InProcessView, type InProcessViewOptions } from './live-view/in-process-view';
 export { KafkaSignalView, type KafkaSignalViewOptions } from './live-view/kafka-signal-view';
 export { DecisionService, type DecisionPolicy, type ApprovalAnswer } from './decisions/decision-service';
-export { DecisionLog, type DecisionLogOptions } from './decisions/decision-log';
+export { ApprovalLog, DecisionLog, PublishQueue, type DecisionLogOptions, type PublishQueueOptions } from './decisions/publish-queue';
 export { actionDigest, bodyDigest, inputDigest, canonicalJson } from './decisions/canonical-digest';
 export { isSensitiveAction, catalogSensitivity, type SensitivityCheck } from './decisions/sensitivity';
 export { BindingStore, type ApprovalBinding, type BindingState } from './approvals/binding-store';

@@ -1,5 +1,5 @@
 import { createDetectionEngine, loadDefaultPolicy, type DetectionEngine, type ToolCatalog } from '@chainwatch/core';
-import { KafkaRecordLog, assertBrokerReachable, createKafka, ensureTopics, topicSpecs } from '@chainwatch/kafka';
+import { KafkaRecordLog, assertBrokerReachable, createKafka, ensureTopics, followTopic, topicSpecs, type FollowedTopic } from '@chainwatch/kafka';
 import { createLogger, type Logger } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
 import { InvestigationStore, openClickHouse, parseClickHouseConfig } from '@chainwatch/clickhouse';
@@ -87,6 +87,14 @@ export async function runDecisionApiService(
     },
   });
   void view.start().catch((err: unknown) => logger.error({ err: err instanceof Error ? err.message : String(err) }, 'risk-signal view failed to start'));
+  // Binding states from the other instances: an approval given at any replica counts at every one.
+  const approvals: FollowedTopic = await followTopic({
+    kafka,
+    topic: rename.get(TOPICS.approvals) as string,
+    groupPrefix: `chainwatch-decision-api-approvals-${api.service.instanceId}`,
+    onRecord: async (value) => api.service.adopt(value, Date.now()),
+    logger,
+  });
   const url = await listenDecisionApi(api, { host: config.DECISION_API_HOST, port: config.DECISION_API_PORT });
   logger.info({ url, shadow: config.SHADOW_MODE }, 'decision API listening');
 
@@ -96,6 +104,7 @@ export async function runDecisionApiService(
     url,
     async close() {
       await api.app.close();
+      await approvals.stop();
       await view.close();
       await publisher.disconnect();
       await investigation?.close();

@@ -1,8 +1,8 @@
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { followTopic } from '@chainwatch/kafka';
 import type { DetectionEngine } from '@chainwatch/core';
 import type { Logger } from '@chainwatch/runtime';
 import type { InputRecord } from './event-decoder';
-import { startApprovalFeed } from './approval-feed';
 import { KafkaSink } from './kafka-sink';
 import type { ProcessorMetrics } from './metrics';
 import { ensureProcessorTopics } from './processor-topics';
@@ -261,8 +261,15 @@ export async function runKafkaSessionProcessor(options: KafkaSessionProcessorOpt
     }
   };
 
-  // Approvals first: an approved action arriving right after its approval finds it recorded.
-  const approvals = await startApprovalFeed({ kafka, topic: topics.approvals, groupPrefix: groupId, processor, logger });
+  // Approvals first (every instance reads them all, see SessionProcessor.applyApproval): an
+  // approved action arriving right after its approval finds it recorded.
+  const approvals = await followTopic({
+    kafka,
+    topic: topics.approvals,
+    groupPrefix: `${groupId}.approvals`,
+    onRecord: (value) => processor.applyApproval(value),
+    logger,
+  });
   await consumer.connect();
   await consumer.subscribe({ topic: topics.actions, fromBeginning: true });
   processor.init();

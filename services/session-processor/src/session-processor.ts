@@ -171,14 +171,21 @@ export class SessionProcessor {
         return 'invalid';
       }
       const a = parsed.data;
+      // Pending bindings are not approvals yet; "used" is an approval the API has let through (the
+      // action's own event still passes once, see SessionApproval).
+      if (a.state === 'pending') {
+        this.metrics?.approvals.inc({ applied: 'pending_or_known' });
+        return 'pending_or_known';
+      }
       const changed = this.engine.recordApproval({
         id: a.binding,
         sessionId: a.session_id,
-        actionDigest: a.action_digest,
-        approved: a.approved,
+        actionDigest: a.engine_digest,
+        approved: a.state !== 'rejected',
         ruleIds: a.rule_ids,
         ts: a.ts,
         expiresAt: a.expires_at,
+        used: a.state === 'used',
       });
       const partition = a.trace_id === null ? undefined : this.tracePartitions.get(a.trace_id);
       if (changed && a.trace_id !== null && partition !== undefined) this.dirty.set(a.trace_id, partition);

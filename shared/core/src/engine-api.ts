@@ -48,6 +48,12 @@ export interface ApprovalRecord {
   readonly ts: number;
   /** Until when the approval holds, epoch ms (default ts + 15 min). */
   readonly expiresAt?: number;
+  /**
+   * Already used: the decision API let the approved action through (an approval unlocks its
+   * action once). assess() then stops honouring it; observe() still lets the approved action's
+   * own event pass without its covered findings, once (see SessionApproval).
+   */
+  readonly used?: boolean;
 }
 
 export interface DetectionEngine {

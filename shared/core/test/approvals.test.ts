@@ -36,6 +36,19 @@ describe('approvals in session state', () => {
     expect(again.findings.map((f) => f.rule_id).some((r) => rules.includes(r))).toBe(true);
   });
 
+  it('unlocks once per path: the decision API letting it through does not spend the event\'s pass, and vice versa', () => {
+    const e = createDetectionEngine({ catalog });
+    e.observe(read());
+    const rules = approveSend(e);
+    const req = requestFor(send());
+    expect(e.assess(req, T0 + 1000).decision).toBe('allow');
+    // The API let the approved send through (binding redeemed): a replay is assessed as before.
+    e.recordApproval({ id: 'b-1', sessionId: 's-1', actionDigest: actionDigest(req.action), approved: true, ruleIds: rules, ts: T0 + 1000, expiresAt: T0 + 600_000, used: true });
+    expect(e.assess(req, T0 + 1100).decision).not.toBe('allow');
+    // ...while the send's own event, when it is reported, still passes without the covered findings.
+    expect(e.observe(send()).findings.some((f) => rules.includes(f.rule_id))).toBe(false);
+  });
+
   it('without the approval the same action raises them (control)', () => {
     const e = createDetectionEngine({ catalog });
     e.observe(read());

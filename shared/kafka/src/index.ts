@@ -14,3 +14,4 @@ export {
 export { KafkaRecordLog, type KafkaRecordLogOptions } from './kafka-record-log';
 export { assertBrokerReachable } from './broker-reachable';
 export { waitForTopicLeaders } from './topic-leaders';
+export { followTopic, type FollowedTopic } from './follow-topic';

@@ -22,6 +22,8 @@ export interface ApprovalBinding {
   answeredAt: number | null;
 }
 
+const STATE_RANK: Record<BindingState, number> = { pending: 0, approved: 1, rejected: 1, used: 2 };
+
 /** Why a binding presented with a retried action did or did not unlock it. */
 export type BindingCheck =
   | { readonly ok: true; readonly binding: ApprovalBinding }
@@ -34,7 +36,8 @@ export interface BindingStoreOptions {
 }
 
 /**
- * In-memory approval bindings, bounded and expiring. Bindings all live for the same TTL, so the
+ * Approval bindings, in memory, bounded and expiring; with several API instances, each adopts the
+ * states the others publish (see DecisionService.adopt). Bindings all live for the same TTL, so the
  * insertion order of the map is also the expiry order: sweeping from the front is enough.
  * An approval unlocks its action once (state `used` afterwards): a second run of the same send
  * needs a second approval.
@@ -78,6 +81,29 @@ export class BindingStore {
     binding.answeredBy = by;
     binding.answeredAt = now;
     return binding;
+  }
+
+  /**
+   * A binding state published by another instance (chainwatch.approvals): adopted when it is news,
+   * never moving a binding backwards (pending < approved | rejected < used). Expired ones are ignored.
+   */
+  adopt(remote: Omit<ApprovalBinding, 'state' | 'answeredBy' | 'answeredAt'> & { state: BindingState; answeredBy: string | null; answeredAt: number | null }, now: number): void {
+    if (remote.expiresAt <= now) return;
+    const cur = this.bindings.get(remote.id);
+    if (cur === undefined) {
+      this.sweep(now);
+      while (this.bindings.size >= this.options.maxEntries) {
+        const oldest = this.bindings.keys().next();
+        if (oldest.done) break;
+        this.bindings.delete(oldest.value);
+      }
+      this.bindings.set(remote.id, { ...remote });
+      return;
+    }
+    if (STATE_RANK[remote.state] <= STATE_RANK[cur.state]) return;
+    cur.state = remote.state;
+    cur.answeredBy = remote.answeredBy ?? cur.answeredBy;
+    cur.answeredAt = remote.answeredAt ?? cur.answeredAt;
   }
 
   /** Undo an answer that could not be recorded (the approvals topic was unreachable). */

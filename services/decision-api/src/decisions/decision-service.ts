@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { actionDigest as engineActionDigest, type AssessResult } from '@chainwatch/core';
-import type { RecordPublisher } from '@chainwatch/kafka';
+import { actionDigest as engineActionDigest, type ApprovalRecord, type AssessResult } from '@chainwatch/core';
 import { ChainwatchError } from '@chainwatch/runtime';
-import type { ApprovalEvent, Decision, DecisionRecord, DecisionRequest, DecisionResponse, Reason } from '@chainwatch/schemas';
+import { ApprovalEvent, type Decision, type DecisionRecord, type DecisionRequest, type DecisionResponse, type Reason } from '@chainwatch/schemas';
 import type { ApprovalBinding, BindingCheck, BindingStore } from '../approvals/binding-store';
 import type { LiveView } from '../live-view/live-view';
 import type { DecisionApiMetrics, DecisionMode } from '../metrics';
 import { actionDigest, bodyDigest, inputDigest } from './canonical-digest';
-import type { DecisionLog } from './decision-log';
+import type { ApprovalLog, DecisionLog } from './publish-queue';
 import { isSensitiveAction, type SensitivityCheck } from './sensitivity';
 
 /** How decisions are made beyond the rules: staleness, fail modes, shadow mode. */
@@ -36,6 +35,8 @@ export interface ApprovalAnswer {
 const RANK: Record<Decision, number> = { allow: 0, step_up: 1, deny: 2 };
 const stricter = (a: Decision, b: Decision): Decision => (RANK[b] > RANK[a] ? b : a);
 const MAX_REASONS = 16;
+/** How long an answer waits for the approvals topic before the approver gets a retriable 503. */
+const ANSWER_PUBLISH_TIMEOUT_MS = 5000;
 const NO_EVIDENCE: readonly string[] = [];
 
 /**
@@ -51,8 +52,10 @@ export class DecisionService {
     private readonly policy: DecisionPolicy,
     private readonly log: DecisionLog,
     private readonly metrics: DecisionApiMetrics,
-    /** Where approval answers are published for the processors (chainwatch.approvals). */
-    private readonly approvals: { readonly publisher: RecordPublisher; readonly topic: string },
+    /** Binding states for the other API instances and the processors (chainwatch.approvals). */
+    private readonly approvals: ApprovalLog,
+    /** This instance's id in published binding states (its own records are skipped when read back). */
+    readonly instanceId: string,
   ) {}
 
   get policyVersion(): string {
@@ -86,6 +89,9 @@ export class DecisionService {
       if (check.ok) {
         usedBinding = check.binding.id;
         if (decision === 'allow') mode = 'approval';
+        // Used once: a replay of the same action is assessed as before the approval.
+        this.view.engine.recordApproval({ ...approvalRecord(check.binding), ts: now, used: true });
+        this.approvals.append(this.bindingEvent(check.binding, now));
       }
     }
 
@@ -116,6 +122,7 @@ export class DecisionService {
         },
         now,
       );
+      this.approvals.append(this.bindingEvent(binding, now));
     }
 
     const response: DecisionResponse = {
@@ -169,42 +176,87 @@ export class DecisionService {
   }
 
   /**
-   * A human answer to a step-up: published on the approvals topic (so the processors' session
-   * state learns it), then handed to this instance's engine and logged like a decision. The
+   * A binding state published by another API instance: adopted by the binding store (so an
+   * approval given there unlocks the retry here) and, once answered, by the session view.
+   * Returns false for this instance's own records and for invalid ones.
+   */
+  adopt(value: Buffer | string, now: number): boolean {
+    let parsed: ReturnType<typeof ApprovalEvent.safeParse>;
+    try {
+      parsed = ApprovalEvent.safeParse(JSON.parse(typeof value === 'string' ? value : value.toString('utf8')));
+    } catch {
+      return false;
+    }
+    if (!parsed.success || parsed.data.origin === this.instanceId) return false;
+    const e = parsed.data;
+    this.bindings.adopt(
+      {
+        id: e.binding,
+        sessionId: e.session_id,
+        traceId: e.trace_id,
+        actionDigest: e.action_digest,
+        engineDigest: e.engine_digest,
+        evidenceEventIds: e.evidence_event_ids,
+        ruleIds: e.rule_ids,
+        createdAt: e.created_at,
+        expiresAt: e.expires_at,
+        state: e.state,
+        answeredBy: e.by,
+        answeredAt: e.state === 'pending' ? null : e.ts,
+      },
+      now,
+    );
+    if (e.state !== 'pending') {
+      this.view.engine.recordApproval({
+        id: e.binding,
+        sessionId: e.session_id,
+        actionDigest: e.engine_digest,
+        approved: e.state !== 'rejected',
+        ruleIds: e.rule_ids,
+        ts: e.ts,
+        expiresAt: e.expires_at,
+        used: e.state === 'used',
+      });
+    }
+    return true;
+  }
+
+  private bindingEvent(b: ApprovalBinding, now: number): ApprovalEvent {
+    return {
+      schema_version: 1,
+      binding: b.id,
+      state: b.state,
+      session_id: b.sessionId,
+      trace_id: b.traceId,
+      action_digest: b.actionDigest,
+      engine_digest: b.engineDigest,
+      evidence_event_ids: [...b.evidenceEventIds],
+      rule_ids: [...b.ruleIds],
+      created_at: b.createdAt,
+      expires_at: b.expiresAt,
+      ts: now,
+      by: b.answeredBy,
+      origin: this.instanceId,
+    };
+  }
+
+  /**
+   * A human answer to a step-up: published on the approvals topic (so the other API instances and
+   * the processors' session state learn it), then handed to this instance's engine and logged like a decision. The
    * answer counts only once published: when the publisher fails, the binding is pending again
    * and the caller gets a retriable error.
    */
   async answer(bindingId: string, approve: boolean, approver: string, now: number): Promise<ApprovalAnswer> {
     // Marks the binding answered synchronously: a concurrent second answer is refused (409).
     const binding = this.bindings.answer(bindingId, approve, approver, now);
-    const event: ApprovalEvent = {
-      schema_version: 1,
-      binding: binding.id,
-      session_id: binding.sessionId,
-      trace_id: binding.traceId,
-      approved: approve,
-      action_digest: binding.engineDigest,
-      rule_ids: [...binding.ruleIds],
-      ts: now,
-      expires_at: binding.expiresAt,
-      approver,
-    };
     try {
-      await this.approvals.publisher.publish(this.approvals.topic, [{ key: binding.id, value: JSON.stringify(event) }]);
+      await this.approvals.publishNow(this.bindingEvent(binding, now), ANSWER_PUBLISH_TIMEOUT_MS);
     } catch (err) {
       this.bindings.reopen(binding.id);
       throw new ChainwatchError('CW_KAFKA_UNREACHABLE', 'approval not recorded, try again', { cause: err });
     }
     const engine = this.view.engine;
-    engine.recordApproval({
-      id: binding.id,
-      sessionId: binding.sessionId,
-      actionDigest: binding.engineDigest,
-      approved: approve,
-      ruleIds: binding.ruleIds,
-      ts: now,
-      expiresAt: binding.expiresAt,
-    });
+    engine.recordApproval({ ...approvalRecord(binding), approved: approve, ts: now });
     const signal = engine.signal(binding.sessionId);
     const record: DecisionRecord = {
       schema_version: 1,
@@ -245,6 +297,11 @@ export class DecisionService {
  * The engine's reasons in contract form: at most 16, and without the empty id the engine uses for
  * the prospective action itself (it has no event yet). Copies only a reason that needs it.
  */
+/** The engine's view of a binding's approval (approved; `ts` and `used` set by the caller). */
+function approvalRecord(b: ApprovalBinding): Omit<ApprovalRecord, 'ts'> {
+  return { id: b.id, sessionId: b.sessionId, actionDigest: b.engineDigest, approved: true, ruleIds: b.ruleIds, expiresAt: b.expiresAt };
+}
+
 function contractReasons(reasons: readonly Reason[]): Reason[] {
   const out: Reason[] = [];
   for (let i = 0; i < reasons.length && i < MAX_REASONS; i++) {

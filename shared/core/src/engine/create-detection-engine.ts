@@ -65,9 +65,9 @@ const MAX_PENDING_APPROVAL_SESSIONS = 10_000;
 const NO_RULES: readonly string[] = Object.freeze([]);
 const NO_APPROVALS: readonly SessionApproval[] = Object.freeze([]);
 
-/** An unused, unexpired approval of the action with this digest. */
-function findApproval(recs: readonly SessionApproval[], digest: string, at: number): SessionApproval | undefined {
-  for (const r of recs) if (!r.used && r.d === digest && r.exp >= at) return r;
+/** An unexpired approval of the action with this digest, not yet spent on this path. */
+function findApproval(recs: readonly SessionApproval[], digest: string, at: number, path: 'used' | 'ran'): SessionApproval | undefined {
+  for (const r of recs) if (!r[path] && r.d === digest && r.exp >= at) return r;
   return undefined;
 }
 /** SessionDigest.state is capped by the contract (64 KiB). */
@@ -357,7 +357,7 @@ export function createDetectionEngine(options: DetectionEngineOptions = {}): Det
     drafts = drafts.filter((d) => d.once === undefined || !s.hasOnce(`${d.rule}|${d.once}`));
 
     const recs = known !== undefined ? s.approvals : pendingApprovals.get(req.session_id);
-    const excluded = recs !== undefined && recs.length > 0 ? (findApproval(recs, actionDigest(req.action), now)?.rules ?? NO_RULES) : NO_RULES;
+    const excluded = recs !== undefined && recs.length > 0 ? (findApproval(recs, actionDigest(req.action), now, 'used')?.rules ?? NO_RULES) : NO_RULES;
     const kept = drafts.filter((d) => !excluded.includes(d.rule));
     const prospective = kept.map((d) => draftToActive(d, '', now));
     const active = excluded.length === 0 ? s.findings : s.findings.filter((f) => !excluded.includes(f.rule));
@@ -439,7 +439,7 @@ export function createDetectionEngine(options: DetectionEngineOptions = {}): Det
     const current = s !== undefined ? s.approvals : (pendingApprovals.get(a.sessionId) ?? NO_APPROVALS);
     let next: readonly SessionApproval[];
     if (a.approved) {
-      const rec: SessionApproval = { id, d: a.actionDigest, rules: [...a.ruleIds], exp: a.expiresAt ?? a.ts + DEFAULT_APPROVAL_TTL_MS, used: false };
+      const rec: SessionApproval = { id, d: a.actionDigest, rules: [...a.ruleIds], exp: a.expiresAt ?? a.ts + DEFAULT_APPROVAL_TTL_MS, used: a.used ?? false, ran: false };
       next = mergeApprovals(current, [rec]);
     } else {
       // A rejection revokes an approval of the same binding or action, if one was recorded.
@@ -466,11 +466,11 @@ export function createDetectionEngine(options: DetectionEngineOptions = {}): Det
     s.approvals = mergeApprovals(s.approvals, pending);
   }
 
-  /** The approved action runs: its covered findings are not raised, and the approval is used up. */
+  /** The approved action runs: its covered findings are not raised, once (the stream path's use). */
   function useApproval(s: SessionState, action: AgentActionEvent['action'], ts: number, drafts: FindingDraft[]): FindingDraft[] {
-    const rec = findApproval(s.approvals, actionDigest(action), ts);
+    const rec = findApproval(s.approvals, actionDigest(action), ts, 'ran');
     if (rec === undefined) return drafts;
-    s.approvals = s.approvals.map((r) => (r === rec ? { ...r, used: true } : r));
+    s.approvals = s.approvals.map((r) => (r === rec ? { ...r, ran: true } : r));
     return drafts.filter((d) => !rec.rules.includes(d.rule));
   }
 

@@ -49,9 +49,10 @@ export interface ActiveFinding {
 
 /**
  * A human approval of one exact action in this session (decision API step-up answered "approve"):
- * while unexpired and unused, the action with digest `d` does not raise the findings of `rules`,
- * neither when assessed nor when it runs; it is used up by the first observed event of that
- * action. Lives in the session's state, so checkpoints and risk signals carry it.
+ * while unexpired, the action with digest `d` does not raise the findings of `rules`. It unlocks
+ * the action once on each path: the request path stops honouring it once the decision API let
+ * the action through (`used`), the stream path once the action's own event was observed (`ran`).
+ * Lives in the session's state, so checkpoints and risk signals carry it.
  */
 export interface SessionApproval {
   /** Approval binding id (the key that makes re-delivery idempotent). */
@@ -61,11 +62,14 @@ export interface SessionApproval {
   readonly rules: readonly string[];
   /** Expiry, epoch ms. */
   readonly exp: number;
+  /** The decision API allowed the approved action (request path). */
   readonly used: boolean;
+  /** The approved action's event was observed (stream path). */
+  readonly ran: boolean;
 }
 
 /**
- * Union of two approval lists by id: a copy marked used anywhere stays used; newest expiry kept;
+ * Union of two approval lists by id: a flag (used, ran) set on any copy stays set; newest expiry kept;
  * bounded to CAPS.approvals (latest expiries win). Returns `a` itself when `b` adds nothing.
  */
 export function mergeApprovals(a: readonly SessionApproval[], b: readonly SessionApproval[]): readonly SessionApproval[] {
@@ -79,8 +83,8 @@ export function mergeApprovals(a: readonly SessionApproval[], b: readonly Sessio
     if (cur === undefined) {
       byId.set(x.id, x);
       changed = true;
-    } else if (x.exp > cur.exp || (x.used && !cur.used)) {
-      byId.set(x.id, { ...cur, exp: Math.max(cur.exp, x.exp), used: cur.used || x.used });
+    } else if (x.exp > cur.exp || (x.used && !cur.used) || (x.ran && !cur.ran)) {
+      byId.set(x.id, { ...cur, exp: Math.max(cur.exp, x.exp), used: cur.used || x.used, ran: cur.ran || x.ran });
       changed = true;
     }
   }

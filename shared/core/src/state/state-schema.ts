@@ -23,7 +23,7 @@ const ActiveFindingJson = z.strictObject({
   msg: Str,
 });
 
-const ApprovalJson = z.strictObject({ id: Str, d: Str, rules: strs(64), exp: Num, used: z.boolean() });
+const ApprovalJson = z.strictObject({ id: Str, d: Str, rules: strs(64), exp: Num, used: z.boolean(), ran: z.boolean() });
 
 const TaintJson = z.strictObject({ rank: Int.min(0).max(4), ts: Num, ev: strs(8), from: Str.nullable() });
 
