@@ -34,6 +34,12 @@ export interface KafkaTraceWriterOptions {
 export interface KafkaTraceWriter {
   readonly consumer: Consumer;
   readonly writer: TraceWriter;
+  /**
+   * True while the consumer is a member of its group: from a group join until a crash, stop or
+   * disconnect (kafkajs rejoins after a retriable crash, which sets it again). The readiness of
+   * the trace-writer service.
+   */
+  running(): boolean;
   /** Stops retrying, leaves the group (uncommitted batches are redelivered to whoever takes over) and disconnects. */
   stop(): Promise<void>;
 }
@@ -76,8 +82,18 @@ export async function runKafkaTraceWriter(options: KafkaTraceWriterOptions): Pro
     maxBytesPerPartition: Math.max(1 << 20, batch.maxRows * BYTES_PER_ROW_HINT * 2),
   });
   let stopping = false;
-  // After a rebalance, partitions may come from another writer: re-read their intents.
-  consumer.on(consumer.events.GROUP_JOIN, () => writer.forgetIntents());
+  // Listened to before connecting: consumer.run() joins the group before it returns.
+  let member = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    member = true;
+    // After a rebalance, partitions may come from another writer: re-read their intents.
+    writer.forgetIntents();
+  });
+  for (const left of [consumer.events.CRASH, consumer.events.STOP, consumer.events.DISCONNECT]) {
+    consumer.on(left, () => {
+      member = false;
+    });
+  }
   await consumer.connect();
   await consumer.subscribe({ topics: Object.keys(topicTables), fromBeginning: options.fromBeginning ?? true });
   await consumer.run({
@@ -126,6 +142,7 @@ export async function runKafkaTraceWriter(options: KafkaTraceWriterOptions): Pro
   return {
     consumer,
     writer,
+    running: () => member && !stopping,
     stop: async () => {
       stopping = true;
       writer.stop();

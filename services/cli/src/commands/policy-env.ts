@@ -4,7 +4,7 @@ import { simulatorCatalog } from '@chainwatch/core/simulator';
 import { env, parseConfig } from '@chainwatch/runtime';
 
 /** Policy files from the environment: each defaults to the shipped one under shared/core/policy/. */
-const PolicyEnv = z.object({
+export const PolicyEnv = z.object({
   CHAINWATCH_CATALOG: z.string().min(1).optional(),
   CHAINWATCH_POLICY: z.string().min(1).optional(),
   CHAINWATCH_RULES: env.list().optional(),
