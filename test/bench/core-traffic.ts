@@ -3,17 +3,13 @@
  * habits, multi-agent traces (an orchestrator delegating to workers), credentials and SPIFFE
  * identities, a few entities in results. Deterministic (seeded PRNG).
  */
+import { createRng } from '@chainwatch/core/simulator';
 import type { AgentActionEvent } from '@chainwatch/schemas';
 
+/** Seeded uniform numbers in [0, 1) (the simulator's generator). */
 function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = createRng(seed);
+  return () => r.next();
 }
 
 interface AgentProfile {

@@ -1,4 +1,4 @@
-import type { DetectionEngine, ObserveResult } from '@chainwatch/core';
+import { approvalFromEvent, type DetectionEngine, type ObserveResult } from '@chainwatch/core';
 import { ApprovalEvent, type Finding } from '@chainwatch/schemas';
 import type { Logger } from '@chainwatch/runtime';
 import { decodeEvent, dlqRecord, type InputRecord } from './event-decoder';
@@ -171,22 +171,8 @@ export class SessionProcessor {
         return 'invalid';
       }
       const a = parsed.data;
-      // Pending bindings are not approvals yet; "used" is an approval the API has let through (the
-      // action's own event still passes once, see SessionApproval).
-      if (a.state === 'pending') {
-        this.metrics?.approvals.inc({ applied: 'pending_or_known' });
-        return 'pending_or_known';
-      }
-      const changed = this.engine.recordApproval({
-        id: a.binding,
-        sessionId: a.session_id,
-        actionDigest: a.engine_digest,
-        approved: a.state !== 'rejected',
-        ruleIds: a.rule_ids,
-        ts: a.ts,
-        expiresAt: a.expires_at,
-        used: a.state === 'used',
-      });
+      const record = approvalFromEvent(a);
+      const changed = record !== null && this.engine.recordApproval(record);
       const partition = a.trace_id === null ? undefined : this.tracePartitions.get(a.trace_id);
       if (changed && a.trace_id !== null && partition !== undefined) this.dirty.set(a.trace_id, partition);
       const where = changed ? 'session' : 'pending_or_known';

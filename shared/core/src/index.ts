@@ -4,6 +4,7 @@ export type { RuleContext, RuleEventView, RuleSessionView, RuleMatch } from './r
 export { createDetectionEngine, DETECTORS, type DetectionEngineOptions } from './engine/create-detection-engine';
 export { loadDefaultPolicy, SHIPPED_POLICY_DIR, SHIPPED_CATALOG_PATH, SHIPPED_POLICY_PATH, type DefaultPolicyFiles } from './engine/default-policy';
 export { actionDigest } from './engine/action-digest';
+export { approvalFromEvent } from './engine/approval-event';
 export type { RuleSetPort, SequenceStatePort } from './engine/rule-set-port';
 export { buildRuleContext } from './engine/rule-context-builder';
 export {

@@ -5,6 +5,7 @@
  * reach the error paths (index out of range, division by zero, overflow, invalid regex, unset or
  * mistyped fields) that CEL's `&&` / `||` must absorb or propagate.
  */
+import { createRng } from '../src/simulator/prng';
 import { join } from 'node:path';
 import type { Environment } from '@marcbachmann/cel-js';
 import { describe, expect, it, vi } from 'vitest';
@@ -31,16 +32,10 @@ vi.mock('../src/rules/cel-compiler', async (importOriginal) => {
 
 type Fn = (act: Activation) => unknown;
 
-/** mulberry32: small, seeded, good enough to vary test inputs reproducibly. */
+/** Seeded uniform numbers in [0, 1) (the simulator's generator). */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = createRng(seed);
+  return () => r.next();
 }
 type Rand = () => number;
 const pick = <T,>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;

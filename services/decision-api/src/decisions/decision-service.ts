@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { actionDigest as engineActionDigest, type ApprovalRecord, type AssessResult } from '@chainwatch/core';
+import { actionDigest as engineActionDigest, approvalFromEvent, type ApprovalRecord, type AssessResult } from '@chainwatch/core';
 import { ChainwatchError } from '@chainwatch/runtime';
 import { ApprovalEvent, type Decision, type DecisionRecord, type DecisionRequest, type DecisionResponse, type Reason } from '@chainwatch/schemas';
 import type { ApprovalBinding, BindingCheck, BindingStore } from '../approvals/binding-store';
@@ -206,18 +206,8 @@ export class DecisionService {
       },
       now,
     );
-    if (e.state !== 'pending') {
-      this.view.engine.recordApproval({
-        id: e.binding,
-        sessionId: e.session_id,
-        actionDigest: e.engine_digest,
-        approved: e.state !== 'rejected',
-        ruleIds: e.rule_ids,
-        ts: e.ts,
-        expiresAt: e.expires_at,
-        used: e.state === 'used',
-      });
-    }
+    const record = approvalFromEvent(e);
+    if (record !== null) this.view.engine.recordApproval(record);
     return true;
   }
 
