@@ -132,7 +132,6 @@ describe('operations endpoints of the standalone services', () => {
     );
     const seen = await watchUntilReady(port, 120_000);
     const { child } = await started;
-    console.log("SEEN", seen.join(" -> "));
     expect(seen).toContain('200/503');
     expect(seen.indexOf('200/503')).toBeLessThan(seen.indexOf('200/200'));
     expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
