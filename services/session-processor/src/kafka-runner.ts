@@ -36,6 +36,12 @@ export interface KafkaSessionProcessorOptions {
   readonly now?: () => number;
   /** Called after each chunk's outputs are accepted (progress reporting, benchmarks). */
   readonly onChunk?: (chunk: ChunkReport) => void;
+  /**
+   * Called when the consumer crashed and kafkajs will not restart it: the processor no longer
+   * consumes, so a service should stop and exit (an orchestrator then restarts it, and the
+   * restart replays from the last commit).
+   */
+  readonly onFatal?: (err: Error) => void;
 }
 
 /** One processed chunk, as reported to `onChunk`. */
@@ -188,6 +194,7 @@ export async function runKafkaSessionProcessor(options: KafkaSessionProcessorOpt
   });
   consumer.on(consumer.events.CRASH, (event) => {
     logger.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');
+    if (!event.payload.restart && !stopping) options.onFatal?.(event.payload.error);
   });
 
   const ensureRestored = async (partition: number): Promise<void> => {

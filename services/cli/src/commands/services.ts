@@ -11,11 +11,15 @@ import { assertBrokerReachable, createKafka } from '@chainwatch/kafka';
 import { createLogger, env, parseConfig, serveOps } from '@chainwatch/runtime';
 import { z } from 'zod';
 
-function untilSignal(): Promise<string> {
-  return new Promise((resolve) => {
+/** Resolves with the signal's name on SIGINT or SIGTERM, or with `reason` once `stop(reason)` is called. */
+function untilSignal(): { done: Promise<string>; stop: (reason: string) => void } {
+  let stop: (reason: string) => void = () => undefined;
+  const done = new Promise<string>((resolve) => {
+    stop = resolve;
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  return { done, stop };
 }
 
 /**
@@ -44,6 +48,8 @@ export async function runProcessorService(_argv: string[]): Promise<number> {
   // Up before the runner: liveness answers while topics are checked and partitions restored;
   // readiness waits for the runner's first assignment to be restored.
   let ready = false;
+  let fatal = false;
+  const shutdown = untilSignal();
   const ops = PROCESSOR_METRICS_PORT === 0 ? null : await serveOps({ port: PROCESSOR_METRICS_PORT, metrics: registry, ready: () => ready });
   let runner: KafkaSessionProcessor;
   try {
@@ -62,6 +68,13 @@ export async function runProcessorService(_argv: string[]): Promise<number> {
       punctuateIntervalMs: config.PROCESSOR_PUNCTUATE_INTERVAL_MS,
       restoreTimeoutMs: config.PROCESSOR_RESTORE_TIMEOUT_MS,
       sessionTimeoutMs: config.PROCESSOR_SESSION_TIMEOUT_MS,
+      // A consumer kafkajs gave up on: stop and exit non-zero, so the orchestrator restarts us
+      // (a live process that no longer consumes would hold its partitions' lag forever).
+      onFatal: () => {
+        fatal = true;
+        ready = false;
+        shutdown.stop('consumer crashed');
+      },
     });
   } catch (err) {
     // An open port would keep the process alive after a failed start.
@@ -75,10 +88,10 @@ export async function runProcessorService(_argv: string[]): Promise<number> {
     `chainwatch processor: group ${config.PROCESSOR_GROUP_ID} on ${config.KAFKA_BROKERS.join(',')}, policy ${engine.policyVersion}, ` +
       (ops ? `ops :${ops.port} (/healthz /readyz /metrics)` : 'no ops port'),
   );
-  logger.info({ signal: await untilSignal() }, 'shutting down');
+  logger.info({ reason: await shutdown.done }, 'shutting down');
   await runner.stop();
   await ops?.close();
-  return 0;
+  return fatal ? 1 : 0;
 }
 
 export async function runDecisionApi(_argv: string[]): Promise<number> {
@@ -88,7 +101,7 @@ export async function runDecisionApi(_argv: string[]): Promise<number> {
   const engine = createDetectionEngine({ catalog: policy.catalog, policy: policy.policy, rules: policy.rules });
   const service = await runDecisionApiService(config, { engine, catalog: policy.catalog });
   console.log(`chainwatch decision-api: listening on ${service.url}`);
-  await untilSignal();
+  await untilSignal().done;
   await service.close();
   return 0;
 }
@@ -99,7 +112,7 @@ export async function runTraceWriterService(_argv: string[]): Promise<number> {
   await assertBrokerReachable(config.brokers);
   const service = await startTraceWriterService(config);
   console.log(`chainwatch trace-writer: ${config.brokers.join(',')} -> ClickHouse, ops :${service.opsPort} (/healthz /readyz /metrics)`);
-  await untilSignal();
+  await untilSignal().done;
   await service.stop();
   return 0;
 }
