@@ -90,7 +90,7 @@ export class DecisionService {
         usedBinding = check.binding.id;
         if (decision === 'allow') mode = 'approval';
         // Used once: a replay of the same action is assessed as before the approval.
-        this.view.engine.recordApproval({ ...approvalRecord(check.binding), ts: now, used: true });
+        engine.recordApproval({ ...approvalRecord(check.binding), ts: now, used: true });
         this.approvals.append(this.bindingEvent(check.binding, now));
       }
     }
