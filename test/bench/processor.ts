@@ -13,8 +13,8 @@ import { writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { Kafka } from 'kafkajs';
-import { ToolCatalog, createDetectionEngine, loadDefaultPolicy, type DetectionEngine } from '@chainwatch/core';
-import { createSimulator, simulatorCatalog } from '@chainwatch/core/simulator';
+import { createDetectionEngine, loadDefaultPolicy, type DetectionEngine } from '@chainwatch/core';
+import { createSimulator, withSimulatorTools } from '@chainwatch/core/simulator';
 import { createKafka, waitForTopicLeaders } from '@chainwatch/kafka';
 import { createLogger } from '@chainwatch/runtime';
 import type { AgentActionEvent } from '@chainwatch/schemas';
@@ -43,12 +43,7 @@ const name = (prefix: string): string => `bench-${prefix}-${Date.now().toString(
 /** The shipped policy, with the simulator's tools added to the shipped catalog (as the processor tests do). */
 function benchEngine(): DetectionEngine {
   const { catalog, policy } = loadDefaultPolicy();
-  const sim = simulatorCatalog();
-  const merged = ToolCatalog.parse({
-    version: `${catalog.version}+${sim.version}`,
-    org_domains: [...catalog.org_domains, ...sim.org_domains],
-    tools: { ...catalog.tools, ...sim.tools },
-  });
+  const merged = withSimulatorTools(catalog);
   return createDetectionEngine({ catalog: merged, policy });
 }
 

@@ -4,8 +4,8 @@
  */
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { ToolCatalog, createDetectionEngine, loadDefaultPolicy, type DetectionEngine } from '@chainwatch/core';
-import { simulatorCatalog } from '@chainwatch/core/simulator';
+import { createDetectionEngine, loadDefaultPolicy, type DetectionEngine } from '@chainwatch/core';
+import { withSimulatorTools } from '@chainwatch/core/simulator';
 import { createLogger } from '@chainwatch/runtime';
 import type { AgentActionEvent, RiskSignal } from '@chainwatch/schemas';
 import {
@@ -20,12 +20,7 @@ import { produceJson, randomName } from '../fixtures/kafka';
 /** The shipped policy, with the simulator's tools added to the shipped catalog. */
 export function simulationEngine(options: { idleMs?: number } = {}): DetectionEngine {
   const { catalog, policy } = loadDefaultPolicy();
-  const sim = simulatorCatalog();
-  const merged = ToolCatalog.parse({
-    version: `${catalog.version}+${sim.version}`,
-    org_domains: [...catalog.org_domains, ...sim.org_domains],
-    tools: { ...catalog.tools, ...sim.tools },
-  });
+  const merged = withSimulatorTools(catalog);
   return createDetectionEngine({ catalog: merged, policy, ...(options.idleMs !== undefined ? { idleMs: options.idleMs } : {}) });
 }
 

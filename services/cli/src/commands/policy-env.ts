@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { loadDefaultPolicy, type DefaultPolicyFiles } from '@chainwatch/core';
-import { simulatorCatalog } from '@chainwatch/core/simulator';
+import { withSimulatorTools as addSimulatorTools } from '@chainwatch/core/simulator';
 import { env, parseConfig } from '@chainwatch/runtime';
 
 /** Policy files from the environment: each defaults to the shipped one under shared/core/policy/. */
@@ -31,14 +31,5 @@ export function loadPolicyFromEnv(source: NodeJS.ProcessEnv = process.env): Load
  */
 export function withSimulatorTools(policy: LoadedPolicy): LoadedPolicy {
   if (policy.customCatalog) return policy;
-  const sim = simulatorCatalog();
-  return {
-    ...policy,
-    catalog: {
-      ...policy.catalog,
-      version: `${policy.catalog.version}+simulator`,
-      org_domains: [...new Set([...policy.catalog.org_domains, ...sim.org_domains])],
-      tools: { ...sim.tools, ...policy.catalog.tools },
-    },
-  };
+  return { ...policy, catalog: addSimulatorTools(policy.catalog) };
 }

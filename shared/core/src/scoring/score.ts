@@ -3,19 +3,12 @@
  * confidence and halved every `half_life_ms`; score = 100 × (1 − Π(1 − w)). The top
  * contributions become the explanation (Reasons with evidence event ids).
  */
-import type { Decision, Detector, Level, Reason, Severity } from '@chainwatch/schemas';
+import type { Decision, Level, Reason } from '@chainwatch/schemas';
+import type { ActiveFinding } from '../state/session-state';
 import type { Policy } from './policy';
 
-export interface Scorable {
-  readonly rule: string;
-  readonly ver: number;
-  readonly det: Detector;
-  readonly sev: Severity;
-  readonly conf: number;
-  readonly ts: number;
-  readonly ev: readonly string[];
-  readonly msg: string;
-}
+/** What scoring reads of a finding: the same shape as a finding held in session state. */
+export type Scorable = ActiveFinding;
 
 export interface ScoreResult {
   readonly score: number;

@@ -7,4 +7,4 @@
 export { createSimulator, scenarioNames, SCENARIOS, type Simulator, type SimulatorOptions } from './simulator';
 export type { ExpectedDetection, GeneratedTrace, ScenarioDefinition, ScenarioLabel } from './scenario';
 export { createRng, type Rng } from './prng';
-export { SIM_AGENT_TYPES, SIM_ORG_DOMAINS, SIM_TOOLS, simulatorCatalog, type SimAgentType, type SimToolName } from './sim-tools';
+export { SIM_AGENT_TYPES, SIM_ORG_DOMAINS, SIM_TOOLS, simulatorCatalog, withSimulatorTools, type SimAgentType, type SimToolName } from './sim-tools';

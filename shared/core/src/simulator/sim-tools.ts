@@ -1,4 +1,5 @@
 import type { ActionKind, DataClass, Operation } from '@chainwatch/schemas';
+import { ToolCatalog } from '../catalog/tool-catalog';
 
 /** A tool the simulated agents call, described as the tool catalog would describe it. */
 export interface SimTool {
@@ -86,4 +87,18 @@ export function simulatorCatalog(): {
     };
   }
   return { version: 'simulator-1', org_domains: [...SIM_ORG_DOMAINS], tools };
+}
+
+/**
+ * `catalog` with the simulator's tools added, so an engine scores simulated traffic with real
+ * catalog entries: the catalog's own entries win on a name clash.
+ */
+export function withSimulatorTools(catalog: ToolCatalog): ToolCatalog {
+  const sim = simulatorCatalog();
+  return ToolCatalog.parse({
+    ...catalog,
+    version: `${catalog.version}+${sim.version}`,
+    org_domains: [...new Set([...catalog.org_domains, ...sim.org_domains])],
+    tools: { ...sim.tools, ...catalog.tools },
+  });
 }
