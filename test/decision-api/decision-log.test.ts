@@ -53,6 +53,41 @@ describe('DecisionLog', () => {
 });
 
 describe('approval answers', () => {
+  it('adopts binding states published by other instances, skips its own, and reports invalid records without their content', async () => {
+    const { buildHarness } = await import('./harness');
+    const { realEngine } = await import('./real-engine');
+    const h = await buildHarness(realEngine().engine);
+    try {
+      const now = Date.now();
+      const event = {
+        schema_version: 1,
+        binding: 'b-remote-1',
+        state: 'approved',
+        session_id: 's-remote',
+        trace_id: null,
+        action_digest: 'sha256:y',
+        engine_digest: 'a-y',
+        evidence_event_ids: [],
+        rule_ids: ['r'],
+        created_at: now,
+        expires_at: now + 60_000,
+        ts: now,
+        by: 'lead',
+        origin: 'other-instance',
+      };
+      expect(h.api.service.adopt(JSON.stringify(event), now)).toEqual({ result: 'adopted' });
+      expect(h.api.bindings.redeem('b-remote-1', 's-remote', 'sha256:y', now)).toMatchObject({ ok: true });
+      expect(h.api.service.adopt(JSON.stringify({ ...event, binding: 'b-own', origin: h.api.service.instanceId }), now)).toEqual({ result: 'own' });
+      expect(h.api.bindings.redeem('b-own', 's-remote', 'sha256:y', now)).toMatchObject({ ok: false, why: 'unknown' });
+      const invalid = h.api.service.adopt(JSON.stringify({ ...event, state: 'secret-token-value' }), now);
+      expect(invalid).toMatchObject({ result: 'invalid', issue: expect.stringContaining('state') });
+      expect(JSON.stringify(invalid)).not.toContain('secret-token-value');
+      expect(h.api.service.adopt('not json', now)).toEqual({ result: 'invalid', issue: 'not JSON' });
+    } finally {
+      await h.close();
+    }
+  });
+
   it('count only once published: a publisher failure answers 503 and leaves the binding pending', async () => {
     const { buildHarness, bearer } = await import('./harness');
     const { realEngine } = await import('./real-engine');

@@ -92,7 +92,10 @@ export async function runDecisionApiService(
     kafka,
     topic: rename.get(TOPICS.approvals) as string,
     groupPrefix: `chainwatch-decision-api-approvals-${api.service.instanceId}`,
-    onRecord: async (value) => api.service.adopt(value, Date.now()),
+    onRecord: async (value) => {
+      const adopted = api.service.adopt(value, Date.now());
+      if (adopted.result === 'invalid') logger.warn({ issue: adopted.issue }, 'invalid approval record skipped');
+    },
     logger,
   });
   const url = await listenDecisionApi(api, { host: config.DECISION_API_HOST, port: config.DECISION_API_PORT });

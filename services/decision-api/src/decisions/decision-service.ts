@@ -178,16 +178,21 @@ export class DecisionService {
   /**
    * A binding state published by another API instance: adopted by the binding store (so an
    * approval given there unlocks the retry here) and, once answered, by the session view.
-   * Returns false for this instance's own records and for invalid ones.
+   * Says what became of the record: adopted, skipped as this instance's own, or invalid (with
+   * the first schema issue, never the record's content).
    */
-  adopt(value: Buffer | string, now: number): boolean {
+  adopt(value: Buffer | string, now: number): { readonly result: 'adopted' | 'own' } | { readonly result: 'invalid'; readonly issue: string } {
     let parsed: ReturnType<typeof ApprovalEvent.safeParse>;
     try {
       parsed = ApprovalEvent.safeParse(JSON.parse(typeof value === 'string' ? value : value.toString('utf8')));
     } catch {
-      return false;
+      return { result: 'invalid', issue: 'not JSON' };
     }
-    if (!parsed.success || parsed.data.origin === this.instanceId) return false;
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      return { result: 'invalid', issue: first ? `${first.path.join('.')}: ${first.message}` : 'invalid' };
+    }
+    if (parsed.data.origin === this.instanceId) return { result: 'own' };
     const e = parsed.data;
     this.bindings.adopt(
       {
@@ -208,7 +213,7 @@ export class DecisionService {
     );
     const record = approvalFromEvent(e);
     if (record !== null) this.view.engine.recordApproval(record);
-    return true;
+    return { result: 'adopted' };
   }
 
   private bindingEvent(b: ApprovalBinding, now: number): ApprovalEvent {
