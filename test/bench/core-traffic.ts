@@ -3,7 +3,7 @@
  * habits, multi-agent traces (an orchestrator delegating to workers), credentials and SPIFFE
  * identities, a few entities in results. Deterministic (seeded PRNG).
  */
-import { createRng } from '@chainwatch/core/simulator';
+import { createRng } from '@chainwatch/simulator';
 import type { AgentActionEvent } from '@chainwatch/schemas';
 
 /** Seeded uniform numbers in [0, 1) (the simulator's generator). */

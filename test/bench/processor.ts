@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { Kafka } from 'kafkajs';
 import { createDetectionEngine, loadDefaultPolicy, type DetectionEngine } from '@chainwatch/core';
-import { createSimulator, withSimulatorTools } from '@chainwatch/core/simulator';
+import { createSimulator, withSimulatorTools } from '@chainwatch/simulator';
 import { createKafka, waitForTopicLeaders } from '@chainwatch/kafka';
 import { createLogger } from '@chainwatch/runtime';
 import type { AgentActionEvent } from '@chainwatch/schemas';

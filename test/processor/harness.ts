@@ -5,7 +5,7 @@
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { createDetectionEngine, loadDefaultPolicy, type DetectionEngine } from '@chainwatch/core';
-import { withSimulatorTools } from '@chainwatch/core/simulator';
+import { withSimulatorTools } from '@chainwatch/simulator';
 import { createLogger } from '@chainwatch/runtime';
 import type { AgentActionEvent, RiskSignal } from '@chainwatch/schemas';
 import {

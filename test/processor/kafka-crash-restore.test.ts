@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AgentActionEvent, Finding, RiskSignal } from '@chainwatch/schemas';
-import { createSimulator } from '@chainwatch/core/simulator';
+import { createSimulator } from '@chainwatch/simulator';
 import type { ProcessorTopics } from '@chainwatch/session-processor';
 import { consumeUntil, kafkaBrokers, randomName, testKafka, waitFor } from '../fixtures/kafka';
 import { countBySession, latestSignals, produceEvents, randomProcessorTopics, simulationEngine } from './harness';

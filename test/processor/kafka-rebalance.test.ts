@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RiskSignal } from '@chainwatch/schemas';
-import { createSimulator } from '@chainwatch/core/simulator';
+import { createSimulator } from '@chainwatch/simulator';
 import type { KafkaSessionProcessor } from '@chainwatch/session-processor';
 import type { Registry } from 'prom-client';
 import { consumeUntil, randomName, testKafka, waitFor } from '../fixtures/kafka';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEVELS, type Finding, type RiskSignal } from '@chainwatch/schemas';
-import { createSimulator, scenarioNames, type GeneratedTrace } from '@chainwatch/core/simulator';
+import { createSimulator, scenarioNames, type GeneratedTrace } from '@chainwatch/simulator';
 import type { KafkaSessionProcessor, ProcessorTopics } from '@chainwatch/session-processor';
 import { consumeUntil, randomName, testKafka } from '../fixtures/kafka';
 import { countBySession, latestSignals, produceEvents, randomProcessorTopics, simulationEngine, startProcessor } from './harness';

@@ -5,7 +5,7 @@
  * reach the error paths (index out of range, division by zero, overflow, invalid regex, unset or
  * mistyped fields) that CEL's `&&` / `||` must absorb or propagate.
  */
-import { createRng } from '../src/simulator/prng';
+import { createRng } from '@chainwatch/simulator';
 import { join } from 'node:path';
 import type { Environment } from '@marcbachmann/cel-js';
 import { describe, expect, it, vi } from 'vitest';

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { runEval } from '../../../../test/eval/run-eval';
+import { runEval } from '@chainwatch/eval';
 import { UsageError } from '../usage-error';
 
 export const EVAL_USAGE = 'usage: chainwatch eval --dataset DIR [--dataset DIR ...] [--catalog FILE] [--json OUT] [--rules shipped|off]';

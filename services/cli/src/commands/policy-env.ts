@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { loadDefaultPolicy, type DefaultPolicyFiles } from '@chainwatch/core';
-import { withSimulatorTools as addSimulatorTools } from '@chainwatch/core/simulator';
+import { withSimulatorTools as addSimulatorTools } from '@chainwatch/simulator';
 import { env, parseConfig } from '@chainwatch/runtime';
 
 /** Policy files from the environment: each defaults to the shipped one under shared/core/policy/. */

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Producer } from 'kafkajs';
-import { createSimulator, type GeneratedTrace } from '@chainwatch/core/simulator';
+import { createSimulator, type GeneratedTrace } from '@chainwatch/simulator';
 import { createKafka, ensureTopics, topicSpecs } from '@chainwatch/kafka';
 import { ChainwatchError, createLogger } from '@chainwatch/runtime';
 import { TOPICS, type AgentActionEvent } from '@chainwatch/schemas';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AgentActionEvent, DETECTORS } from '@chainwatch/schemas';
-import { SCENARIOS, createSimulator, scenarioNames } from './simulator';
-import { SIM_AGENT_TYPES, SIM_TOOLS } from './sim-tools';
+import { SCENARIOS, createSimulator, scenarioNames } from '../src/simulator';
+import { SIM_AGENT_TYPES, SIM_TOOLS } from '../src/sim-tools';
 
 const T0 = 1_790_000_000_000;
 

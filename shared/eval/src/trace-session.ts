@@ -1,4 +1,4 @@
-/** Debug aid: replays sessions and prints each call with the prospective decision. npx tsx test/eval/trace-session.ts DIR ID... */
+/** Debug aid: replays sessions and prints each call with the prospective decision. npx tsx shared/eval/src/trace-session.ts DIR ID... */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDetectionEngine, loadDefaultPolicy } from '@chainwatch/core';

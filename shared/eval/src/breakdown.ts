@@ -3,7 +3,7 @@
  * rates per suite and per half of the sessions sorted by id (tune on one half, confirm on the
  * other). Labels are read only after the replay.
  *
- *   npx tsx test/eval/breakdown.ts DIR [--list missed|benign|resisted]
+ *   npx tsx shared/eval/src/breakdown.ts DIR [--list missed|benign|resisted]
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildBaselineFromText } from '../../services/cli/src/commands/baseline';
-import { loadDataset } from './dataset';
-import { runEval } from './run-eval';
+import { SHIPPED_CATALOG_PATH } from '@chainwatch/core';
+import { buildBaselineFromText } from '../src/baseline-build';
+import { loadDataset } from '../src/dataset';
+import { runEval } from '../src/run-eval';
 
 const T = 1_767_225_600_000;
 const none = { emails: [], urls: [], domains: [], ibans: [], phones: [] };
@@ -75,7 +75,7 @@ describe('runEval', () => {
     const a = writeDataset();
     const b = writeDataset();
     const out = join(a, 'multi.json');
-    const catalog = fileURLToPath(new URL('../../shared/core/policy/catalog.yaml', import.meta.url));
+    const catalog = SHIPPED_CATALOG_PATH;
     const results = runEval({ datasets: [a, b], catalog, json: out, log: () => undefined });
     expect(Object.keys(results)).toHaveLength(2);
     const json = JSON.parse(readFileSync(out, 'utf8'));

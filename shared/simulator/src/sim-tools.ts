@@ -1,5 +1,5 @@
 import type { ActionKind, DataClass, Operation } from '@chainwatch/schemas';
-import { ToolCatalog } from '../catalog/tool-catalog';
+import { ToolCatalog } from '@chainwatch/core';
 
 /** A tool the simulated agents call, described as the tool catalog would describe it. */
 export interface SimTool {
