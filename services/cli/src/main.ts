@@ -51,8 +51,12 @@ const COMMANDS: Record<string, Command> = {
     summary: 'baseline build FILE [--out OUT]: learn tool-transition baselines from NDJSON events',
     run: async (argv) => (await import('./commands/baseline')).runBaselineCli(argv),
   },
+  corpus: {
+    summary: 'corpus --out DIR [--suite S] [--traces N] [--seed S]: write a labelled simulator corpus (events + labels NDJSON)',
+    run: async (argv) => (await import('./commands/corpus')).runCorpusCli(argv),
+  },
   eval: {
-    summary: 'eval --dataset DIR [--catalog FILE] [--json OUT]: detection and false-positive rates on labelled traces',
+    summary: 'eval --dataset DIR | --events FILE --labels FILE [--json OUT] [--sessions OUT]: detection and flag rates on labelled traces',
     run: async (argv) => (await import('./commands/eval')).runEvalCli(argv),
   },
   bench: {

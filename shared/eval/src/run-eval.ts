@@ -6,12 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { createDetectionEngine, loadDefaultPolicy, loadToolCatalog, type RuleSetPort } from '@chainwatch/core';
 import { loadDataset, loadLabels } from './dataset';
-
-export interface RateCount {
-  readonly n: number;
-  readonly flagged: number;
-  readonly rate: number;
-}
+import { type RateCount, type SessionOutcome, rateOf as rate } from './events-eval';
 
 export interface DatasetResult {
   readonly sessions: number;
@@ -21,19 +16,19 @@ export interface DatasetResult {
   readonly attacked_not_breached: RateCount;
   /** Rule ids cited among the reasons of flagging decisions, by label group (for tuning). */
   readonly top_rules: Record<string, Record<string, number>>;
+  /** Per session, in dataset order (the `--sessions` output). */
+  readonly outcomes: readonly SessionOutcome[];
 }
 
 export interface RunEvalOptions {
   readonly datasets: readonly string[];
   readonly catalog?: string;
   readonly json?: string;
+  /** Write one NDJSON line per session (flagged, first flagged call, rule ids) here. */
+  readonly sessions?: string;
   /** Rule set to use; default the shipped rules, null for detectors only. */
   readonly rules?: RuleSetPort | null;
   readonly log: (line: string) => void;
-}
-
-function rate(n: number, flagged: number): RateCount {
-  return { n, flagged, rate: n === 0 ? 0 : Math.round((flagged / n) * 10_000) / 10_000 };
 }
 
 const pct = (r: RateCount): string => `${(r.rate * 100).toFixed(1)}% (${r.flagged}/${r.n})`;
@@ -48,16 +43,24 @@ export function evalDataset(dir: string, opts: { catalog?: string; rules?: RuleS
   });
   const data = loadDataset(dir);
   const flagged = new Map<string, string[]>();
+  const outcomes: SessionOutcome[] = [];
   for (const session of data.sessions) {
     const rulesHit: string[] = [];
-    for (const step of session.steps) {
+    let first: number | null = null;
+    let firstDecision: 'step_up' | 'deny' | null = null;
+    session.steps.forEach((step, i) => {
       const res = engine.assess(step.request, step.event.ts);
       if (res.decision !== 'allow') {
+        if (first === null) {
+          first = i;
+          firstDecision = res.decision;
+        }
         for (const r of res.reasons) if (!rulesHit.includes(r.rule_id)) rulesHit.push(r.rule_id);
       }
       engine.observe(step.event);
-    }
-    if (rulesHit.length > 0) flagged.set(session.sessionId, rulesHit);
+    });
+    if (first !== null) flagged.set(session.sessionId, rulesHit);
+    outcomes.push({ session_id: session.sessionId, flagged: first !== null, first_flagged_index: first, first_flagged_decision: firstDecision, rule_ids: rulesHit, actions: session.steps.length });
   }
   // Scoring only: labels are read after the replay.
   const labels = loadLabels(dir);
@@ -93,6 +96,7 @@ export function evalDataset(dir: string, opts: { catalog?: string; rules?: RuleS
     benign: rate(groups.benign[0]!, groups.benign[1]!),
     attacked_not_breached: rate(groups.attacked[0]!, groups.attacked[1]!),
     top_rules: top,
+    outcomes,
   };
 }
 
@@ -113,6 +117,7 @@ export function runEval(opts: RunEvalOptions): Record<string, DatasetResult> {
       if (list !== '') opts.log(`  reasons cited in flags (${g}): ${list}`);
     }
   }
+  if (opts.sessions !== undefined) writeSessions(opts.sessions, Object.values(results).flatMap((r) => r.outcomes));
   if (opts.json !== undefined) {
     const shape = (r: DatasetResult) => ({ sessions: r.sessions, breached: r.breached, benign: r.benign, attacked_not_breached: r.attacked_not_breached });
     const names = Object.keys(results);
@@ -120,4 +125,9 @@ export function runEval(opts: RunEvalOptions): Record<string, DatasetResult> {
     writeFileSync(opts.json, `${JSON.stringify(out, null, 2)}\n`);
   }
   return results;
+}
+
+/** Writes per-session outcomes as NDJSON (so a reader can diff which sessions a change flips). */
+export function writeSessions(path: string, outcomes: readonly SessionOutcome[]): void {
+  writeFileSync(path, outcomes.map((o) => JSON.stringify(o)).join('\n') + (outcomes.length > 0 ? '\n' : ''));
 }

@@ -18,6 +18,7 @@ export const BENIGN_SCENARIOS: readonly ScenarioDefinition[] = [
     kind: 'benign',
     detector: null,
     description: 'support assistant reads a ticket and the knowledge base, replies to the customer named in the task',
+    suites: ['core'],
     weight: 3,
     build(trace) {
       const customer = customerEmail(trace.rng);
@@ -30,6 +31,7 @@ export const BENIGN_SCENARIOS: readonly ScenarioDefinition[] = [
     kind: 'benign',
     detector: null,
     description: 'coding agent searches, reads and edits the repository and runs the tests',
+    suites: ['core'],
     weight: 3,
     build(trace) {
       codingWork(trace.root(codingSpec(trace.rng)), trace.rng);
@@ -41,6 +43,7 @@ export const BENIGN_SCENARIOS: readonly ScenarioDefinition[] = [
     kind: 'benign',
     detector: null,
     description: 'finance agent reads invoices and the ledger, renders a report and posts to an internal channel',
+    suites: ['core'],
     weight: 2,
     build(trace) {
       financeWork(trace.root(financeSpec(trace.rng)), trace.rng);
@@ -52,6 +55,7 @@ export const BENIGN_SCENARIOS: readonly ScenarioDefinition[] = [
     kind: 'benign',
     detector: null,
     description: 'research agent searches and reads public pages and writes internal notes',
+    suites: ['core'],
     weight: 2,
     build(trace) {
       researchWork(trace.root(researchSpec(trace.rng)), trace.rng);
@@ -63,6 +67,7 @@ export const BENIGN_SCENARIOS: readonly ScenarioDefinition[] = [
     kind: 'benign',
     detector: null,
     description: 'orchestrator plans, delegates research and a code fix to sub-agents with narrower scopes, reports in chat',
+    suites: ['core'],
     weight: 2,
     build(trace) {
       const rng = trace.rng;
@@ -86,6 +91,7 @@ export const BENIGN_SCENARIOS: readonly ScenarioDefinition[] = [
     kind: 'benign',
     detector: null,
     description: 'orchestrator delegates the month-end summary to the finance agent',
+    suites: ['core'],
     weight: 1,
     build(trace) {
       const rng = trace.rng;

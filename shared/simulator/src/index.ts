@@ -8,3 +8,4 @@ export { createSimulator, scenarioNames, SCENARIOS, type Simulator, type Simulat
 export type { ExpectedDetection, GeneratedTrace, ScenarioDefinition, ScenarioLabel } from './scenario';
 export { createRng, type Rng } from './prng';
 export { SIM_AGENT_TYPES, SIM_ORG_DOMAINS, SIM_TOOLS, simulatorCatalog, withSimulatorTools, type SimAgentType, type SimToolName } from './sim-tools';
+export { generateCorpus, suiteScenarios, type Corpus, type CorpusLabel, type CorpusOptions } from './corpus';

@@ -5,6 +5,8 @@ import type { TraceBuilder } from './trace-builder';
 export interface ExpectedDetection {
   readonly detector: Detector;
   readonly sessionId: string;
+  /** The event that does the harm, when one does: a detection counts only at or before it. */
+  readonly eventId?: string;
 }
 
 /** Ground truth of one generated trace. Travels beside the events, never inside them. */
@@ -31,6 +33,8 @@ export interface ScenarioDefinition {
   /** The detector an attack scenario targets (null for benign). */
   readonly detector: Detector | null;
   readonly description: string;
+  /** Corpora the scenario belongs to (see corpus.ts): 'core' for the original mix. */
+  readonly suites: readonly string[];
   /** Relative frequency among scenarios of the same kind. */
   readonly weight: number;
   /** Writes the trace into the builder; returns what should be detected. */

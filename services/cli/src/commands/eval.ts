@@ -1,13 +1,23 @@
 /**
- * `chainwatch eval --dataset DIR [--dataset DIR ...] [--catalog FILE] [--json OUT] [--rules shipped|off]`:
- * replays labelled datasets through the detection core and prints detection and flag rates.
+ * `chainwatch eval`: detection and flag rates, in two modes.
+ *
+ *   --dataset DIR [--dataset DIR ...]   labelled traces in the shared layout (calls, sessions, labels)
+ *   --events FILE --labels FILE         AgentActionEvent NDJSON replayed in time order (each action
+ *                                       assessed before it is observed) and per-session labels
+ *
+ * Both take --catalog FILE, --rules shipped|off, --json OUT and --sessions OUT (one NDJSON line per
+ * session: flagged, index of the first flagged call, rule ids).
  */
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import { runEval } from '@chainwatch/eval';
+import { createDetectionEngine, loadDefaultPolicy, loadToolCatalog } from '@chainwatch/core';
+import { NdjsonError, runEval, runEventsEval } from '@chainwatch/eval';
 import { UsageError } from '../usage-error';
 
-export const EVAL_USAGE = 'usage: chainwatch eval --dataset DIR [--dataset DIR ...] [--catalog FILE] [--json OUT] [--rules shipped|off]';
+export const EVAL_USAGE = [
+  'usage: chainwatch eval --dataset DIR [--dataset DIR ...] [options]',
+  '       chainwatch eval --events FILE --labels FILE [options]',
+  'options: --catalog FILE  --rules shipped|off  --json OUT  --sessions OUT',
+].join('\n');
 
 export function evalMain(
   argv: readonly string[],
@@ -20,8 +30,11 @@ export function evalMain(
       args: [...argv],
       options: {
         dataset: { type: 'string', multiple: true },
+        events: { type: 'string' },
+        labels: { type: 'string' },
         catalog: { type: 'string' },
         json: { type: 'string' },
+        sessions: { type: 'string' },
         rules: { type: 'string', default: 'shipped' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -31,21 +44,57 @@ export function evalMain(
     err(`${(e as Error).message}\n${EVAL_USAGE}\n`);
     return 2;
   }
-  if (values.help === true || values.dataset === undefined || values.dataset.length === 0) {
+  if (values.help === true) {
+    log(EVAL_USAGE);
+    return 0;
+  }
+  const datasets = values.dataset ?? [];
+  const eventsMode = values.events !== undefined || values.labels !== undefined;
+  if (eventsMode && datasets.length > 0) {
+    err(`give either --dataset or --events with --labels, not both\n${EVAL_USAGE}\n`);
+    return 2;
+  }
+  if (eventsMode && (values.events === undefined || values.labels === undefined)) {
+    err(`--events and --labels go together\n${EVAL_USAGE}\n`);
+    return 2;
+  }
+  if (!eventsMode && datasets.length === 0) {
     err(`${EVAL_USAGE}\n`);
-    return values.help === true ? 0 : 2;
+    return 2;
   }
   if (values.rules !== 'shipped' && values.rules !== 'off') {
     err(`--rules must be 'shipped' or 'off'\n${EVAL_USAGE}\n`);
     return 2;
   }
-  runEval({
-    ...(values.rules === 'off' ? { rules: null } : {}),
-    datasets: values.dataset,
-    ...(values.catalog !== undefined ? { catalog: values.catalog } : {}),
+  const common = {
     ...(values.json !== undefined ? { json: values.json } : {}),
+    ...(values.sessions !== undefined ? { sessions: values.sessions } : {}),
     log,
-  });
+  };
+  try {
+    if (eventsMode) {
+      const shipped = loadDefaultPolicy();
+      const engine = createDetectionEngine({
+        policy: shipped.policy,
+        ...(values.catalog !== undefined ? { catalog: loadToolCatalog(values.catalog) } : {}),
+        ...(values.rules === 'shipped' ? { rules: shipped.rules } : {}),
+      });
+      runEventsEval({ events: values.events ?? '', labels: values.labels ?? '', engine, ...common });
+    } else {
+      runEval({
+        ...(values.rules === 'off' ? { rules: null } : {}),
+        datasets,
+        ...(values.catalog !== undefined ? { catalog: values.catalog } : {}),
+        ...common,
+      });
+    }
+  } catch (e) {
+    if (e instanceof NdjsonError) {
+      err(`eval: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
   return 0;
 }
 
@@ -54,9 +103,6 @@ export async function runEvalCli(argv: readonly string[]): Promise<number> {
   let usage = '';
   const code = evalMain(argv, undefined, (m) => (usage += m));
   if (code === 2) throw new UsageError(usage.trim());
+  if (code === 1) process.stderr.write(usage);
   return code;
-}
-
-if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  process.exitCode = evalMain(process.argv.slice(2));
 }
