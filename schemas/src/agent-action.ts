@@ -69,6 +69,20 @@ export const Task = z
   .strict();
 export type Task = z.infer<typeof Task>;
 
+/**
+ * MCP tool annotations (MCP 2025-06-18 `ToolAnnotations`) as the enforcement point read them from the
+ * server's tools/list. Hints, not guarantees: they give defaults for tools the catalog does not know.
+ */
+export const ToolAnnotations = z
+  .object({
+    readOnlyHint: z.boolean().optional(),
+    destructiveHint: z.boolean().optional(),
+    idempotentHint: z.boolean().optional(),
+    openWorldHint: z.boolean().optional(),
+  })
+  .strict();
+export type ToolAnnotations = z.infer<typeof ToolAnnotations>;
+
 export const Action = z
   .object({
     kind: ActionKind,
@@ -86,6 +100,8 @@ export const Action = z
     result_entities: ResultEntities.optional(),
     result_bytes: z.number().int().nonnegative().optional(),
     result_error: z.boolean().optional(),
+    /** The tool's MCP annotations, when the enforcement point knows them. */
+    annotations: ToolAnnotations.optional(),
   })
   .strict();
 export type Action = z.infer<typeof Action>;

@@ -33,6 +33,7 @@ export {
   Credential,
   Context,
   ResultEntities,
+  ToolAnnotations,
   ToolArgs,
 } from './agent-action';
 export { DETECTORS, Detector, Finding, Reason } from './finding';

@@ -10,7 +10,8 @@ import { makeEvent } from '../fixtures/events';
 // intent asked for none is a step-up; once approved, that exact action passes once, and its own
 // event does not raise the finding again.
 const AGENT = { id: 'agent-files-1', type: 'file-assistant', spiffe_id: 'spiffe://example.org/ns/agents/sa/files' };
-const READ_ONLY_TASK = { id: 'task-ro', intent: 'summarise my project files', scopes: ['files.read', 'mail.send'] };
+// No declared scopes: the task's words decide, and they asked only for information.
+const READ_ONLY_TASK = { id: 'task-ro', intent: 'summarise my project files', scopes: [] as string[] };
 
 function send(sessionId: string, to: string, extra: Partial<DecisionRequest> = {}): DecisionRequest {
   return {

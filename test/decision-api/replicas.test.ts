@@ -13,7 +13,8 @@ import { realEngine } from './real-engine';
 // Two decision-API replicas behind one load balancer: the step-up answered by one, the approval
 // posted to the other, the retry landing on either. Binding states travel on chainwatch.approvals.
 const AGENT = { id: 'agent-files-1', type: 'file-assistant', spiffe_id: 'spiffe://example.org/ns/agents/sa/files' };
-const READ_ONLY_TASK = { id: 'task-ro', intent: 'summarise my project files', scopes: ['files.read', 'mail.send'] };
+// No declared scopes: the task's words decide, and they asked only for information.
+const READ_ONLY_TASK = { id: 'task-ro', intent: 'summarise my project files', scopes: [] as string[] };
 
 const services: DecisionApiService[] = [];
 afterEach(async () => {

@@ -15,7 +15,8 @@ import { produceEvents, randomProcessorTopics, startProcessor } from './harness'
 // the step-up; and an approval answered while the processor is down is not lost.
 const logger = createLogger({ name: 'approvals-it', level: process.env.LOG_LEVEL ?? 'silent' });
 const AGENT = { id: 'agent-files-1', type: 'file-assistant', spiffe_id: 'spiffe://example.org/ns/agents/sa/files' };
-const READ_ONLY_TASK = { id: 'task-ro', intent: 'summarise my project files', scopes: ['files.read', 'mail.send'] };
+// No declared scopes: the task's words decide, and they asked only for information.
+const READ_ONLY_TASK = { id: 'task-ro', intent: 'summarise my project files', scopes: [] as string[] };
 const SEND: DecisionRequest['action'] = { kind: 'tool_call', tool: 'send_email', args: { to: 'manager@example.org', subject: 'summary', body: 'the summary' } };
 
 const cleanup: (() => Promise<void>)[] = [];

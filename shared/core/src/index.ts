@@ -1,7 +1,9 @@
 /** @chainwatch/core: the pure detection core. See engine-api.ts for the facade. */
 export type { DetectionEngine, ObserveResult, AssessResult, ApprovalRecord } from './engine-api';
 export type { RuleContext, RuleEventView, RuleSessionView, RuleMatch } from './rule-context';
-export { createDetectionEngine, DETECTORS, type DetectionEngineOptions } from './engine/create-detection-engine';
+export { createDetectionEngine, DETECTORS, DEFAULT_IDLE_MS, type DetectionEngineOptions } from './engine/create-detection-engine';
+export { DETECTOR_RULES, detectorRule, type DetectorRule, type RuleRole } from './registry/detector-rules';
+export { DEFAULT_APPROVAL_TTL_MS } from './engine/approval-book';
 export { loadDefaultPolicy, SHIPPED_POLICY_DIR, SHIPPED_CATALOG_PATH, SHIPPED_POLICY_PATH, type DefaultPolicyFiles } from './engine/default-policy';
 export { actionDigest } from './engine/action-digest';
 export { approvalFromEvent } from './engine/approval-event';
@@ -10,6 +12,8 @@ export { buildRuleContext } from './engine/rule-context-builder';
 export {
   ToolCatalog,
   ToolSpec,
+  OutputTrust,
+  OUTPUT_TRUSTS,
   EMPTY_CATALOG,
   CatalogError,
   parseToolCatalog,
@@ -17,6 +21,8 @@ export {
 } from './catalog/tool-catalog';
 export { resolveAction, type ResolvedAction } from './catalog/resolve-action';
 export { inferToolFromName, nameTokens } from './catalog/infer-tool';
+export { outputTrustOf } from './catalog/output-trust';
+export { coverage as scopeCoverage, type Coverage } from './authority/scope-match';
 export { extractEntitiesFromArgs, extractEntitiesFromText, type Entities } from './catalog/extract-entities';
 export { Policy, DEFAULT_POLICY, PolicyError, parsePolicy, loadPolicy } from './scoring/policy';
 export { scoreFindings, findingWeight, levelOf, decisionOf, type ScoreResult } from './scoring/score';
@@ -38,6 +44,7 @@ export {
   type RuleIssue,
   type RuleSet,
   type RuleInfo,
+  type DetectorTuningInfo,
   type SequenceState,
   type PolicySource,
 } from './rules/index';

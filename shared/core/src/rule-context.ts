@@ -24,6 +24,21 @@ export interface RuleEventView {
   /** Where the destination first appeared: 'intent' (task text), 'tool_output' (a previous result), 'unseen', 'internal', or 'none' (no destination). */
   readonly destination_provenance: string;
   /**
+   * The same, finer: 'task', 'own' (the principal's own data), 'directory', 'system', 'third_party'
+   * (content written by others), 'agent' (another agent's output), 'unseen', 'internal' or 'none'.
+   */
+  readonly destination_source: string;
+  /** The tool whose output introduced the destination ('' when none). */
+  readonly destination_source_tool: string;
+  /** That output came from a call the task pointed the agent at (its arguments are named in the task). */
+  readonly destination_pointed: boolean;
+  /** How far this tool's output is trusted: 'system', 'own', 'directory', 'third_party' or 'agent'. */
+  readonly output_trust: string;
+  /** The session declares an envelope (scopes, allowed tools or destinations, a data ceiling). */
+  readonly envelope_declared: boolean;
+  /** The declared envelope covers this action (its scopes, or the allowed tools, allow it). */
+  readonly envelope_covers: boolean;
+  /**
    * The task asks to deliver something (send, reply, share, pay...) without writing any address,
    * link, account or number: the recipient is for the agent to look up. Worked out only when the
    * destination came from tool output (false otherwise).
@@ -79,6 +94,8 @@ export interface RuleContext {
 export interface RuleMatch {
   readonly rule_id: string;
   readonly rule_version: number;
+  /** Place in the order of a decision (see registry/detector-rules.ts). */
+  readonly role: 'authority' | 'evidence' | 'heuristic' | 'context';
   readonly severity: 'low' | 'medium' | 'high' | 'critical';
   readonly confidence: number;
   readonly message: string;

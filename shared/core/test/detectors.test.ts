@@ -111,12 +111,12 @@ describe('tool chaining', () => {
     expect(f?.evidence_event_ids).toContain(read.event_id);
   });
 
-  it('rates a send to a recipient the task named as low', () => {
+  it('leaves a send to a recipient the task named alone (the user asked for that recipient)', () => {
     const e = engine();
     const task = { intent: 'mail the summary to bob@partner.com' };
     e.observe(event('read_inbox', { task }));
     const r = e.assess(requestFor(event('send_email', { task, action: { args: { to: 'bob@partner.com' } } })), T0 + 1);
-    expect(r.prospective.find((x) => x.rule_id === 'tool_chaining.sensitive_read_then_sink')?.severity).toBe('low');
+    expect(rules(r.prospective)).not.toContain('tool_chaining.sensitive_read_then_sink');
     expect(r.decision).toBe('allow');
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_CATALOG, createDetectionEngine, inferToolFromName, parseToolCatalog, resolveAction } from '../src/index';
-import { INTENT_DELIVER_UNNAMED_KEY, INTENT_EFFECT_KEYS, effectKind, intentEffectKeys } from '../src/detectors/effect-intent';
-import { INTENT_ACT_KEY, intentCapabilityKeys } from '../src/engine/intent-keys';
+import { effectKind } from '../src/detectors/effect-kind';
+import { INTENT_ACT_KEY, INTENT_DELIVER_UNNAMED_KEY, INTENT_EFFECT_KEYS, intentEffectKeys, taskCapabilityKeys as intentCapabilityKeys } from '../src/intent/task-asks';
 import { T0, event, requestFor } from './event-builder';
 
 const resolve = (tool: string, args: Record<string, unknown> = {}) => resolveAction({ kind: 'tool_call', tool, args }, EMPTY_CATALOG);

@@ -19,7 +19,7 @@ describe('chainwatch rules validate', () => {
   it('validates the shipped rules by default', async () => {
     const r = validateRules();
     expect(r.ok).toBe(true);
-    expect(r.rules).toBeGreaterThanOrEqual(12);
+    expect(r.rules).toBeGreaterThanOrEqual(6);
     const c = capture();
     expect(await runRulesValidate([], c.io)).toBe(0);
     expect(c.out[0]).toMatch(/^ok: \d+ rules, policy sha256:[0-9a-f]{16}/);

@@ -50,6 +50,7 @@ describe('condition rules', () => {
     expect(m).toEqual({
       rule_id: 'R1',
       rule_version: 1,
+      role: 'evidence',
       severity: 'high',
       confidence: 0.8,
       message: 'read_file hit',
@@ -246,7 +247,7 @@ ${RULE('R1', 'false', '  override: true').replace('version: 1', 'version: 2')}`,
       'f1.yaml rule R1: duplicate rule id (first defined at f0.yaml:2); set override: true to replace it',
       'f2.yaml list nothing_here: append: true but no list with this name is defined earlier',
       'f2.yaml macro not_defined: override: true but no macro with this name is defined earlier',
-      'f2.yaml rule R9: enabled: toggles a rule defined earlier, but none has this id',
+      'f2.yaml rule R9: no rule with this id is defined earlier or raised by a detector',
     ]);
   });
 });

@@ -46,7 +46,7 @@ export const SIM_TOOLS = {
 export type SimToolName = keyof typeof SIM_TOOLS;
 
 /** Agent types the simulator runs, with their workload and namespace. */
-export const SIM_AGENT_TYPES = ['support-assistant', 'coding-agent', 'finance-agent', 'research-agent', 'orchestrator'] as const;
+export const SIM_AGENT_TYPES = ['support-assistant', 'coding-agent', 'finance-agent', 'research-agent', 'orchestrator', 'ops-agent'] as const;
 export type SimAgentType = (typeof SIM_AGENT_TYPES)[number];
 
 export const SIM_AGENT_NAMESPACE: Record<SimAgentType, string> = {
@@ -55,6 +55,7 @@ export const SIM_AGENT_NAMESPACE: Record<SimAgentType, string> = {
   'finance-agent': 'finance',
   'research-agent': 'research',
   orchestrator: 'platform',
+  'ops-agent': 'operations',
 };
 
 export const SIM_AGENT_MODEL: Record<SimAgentType, string> = {
@@ -63,6 +64,7 @@ export const SIM_AGENT_MODEL: Record<SimAgentType, string> = {
   'finance-agent': 'gpt-4.1',
   'research-agent': 'gemini-2.5-pro',
   orchestrator: 'claude-opus-4',
+  'ops-agent': 'gpt-4.1',
 };
 
 /**

@@ -1,6 +1,7 @@
 import type { Level } from '@chainwatch/schemas';
 import { ATTACK_SCENARIOS } from './attack-scenarios';
 import { BENIGN_SCENARIOS } from './benign-scenarios';
+import { ENTERPRISE_SCENARIOS } from './enterprise-scenarios';
 import { createRng, type Rng } from './prng';
 import type { GeneratedTrace, ScenarioDefinition } from './scenario';
 import { TraceBuilder } from './trace-builder';
@@ -24,7 +25,7 @@ export interface Simulator {
   traces(now: number): Generator<GeneratedTrace, never, undefined>;
 }
 
-export const SCENARIOS: readonly ScenarioDefinition[] = [...BENIGN_SCENARIOS, ...ATTACK_SCENARIOS];
+export const SCENARIOS: readonly ScenarioDefinition[] = [...BENIGN_SCENARIOS, ...ATTACK_SCENARIOS, ...ENTERPRISE_SCENARIOS];
 
 /** Lowest level an attack is expected to drive its session to. */
 const ATTACK_MIN_LEVEL: Level = 'medium';

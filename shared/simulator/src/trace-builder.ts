@@ -1,4 +1,4 @@
-import type { AgentActionEvent, DataClass, Outcome, ResultEntities } from '@chainwatch/schemas';
+import type { AgentActionEvent, DataClass, Outcome, ResultEntities, ToolAnnotations } from '@chainwatch/schemas';
 import type { Rng } from './prng';
 import { SIM_AGENT_MODEL, SIM_AGENT_NAMESPACE, SIM_TOOLS, SIM_TRUST_DOMAIN, type SimAgentType, type SimTool, type SimToolName } from './sim-tools';
 
@@ -37,6 +37,24 @@ export interface CallOptions {
   /** Use this credential for this one call. */
   readonly credential?: Credential;
   /** Delay before the call, ms (default: a few seconds, drawn from the seed). */
+  readonly delayMs?: number;
+}
+
+/**
+ * A call as an enforcement point that knows only the tool's name sees it: no operation, data class
+ * or resource, just the arguments, the MCP annotations when the server declares them, and what
+ * the result put in front of the agent (entities, size).
+ */
+export interface RawCallOptions {
+  readonly args?: Record<string, unknown>;
+  readonly annotations?: ToolAnnotations;
+  readonly resultEntities?: Partial<ResultEntities>;
+  readonly resultBytes?: number;
+  readonly outcome?: Outcome;
+  readonly spiffeId?: string;
+  readonly credential?: Credential;
+  /** Act for another principal than the trace's user (principal union). */
+  readonly principal?: string;
   readonly delayMs?: number;
 }
 
@@ -165,12 +183,54 @@ export class SimSession {
     return event;
   }
 
+  /** One call of a tool the catalog may not know, as the enforcement point sees it (RawCallOptions). */
+  use(tool: string, options: RawCallOptions = {}): AgentActionEvent {
+    const rng = this.trace.rng;
+    const ts = this.trace.tick(options.delayMs);
+    const entities = options.resultEntities;
+    const cred = options.credential ?? this.credential;
+    const event: AgentActionEvent = {
+      schema_version: 1,
+      event_id: rng.uuid(),
+      ts,
+      session_id: this.id,
+      trace_id: this.trace.traceId,
+      parent_session_id: this.parent?.id ?? null,
+      agent: { id: this.agentId, type: this.spec.agentType, spiffe_id: options.spiffeId ?? this.spiffeId, model: SIM_AGENT_MODEL[this.spec.agentType] },
+      principal: { sub: options.principal ?? this.trace.user, act: this.act.map((a) => ({ ...a })) },
+      task: { ...this.task, scopes: [...this.task.scopes] },
+      action: {
+        kind: 'tool_call',
+        tool,
+        ...(options.args ? { args: options.args } : {}),
+        ...(options.annotations ? { annotations: { ...options.annotations } } : {}),
+        ...(entities ? { result_entities: Object.fromEntries(ENTITY_KEYS.map((k) => [k, [...(entities[k] ?? [])]])) as ResultEntities } : {}),
+        result_bytes: options.resultBytes ?? rng.between(200, 20_000),
+      },
+      credential: { ...cred, scopes: [...cred.scopes] },
+      context: { source: 'mcp-proxy' },
+      outcome: options.outcome ?? 'allowed',
+    };
+    this.trace.events.push(event);
+    return event;
+  }
+
   /** Delegates a sub-task: a delegation event here, then the child session that received it. */
   delegate(spec: SessionSpec): SimSession {
     const child = new SimSession(this.trace, spec, this);
+    this.delegationEvent(child);
+    return child;
+  }
+
+  /** Hands work to a session that already exists (a cycle when it is an ancestor). */
+  delegateTo(target: SimSession): AgentActionEvent {
+    return this.delegationEvent(target);
+  }
+
+  private delegationEvent(child: SimSession): AgentActionEvent {
     const rng = this.trace.rng;
     const ts = this.trace.tick();
-    this.trace.events.push({
+    const event: AgentActionEvent = {
       schema_version: 1,
       event_id: rng.uuid(),
       ts,
@@ -184,15 +244,16 @@ export class SimSession {
         kind: 'delegation',
         tool: 'agent.delegate',
         operation: 'delegate',
-        resource: spec.agentType,
+        resource: child.agentType,
         data_class: 'internal',
         target_session_id: child.id,
       },
       credential: { ...this.credential, scopes: [...this.credential.scopes] },
       context: { source: 'agent-runtime' },
       outcome: 'allowed',
-    });
-    return child;
+    };
+    this.trace.events.push(event);
+    return event;
   }
 }
 

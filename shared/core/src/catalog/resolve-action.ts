@@ -7,7 +7,8 @@ import type { Action, DataClass, Operation } from '@chainwatch/schemas';
 import { DATA_CLASSES } from '@chainwatch/schemas';
 import { type Entities, canonicalUrl, emailDomain, extractEntitiesFromArgs, hostOf, phoneKey } from './extract-entities';
 import { inferToolFromName } from './infer-tool';
-import type { ContentTrust, ToolCatalog, ToolSpec } from './tool-catalog';
+import { outputTrustOf } from './output-trust';
+import type { OutputTrust, ToolCatalog, ToolSpec } from './tool-catalog';
 
 export type DestinationKind = 'email' | 'url' | 'domain' | 'iban' | 'phone' | 'name' | 'internal' | 'none';
 
@@ -30,7 +31,10 @@ export interface ResolvedAction {
   /** Names of the top-level arguments (at most 16), for inference from argument names. */
   readonly argNames: readonly string[];
   readonly unknownTool: boolean;
-  readonly resultTrust: ContentTrust;
+  /** How far this tool's output is trusted as the source of later arguments. */
+  readonly outputTrust: OutputTrust;
+  /** The tool may destroy or overwrite data (MCP destructiveHint, or a delete). */
+  readonly destructive: boolean;
 }
 
 const DEST_ARG = /^(to|tos|recipients?|recipient_?emails?|emails?|user_?email|cc|bcc|url|urls|link|uri|address|to_?address|email_?address|account|account_?number|iban|destination|target|receiver|payee|phone|phone_?number|to_?number|website|domain|host|endpoint|webhook|mobile|cell|phone_?numbers|to_?phone_?numbers?|channel|channel_?name|chat|room|user|username|member|to_?user)$/i;
@@ -147,9 +151,21 @@ export function resolveAction(action: Action, catalog: ToolCatalog): ResolvedAct
   const inferred = spec === undefined ? inferToolFromName(action.tool) : undefined;
   const args = action.args ?? {};
   const argEntities = extractEntitiesFromArgs(args);
+  const hints = spec === undefined ? action.annotations : undefined;
 
+  // Operation: the event, the catalog, then MCP annotations (a read-only tool reads; a destructive
+  // one whose name says nothing stronger deletes), then the name.
   let operation: Operation =
-    action.operation ?? spec?.operation ?? (action.kind === 'delegation' ? 'delegate' : (inferred?.operation ?? 'read'));
+    action.operation ??
+    spec?.operation ??
+    (action.kind === 'delegation'
+      ? 'delegate'
+      : hints?.readOnlyHint === true
+        ? 'read'
+        : hints?.destructiveHint === true && (inferred?.operation ?? 'read') === 'read'
+          ? 'delete'
+          : (inferred?.operation ?? 'read'));
+  if (hints?.readOnlyHint === false && action.operation === undefined && operation === 'read') operation = 'write';
   const dataClass: DataClass = action.data_class ?? spec?.data_class ?? inferred?.data_class ?? 'internal';
 
   // Destinations: explicit field, then named destination arguments, then entities in arguments
@@ -159,7 +175,7 @@ export function resolveAction(action: Action, catalog: ToolCatalog): ResolvedAct
   for (const v of destArgValues(args, spec?.destination_args)) addDest(dests, v);
   // A write's arguments often quote addresses (document text, invite lists): only named arguments count there.
   const movesData = operation === 'send' || operation === 'execute';
-  const webRead = operation === 'read' && (inferred?.web === true || spec?.result_trust === 'external');
+  const webRead = operation === 'read' && (inferred?.web === true || spec?.result_trust === 'external' || spec?.output_trust === 'web' || hints?.openWorldHint === true);
   if (dests.length === 0 && (movesData || webRead)) {
     for (const e of argEntities.emails) addDest(dests, e);
     for (const u of argEntities.urls) addDest(dests, u);
@@ -187,9 +203,9 @@ export function resolveAction(action: Action, catalog: ToolCatalog): ResolvedAct
   // A catalog egress tool pointed only at the organisation's own domains does not leave it.
   const allInternal = dests.length > 0 && !destinationExternal && !anyName;
   const egress = (spec?.egress === true && !allInternal) || (spec === undefined && operation === 'send' && destinationExternal);
-  const resultTrust: ContentTrust =
-    spec?.result_trust ??
-    (operation === 'read' && primary !== undefined && externalOf(primary, catalog.org_domains) ? 'external' : inferred?.web === true ? 'external' : 'internal');
+  // A read from an outside address (a fetched page) returns what others wrote, whatever the tool.
+  const fetchedOutside = operation === 'read' && primary !== undefined && externalOf(primary, catalog.org_domains);
+  const outputTrust: OutputTrust = fetchedOutside && spec?.output_trust === undefined && spec?.result_trust === undefined ? 'web' : outputTrustOf(action.tool, spec, action.annotations);
 
   return {
     tool: action.tool,
@@ -207,6 +223,7 @@ export function resolveAction(action: Action, catalog: ToolCatalog): ResolvedAct
     argEntities,
     argNames: argNamesOf(args),
     unknownTool: spec === undefined,
-    resultTrust,
+    outputTrust,
+    destructive: operation === 'delete' || action.annotations?.destructiveHint === true,
   };
 }

@@ -11,6 +11,21 @@ import { DataClass, Operation } from '@chainwatch/schemas';
 export const ContentTrust = z.enum(['internal', 'external']);
 export type ContentTrust = z.infer<typeof ContentTrust>;
 
+/**
+ * How far a tool's output is trusted as the source of an argument of a later action (a recipient,
+ * a host, an account, a path, a command): where the values it returns come from.
+ * - `web`: the open web: pages, search results, anything anyone can publish (MCP openWorldHint).
+ * - `third_party`: other content written by others: inbound messages, chat channels, shared files
+ *   and documents, calendar invitations, reviews, transaction notes.
+ * - `own`: the principal's own data: profile, own accounts and balances, settings.
+ * - `directory`: an internal directory: contacts, colleagues, members of a team or channel.
+ * - `system`: the organisation's own systems of record (ledger, ERP, inventory, CI).
+ * - `agent`: another agent's output (a delegated session's result).
+ */
+export const OUTPUT_TRUSTS = ['system', 'own', 'directory', 'third_party', 'agent', 'web'] as const;
+export const OutputTrust = z.enum(OUTPUT_TRUSTS);
+export type OutputTrust = z.infer<typeof OutputTrust>;
+
 export const ToolSpec = z
   .object({
     operation: Operation,
@@ -21,7 +36,9 @@ export const ToolSpec = z
     scopes: z.array(z.string().min(1).max(256)).max(32).default([]),
     /** Argument names that carry the destination (recipient, url, account...). */
     destination_args: z.array(z.string().min(1).max(128)).max(16).default([]),
-    /** Where the tool's output comes from: 'external' content (web pages, inbound mail) is untrusted. */
+    /** How far the tool's output is trusted as a source of later arguments (see OutputTrust). */
+    output_trust: OutputTrust.optional(),
+    /** Older form of output_trust: 'external' = third_party, 'internal' = system. */
     result_trust: ContentTrust.optional(),
     description: z.string().max(1024).optional(),
   })

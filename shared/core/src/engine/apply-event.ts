@@ -4,16 +4,18 @@
  * provenance, entities the result introduced, scopes, principals, credentials, delegation.
  */
 import type { AgentActionEvent } from '@chainwatch/schemas';
-import { canonicalUrl, hostOf, phoneKey } from '../catalog/extract-entities';
-import type { ActionView } from '../detectors/detector';
-import { isSink } from '../detectors/tool-chaining';
+import { canonicalUrl, hostOf, phoneKey, phonesInText } from '../catalog/extract-entities';
+import { extractEntitiesFromText } from '../catalog/extract-entities';
+import { isSink } from '../detectors/sink';
+import type { IntentIndex } from '../intent/intent-index';
+import { pointedByTask } from '../provenance/task-pointer';
+import type { ActionView } from '../view/action-view';
 import type { DetectorPolicy } from '../scoring/policy';
 import type { Interner } from '../state/interner';
 import type { StringPool } from '../state/string-pool';
 import { pairsGet, pairsSet, pairsSize } from '../state/flat-map';
-import { CAPS, PROV, type SessionState } from '../state/session-state';
-import type { IntentIndex } from './intent-keys';
-import { intersectScopes } from './action-view';
+import { CAPS, ENTITY_KIND, PROV, type SessionState } from '../state/session-state';
+import { intersectScopes } from '../authority/envelope';
 
 export function initSession(
   s: SessionState,
@@ -37,9 +39,26 @@ export function initSession(
   s.ceiling = e.task.max_data_class === undefined ? -1 : ['public', 'internal', 'confidential', 'restricted', 'secret'].indexOf(e.task.max_data_class);
   s.intent = intents.hashes(e.task.intent);
   s.firstTs = e.ts;
+  if (parent !== undefined && e.task.intent !== undefined) inheritProvenance(s, e.task.intent, parent, e.event_id);
   // Base authority: task scopes ∩ the delegating session's authority (credentials apply per event).
   const authority = intersectScopes(s.taskScopes, parent?.authority ?? null);
   s.authority = authority === null ? null : pool.list(authority);
+}
+
+/**
+ * A delegated task is written by the delegating agent: an address, link or account in it that the
+ * delegating session got from an output is that output's, not the user's (a tainted hand-off).
+ * Recorded in the child as an inherited source, which outranks the task text.
+ */
+export function inheritProvenance(s: SessionState, intent: string, parent: SessionState, eventId: string): void {
+  const e = extractEntitiesFromText(intent);
+  const values = [...e.emails, ...e.urls.map((u) => canonicalUrl(u)), ...e.ibans];
+  for (const p of phonesInText(intent)) values.push(p);
+  for (const v of values) {
+    const src = parent.outputSource(v) ?? (v.includes('@') ? null : parent.outputSource(hostOf(v)));
+    if (src === null || (src.trust !== 'third_party' && src.trust !== 'agent' && src.trust !== 'web')) continue;
+    s.recordOutputEntities(src.eventId ?? eventId, src.tool !== '' ? `${src.tool} in session ${parent.sid}` : `session ${parent.sid}`, 0, src.trust, false, [v], true);
+  }
 }
 
 export function applyEvent(
@@ -96,7 +115,14 @@ export function applyEvent(
       const k = phoneKey(ph);
       if (k !== null) ents.push(k);
     }
-    if (ents.length > 0) s.recordOutputEntities(e.event_id, s.events, act.resultTrust === 'external', ents);
+    if (ents.length > 0) {
+      // The output of another agent (a delegation's result) is that agent's, whatever the tool.
+      const trust = e.action.kind === 'delegation' || act.operation === 'delegate' ? 'agent' : act.outputTrust;
+      if (trust === 'system' || trust === 'own' || trust === 'directory') {
+        s.trustedKinds |= (r.ibans.length > 0 ? ENTITY_KIND.iban : 0) | (r.emails.length > 0 ? ENTITY_KIND.email : 0) | (r.urls.length > 0 ? ENTITY_KIND.url : 0) | (r.phones.length > 0 ? ENTITY_KIND.phone : 0);
+      }
+      s.recordOutputEntities(e.event_id, act.tool, s.events, trust, pointedByTask(e.action.args, s.intent), ents);
+    }
   }
   for (const sc of act.requiredScopes) s.addScopeUsed(sc, pool);
   s.addPrincipal(e.principal.sub);

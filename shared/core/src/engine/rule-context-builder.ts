@@ -3,19 +3,33 @@
  * session state before the action. Every field is filled; nothing raw (arguments) leaks in beyond
  * the entities found in them.
  */
-import type { ActionView } from '../detectors/detector';
-import { recipientLeftToAgent } from '../detectors/effect-intent';
+import { hasTaskKey } from '../intent/intent-index';
+import { INTENT_DELIVER_UNNAMED_KEY } from '../intent/task-asks';
+import type { Provenance } from '../state/session-state';
+import type { ActionView } from '../view/action-view';
 import type { RuleContext, RuleEventView, RuleSessionView } from '../rule-context';
 import type { Interner } from '../state/interner';
 import { pairsSize } from '../state/flat-map';
 import type { SessionState } from '../state/session-state';
 
+/** The rule context's coarse provenance values (kept for rules written against them). */
+const COARSE: Readonly<Record<Provenance, string>> = {
+  none: 'none',
+  internal: 'internal',
+  task: 'intent',
+  own: 'tool_output',
+  directory: 'tool_output',
+  system: 'tool_output',
+  third_party: 'tool_output',
+  agent: 'tool_output',
+  web: 'tool_output',
+  unseen: 'unseen',
+};
+
 export function buildRuleContext(a: ActionView, s: SessionState, names: Interner, outcome: string): RuleContext {
   const act = a.action;
-  const allowed = a.task?.allowed_tools;
-  const toolAllowed = allowed !== undefined ? allowed.includes(act.tool) : s.allowedTools === null || s.allowedTools.includes(a.toolId);
-  const ceilingName = a.task?.max_data_class;
-  const ceiling = ceilingName !== undefined ? ['public', 'internal', 'confidential', 'restricted', 'secret'].indexOf(ceilingName) : s.ceiling;
+  const env = a.envelope;
+  const coarse = COARSE[a.provenance.kind];
   const event: RuleEventView = {
     event_id: a.eventId,
     ts: a.ts,
@@ -28,14 +42,20 @@ export function buildRuleContext(a: ActionView, s: SessionState, names: Interner
     destination: act.destination,
     destination_external: act.destinationExternal,
     egress: act.egress,
-    destination_provenance: a.provenance.kind,
-    // Only matters (and is only worked out) for a destination that tool output supplied.
-    recipient_left_to_agent: a.provenance.kind === 'tool_output' && recipientLeftToAgent(a, s),
+    destination_provenance: coarse,
+    destination_source: a.provenance.kind,
+    destination_source_tool: a.provenance.source?.tool ?? '',
+    destination_pointed: a.provenance.source?.pointed === true,
+    output_trust: act.outputTrust,
+    envelope_declared: env.declared,
+    envelope_covers: env.covers,
+    // Only matters for a destination that tool output supplied.
+    recipient_left_to_agent: coarse === 'tool_output' && hasTaskKey(a.taskKeys, INTENT_DELIVER_UNNAMED_KEY),
     required_scopes: act.requiredScopes,
     task_scopes: a.task?.scopes ?? s.taskScopes ?? [],
-    scopes_missing: a.scopesMissing,
-    tool_allowed: toolAllowed,
-    over_ceiling: ceiling >= 0 && act.dataClassRank > ceiling,
+    scopes_missing: env.scopesMissing,
+    tool_allowed: env.toolAllowed,
+    over_ceiling: env.overCeiling,
     unknown_tool: act.unknownTool,
     agent_id: a.agentId,
     agent_type: a.agentType,

@@ -33,6 +33,12 @@ class CelEvent {
   readonly destination_external: boolean;
   readonly egress: boolean;
   readonly destination_provenance: string;
+  readonly destination_source: string;
+  readonly destination_source_tool: string;
+  readonly destination_pointed: boolean;
+  readonly output_trust: string;
+  readonly envelope_declared: boolean;
+  readonly envelope_covers: boolean;
   readonly recipient_left_to_agent: boolean;
   readonly required_scopes: readonly string[];
   readonly task_scopes: readonly string[];
@@ -65,6 +71,12 @@ class CelEvent {
     this.destination_external = e.destination_external;
     this.egress = e.egress;
     this.destination_provenance = e.destination_provenance;
+    this.destination_source = e.destination_source;
+    this.destination_source_tool = e.destination_source_tool;
+    this.destination_pointed = e.destination_pointed;
+    this.output_trust = e.output_trust;
+    this.envelope_declared = e.envelope_declared;
+    this.envelope_covers = e.envelope_covers;
     this.recipient_left_to_agent = e.recipient_left_to_agent;
     this.required_scopes = e.required_scopes;
     this.task_scopes = e.task_scopes;
@@ -141,7 +153,10 @@ export function buildActivation(ctx: RuleContext): Activation {
 export function matchesDomain(value: string, domains: readonly string[]): boolean {
   if (value === '' || domains.length === 0) return false;
   const at = value.lastIndexOf('@');
-  const host = (at >= 0 ? value.slice(at + 1) : value).toLowerCase();
+  // An address, a host, or a URL (canonical host/path, or with a scheme): compare hosts.
+  let host = (at >= 0 ? value.slice(at + 1) : value).toLowerCase().replace(/^[a-z][a-z0-9+.-]*:\/\//, '');
+  const cut = host.search(/[/?#:]/);
+  if (cut >= 0) host = host.slice(0, cut);
   for (const d of domains) {
     const dom = d.toLowerCase();
     if (host === dom || (host.length > dom.length && host.endsWith(dom) && host.charCodeAt(host.length - dom.length - 1) === 46)) {

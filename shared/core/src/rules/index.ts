@@ -1,5 +1,5 @@
 /** Rules as code: falco-style lists, macros and rules in YAML, conditions in CEL. See docs/rules.md. */
-export { parseRuleSet, RuleSetStateError, type RuleInfo, type RuleSet, type RuleSeverity } from './rule-set';
+export { parseRuleSet, RuleSetStateError, type DetectorTuningInfo, type RuleInfo, type RuleSet, type RuleSeverity } from './rule-set';
 export { loadRuleSet, readRuleSources, ruleFiles, SHIPPED_RULES_DIR } from './load-rule-set';
 export { RuleSetError, formatIssue, type RuleIssue } from './rule-set-error';
 export type { PolicySource } from './policy-source';

@@ -7,7 +7,8 @@
  * - rules: a duplicate id is an error unless `override: true`; `- rule: ID` with only `enabled`
  *   switches an earlier rule on or off.
  */
-import type { ListItem, MacroItem, RuleItem } from './rule-file-schema';
+import { detectorRule } from '../registry/detector-rules';
+import type { ListItem, MacroItem, RuleException, RuleItem } from './rule-file-schema';
 import type { LocatedItem } from './policy-source';
 import type { RuleIssue } from './rule-set-error';
 import { RESERVED_NAMES } from './cel-environment';
@@ -18,16 +19,26 @@ export interface Located<T> {
   readonly line: number | undefined;
 }
 
+/** Operator tuning of a rule a detector raises. */
+export interface DetectorTuning {
+  readonly enabled: boolean;
+  readonly severity?: RuleItem['severity'];
+  readonly confidence?: number;
+  readonly exceptions: readonly Located<RuleException>[];
+}
+
 export interface PolicyRegistry {
   readonly lists: Map<string, Located<{ items: string[] }>>;
   readonly macros: Map<string, Located<MacroItem>>;
   readonly rules: Map<string, Located<RuleItem>>;
+  /** Tuning of detector-raised rule ids (registry/detector-rules.ts), by id. */
+  readonly tunings: Map<string, DetectorTuning>;
 }
 
 export const isUserName = (name: string): boolean => name.startsWith('user_');
 
 export function buildRegistry(items: readonly LocatedItem[], issues: RuleIssue[]): PolicyRegistry {
-  const reg: PolicyRegistry = { lists: new Map(), macros: new Map(), rules: new Map() };
+  const reg: PolicyRegistry = { lists: new Map(), macros: new Map(), rules: new Map(), tunings: new Map() };
   for (const { item, file, line } of items) {
     const at = (label: string, message: string): void => {
       issues.push({ file, line, item: label, message });
@@ -41,7 +52,10 @@ export function buildRegistry(items: readonly LocatedItem[], issues: RuleIssue[]
         break;
       case 'rule': {
         const prev = reg.rules.get(item.def.rule);
-        if (prev !== undefined && !item.def.override) {
+        const raised = detectorRule(item.def.rule);
+        if (raised !== undefined) {
+          at(`rule ${item.def.rule}`, `the ${raised.detector} detector raises this id; adjust it with '- rule: ${item.def.rule}' and enabled, severity, confidence or exceptions`);
+        } else if (prev !== undefined && !item.def.override) {
           at(`rule ${item.def.rule}`, `duplicate rule id (first defined at ${where(prev)}); set override: true to replace it`);
         } else if (prev === undefined && item.def.override) {
           at(`rule ${item.def.rule}`, 'override: true but no rule with this id is defined earlier');
@@ -51,9 +65,29 @@ export function buildRegistry(items: readonly LocatedItem[], issues: RuleIssue[]
         break;
       }
       case 'toggle': {
-        const prev = reg.rules.get(item.def.rule);
-        if (prev === undefined) at(`rule ${item.def.rule}`, 'enabled: toggles a rule defined earlier, but none has this id');
-        else reg.rules.set(item.def.rule, { ...prev, def: { ...prev.def, enabled: item.def.enabled } });
+        const t = item.def;
+        const exceptions = (t.exceptions ?? []).map((def) => ({ def, file, line }));
+        const prev = reg.rules.get(t.rule);
+        if (prev !== undefined) {
+          reg.rules.set(t.rule, {
+            ...prev,
+            def: {
+              ...prev.def,
+              ...(t.enabled !== undefined ? { enabled: t.enabled } : {}),
+              ...(t.severity !== undefined ? { severity: t.severity } : {}),
+              ...(t.confidence !== undefined ? { confidence: t.confidence } : {}),
+              exceptions: [...prev.def.exceptions, ...(t.exceptions ?? [])],
+            },
+          });
+        } else if (detectorRule(t.rule) !== undefined) {
+          const cur = reg.tunings.get(t.rule) ?? { enabled: true, exceptions: [] };
+          reg.tunings.set(t.rule, {
+            enabled: t.enabled ?? cur.enabled,
+            ...((t.severity ?? cur.severity) !== undefined ? { severity: t.severity ?? cur.severity } : {}),
+            ...((t.confidence ?? cur.confidence) !== undefined ? { confidence: t.confidence ?? cur.confidence } : {}),
+            exceptions: [...cur.exceptions, ...exceptions],
+          });
+        } else at(`rule ${t.rule}`, 'no rule with this id is defined earlier or raised by a detector');
         break;
       }
     }

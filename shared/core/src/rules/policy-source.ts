@@ -3,7 +3,7 @@
  * every problem as a RuleIssue instead of stopping at the first.
  */
 import { LineCounter, parseDocument, isSeq } from 'yaml';
-import { classifyItem, formatZodIssues, ListItem, MacroItem, RuleItem, RuleToggleItem, type PolicyItem } from './rule-file-schema';
+import { classifyItem, formatZodIssues, ListItem, MacroItem, RuleItem, RuleTuneItem, type PolicyItem } from './rule-file-schema';
 import type { RuleIssue } from './rule-set-error';
 
 export interface PolicySource {
@@ -52,7 +52,7 @@ export function readPolicySource(source: PolicySource, issues: RuleIssue[]): Loc
       return;
     }
     const label = `${cls.kind === 'toggle' ? 'rule' : cls.kind} ${cls.name ?? `#${index + 1}`}`;
-    const schema = cls.kind === 'list' ? ListItem : cls.kind === 'macro' ? MacroItem : cls.kind === 'rule' ? RuleItem : RuleToggleItem;
+    const schema = cls.kind === 'list' ? ListItem : cls.kind === 'macro' ? MacroItem : cls.kind === 'rule' ? RuleItem : RuleTuneItem;
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       for (const message of formatZodIssues(parsed.error)) issues.push({ file, line, item: label, message });

@@ -20,6 +20,14 @@ export const OWASP_AGENTIC_TAG = /^ASI(0[1-9]|10)$/;
 
 const Condition = z.string().trim().min(1, 'must not be empty').max(8192);
 
+/** A condition under which a rule does not fire (falco-style exception). */
+export const RuleException = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower_snake_case').optional(),
+  condition: Condition,
+});
+export type RuleException = z.output<typeof RuleException>;
+
+
 export const ListItem = z.strictObject({
   list: ItemName,
   items: z.array(z.string().min(1).max(512)).max(10_000),
@@ -80,6 +88,13 @@ export const RuleItem = z
     sequence: SequenceSpec.optional(),
     enabled: z.boolean().default(true),
     maturity: z.enum(['stable', 'incubating', 'sandbox', 'deprecated']).default('stable'),
+    /**
+     * Place in the order of a decision: `evidence` (default) can step up or deny the action,
+     * `heuristic` steps up at most, `authority` denies, `context` is reported only.
+     */
+    role: z.enum(['authority', 'evidence', 'heuristic', 'context']).default('evidence'),
+    /** Exceptions: the rule does not fire when any of these conditions holds. */
+    exceptions: z.array(RuleException).max(64).default([]),
     /** Replace a rule with the same id defined earlier. */
     override: z.boolean().default(false),
   })
@@ -88,15 +103,34 @@ export const RuleItem = z
   });
 export type RuleItem = z.output<typeof RuleItem>;
 
-/** `- rule: ID` with only `enabled`: switch a rule defined earlier on or off. */
-export const RuleToggleItem = z.strictObject({ rule: RuleId, enabled: z.boolean() });
-export type RuleToggleItem = z.output<typeof RuleToggleItem>;
+/**
+ * `- rule: ID` with only tuning keys: adjusts a rule defined earlier, or one a detector raises
+ * (registry/detector-rules.ts): switch it on or off, change its severity or confidence, add
+ * exceptions (conditions under which it does not fire).
+ */
+export const RuleTuneItem = z
+  .strictObject({
+    rule: RuleId,
+    enabled: z.boolean().optional(),
+    severity: z.enum(LEVELS).optional(),
+    confidence: z.number().min(0).max(1).optional(),
+    exceptions: z.array(RuleException).min(1).max(64).optional(),
+  })
+  .refine((t) => t.enabled !== undefined || t.severity !== undefined || t.confidence !== undefined || t.exceptions !== undefined, {
+    message: 'a rule tuning item needs enabled, severity, confidence or exceptions',
+  });
+export type RuleTuneItem = z.output<typeof RuleTuneItem>;
+/** Older name of RuleTuneItem. */
+export const RuleToggleItem = RuleTuneItem;
+export type RuleToggleItem = RuleTuneItem;
+
+const TUNE_KEYS = new Set(['rule', 'enabled', 'severity', 'confidence', 'exceptions']);
 
 export type PolicyItem =
   | { readonly kind: 'list'; readonly def: ListItem }
   | { readonly kind: 'macro'; readonly def: MacroItem }
   | { readonly kind: 'rule'; readonly def: RuleItem }
-  | { readonly kind: 'toggle'; readonly def: RuleToggleItem };
+  | { readonly kind: 'toggle'; readonly def: RuleTuneItem };
 
 /** Which schema an item is validated against, from its discriminating key. */
 export function classifyItem(raw: unknown): { kind: PolicyItem['kind']; name: string | undefined } | string {
@@ -107,8 +141,8 @@ export function classifyItem(raw: unknown): { kind: PolicyItem['kind']; name: st
   const key = keys[0] as 'list' | 'macro' | 'rule';
   const name = typeof obj[key] === 'string' ? (obj[key] as string) : undefined;
   if (key === 'rule') {
-    const others = Object.keys(obj).filter((k) => k !== 'rule');
-    return { kind: others.length === 1 && others[0] === 'enabled' ? 'toggle' : 'rule', name };
+    const tune = Object.keys(obj).every((k) => TUNE_KEYS.has(k)) && !Object.hasOwn(obj, 'condition');
+    return { kind: tune ? 'toggle' : 'rule', name };
   }
   return { kind: key, name };
 }

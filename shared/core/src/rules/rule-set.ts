@@ -9,6 +9,7 @@ import { buildActivation, createRuleEnvironment, type Activation } from './cel-e
 import { compileCondition } from './cel-compiler';
 import { MacroExpander, MacroExpansionError } from './macro-expander';
 import { MessageTemplate } from './message-template';
+import { DETECTOR_RULES } from '../registry/detector-rules';
 import { buildRegistry, type PolicyRegistry } from './policy-registry';
 import { readPolicySource, type LocatedItem, type PolicySource } from './policy-source';
 import type { RuleItem } from './rule-file-schema';
@@ -39,16 +40,31 @@ export interface RuleInfo {
   readonly enabled: boolean;
   readonly maturity: 'stable' | 'incubating' | 'sandbox' | 'deprecated';
   readonly kind: 'condition' | 'sequence';
+  /** Place in the order of a decision (see registry/detector-rules.ts). */
+  readonly role: 'authority' | 'evidence' | 'heuristic' | 'context';
   /** Number of steps of a sequence rule (1 for a condition rule). */
   readonly steps: number;
   /** Source (file) and line of the effective definition. */
   readonly source: string;
 }
 
+/** How the policy adjusts a rule a detector raises. */
+export interface DetectorTuningInfo {
+  readonly enabled: boolean;
+  readonly severity?: RuleSeverity;
+  readonly confidence?: number;
+  /** Exceptions (its user_* macro, `exceptions:` items) may suppress it: ask excepted(). */
+  readonly hasExceptions: boolean;
+}
+
 export interface RuleSet {
   /** Content hash of the effective policy (lists, macros, rules after overrides). */
   readonly version: string;
   readonly rules: readonly RuleInfo[];
+  /** Adjustments of a detector-raised rule id; undefined when the policy leaves it as it is. */
+  detectorTuning(id: string): DetectorTuningInfo | undefined;
+  /** An exception of the detector-raised rule `id` holds for this context. */
+  excepted(id: string, ctx: RuleContext): boolean;
   /**
    * Rules that fired for this event; advances `seq` (the session's sequence state). A rule's
    * evaluation error counts as no match and is counted, never thrown. Throws TypeError only when
@@ -76,7 +92,13 @@ interface CompiledRule {
   readonly info: RuleInfo;
   readonly template: MessageTemplate;
   readonly tags: readonly string[];
+  /** The rule does not fire when one of these holds for the (final) event. */
+  readonly exceptions: readonly Compiled[];
   errors: number;
+}
+
+interface CompiledTuning extends DetectorTuningInfo {
+  readonly exceptionFns: readonly Compiled[];
 }
 interface ConditionRule extends CompiledRule {
   readonly fn: Compiled;
@@ -98,13 +120,43 @@ class CompiledRuleSet implements RuleSet {
   /** Partial matches being rebuilt for the current event (evaluate is synchronous, never re-entered). */
   private readonly scratch: (readonly SequenceSlot[] | number | string)[] = [];
 
+  /** The activation of the last context asked about (excepted() is called once per finding of an event). */
+  private lastCtx: RuleContext | null = null;
+  private lastAct: Activation | null = null;
+
   constructor(
     readonly version: string,
     readonly rules: readonly RuleInfo[],
     private readonly conditions: readonly ConditionRule[],
     private readonly sequences: readonly SequenceRule[],
+    private readonly tunings: ReadonlyMap<string, CompiledTuning>,
   ) {
     this.slots = sequences.map((s) => ({ id: s.info.id, version: s.info.version, steps: s.steps.length, maxPartials: s.maxPartials }));
+  }
+
+  detectorTuning(id: string): DetectorTuningInfo | undefined {
+    return this.tunings.get(id);
+  }
+
+  excepted(id: string, ctx: RuleContext): boolean {
+    const t = this.tunings.get(id);
+    if (t === undefined || t.exceptionFns.length === 0) return false;
+    if (this.lastCtx !== ctx) {
+      this.lastCtx = ctx;
+      this.lastAct = buildActivation(ctx);
+    }
+    return this.anyHolds(t.exceptionFns, this.lastAct as Activation);
+  }
+
+  private anyHolds(fns: readonly Compiled[], act: Activation): boolean {
+    for (const fn of fns) {
+      try {
+        if (fn(act) === true) return true;
+      } catch {
+        this.errorTotal++;
+      }
+    }
+    return false;
   }
 
   get evaluationErrors(): number {
@@ -140,7 +192,7 @@ class CompiledRuleSet implements RuleSet {
         this.errorTotal++;
         continue;
       }
-      if (hit === true) (out ??= []).push(this.match(rule, ctx, [ctx.event.event_id]));
+      if (hit === true && (rule.exceptions.length === 0 || !this.anyHolds(rule.exceptions, act))) (out ??= []).push(this.match(rule, ctx, [ctx.event.event_id]));
     }
     if (this.sequences.length > 0) {
       const state = this.adopt(seq);
@@ -239,7 +291,7 @@ class CompiledRuleSet implements RuleSet {
           next.splice(begin, drop - begin);
         }
       }
-      if (fired !== undefined) {
+      if (fired !== undefined && (rule.exceptions.length === 0 || !this.anyHolds(rule.exceptions, act))) {
         fired.push(eventId);
         (out ??= []).push(this.match(rule, ctx, fired));
       }
@@ -254,6 +306,7 @@ class CompiledRuleSet implements RuleSet {
     return {
       rule_id: i.id,
       rule_version: i.version,
+      role: i.role,
       severity: i.severity,
       confidence: i.confidence,
       message: rule.template.render(ctx, i),
@@ -324,10 +377,12 @@ function compile(reg: PolicyRegistry, issues: RuleIssue[]): RuleSet | undefined 
       fns.push(compileCondition(parsed) ?? (parsed as ParseResult as Compiled));
     });
     if (fns.length !== texts.length) continue;
+    const exceptions = compileExceptions(env, expander, brokenMacros, def.exceptions.map((e) => ({ e, file: located.file, line: located.line })), issues, `rule ${id}`);
+    if (exceptions === undefined) continue;
     const info = ruleInfo(def, located.file, located.line, fns.length);
     infos.push(info);
     if (!def.enabled) continue;
-    const base = { info, template, tags: Object.freeze([...def.tags]), errors: 0 };
+    const base = { info, template, tags: Object.freeze([...def.tags]), exceptions, errors: 0 };
     if (def.sequence === undefined) conditions.push({ ...base, fn: fns[0] as Compiled });
     else {
       sequences.push({
@@ -340,8 +395,57 @@ function compile(reg: PolicyRegistry, issues: RuleIssue[]): RuleSet | undefined 
       });
     }
   }
+  const tunings = new Map<string, CompiledTuning>();
+  for (const r of DETECTOR_RULES) {
+    const t = reg.tunings.get(r.id);
+    const located = (t?.exceptions ?? []).map((x) => ({ e: x.def, file: x.file, line: x.line }));
+    // The rule's user_* macro is an exception point operators redefine (see 00-lists-and-macros.yaml).
+    const user = r.userMacro !== undefined && reg.macros.has(r.userMacro) ? [{ e: { condition: r.userMacro }, file: reg.macros.get(r.userMacro)!.file, line: reg.macros.get(r.userMacro)!.line }] : [];
+    const all = [...user, ...located];
+    if (t === undefined && all.length === 0) continue;
+    const fns = compileExceptions(env, expander, brokenMacros, all, issues, `rule ${r.id}`);
+    if (fns === undefined) continue;
+    tunings.set(r.id, {
+      enabled: t?.enabled ?? true,
+      ...(t?.severity !== undefined ? { severity: t.severity } : {}),
+      ...(t?.confidence !== undefined ? { confidence: t.confidence } : {}),
+      hasExceptions: fns.length > 0,
+      exceptionFns: fns,
+    });
+  }
   if (issues.length > 0) return undefined;
-  return new CompiledRuleSet(policyHash(reg), Object.freeze(infos), conditions, sequences);
+  return new CompiledRuleSet(policyHash(reg), Object.freeze(infos), conditions, sequences, tunings);
+}
+
+/** Compiles exception conditions; undefined (with issues recorded) when one does not compile. */
+function compileExceptions(
+  env: Environment,
+  expander: MacroExpander,
+  brokenMacros: ReadonlySet<string>,
+  items: ReadonlyArray<{ e: { name?: string | undefined; condition: string }; file: string; line: number | undefined }>,
+  issues: RuleIssue[],
+  label: string,
+): Compiled[] | undefined {
+  const fns: Compiled[] = [];
+  let ok = true;
+  for (const { e, file, line } of items) {
+    const where = `${label} exception${e.name !== undefined ? ` ${e.name}` : ''}`;
+    const broken = expander.references(e.condition).filter((n) => brokenMacros.has(n));
+    if (broken.length > 0) {
+      issues.push({ file, line, item: where, message: `uses macro${broken.length > 1 ? 's' : ''} with errors: ${broken.join(', ')}` });
+      ok = false;
+      continue;
+    }
+    const problem = checkCondition(env, () => expander.expand(e.condition));
+    if (problem !== undefined) {
+      issues.push({ file, line, item: where, message: problem.message });
+      ok = false;
+      continue;
+    }
+    const parsed = env.parse(expander.expand(e.condition));
+    fns.push(compileCondition(parsed) ?? (parsed as ParseResult as Compiled));
+  }
+  return ok ? fns : undefined;
 }
 
 /** Expand and type-check a condition; returns the problem, if any. */
@@ -374,6 +478,7 @@ function ruleInfo(def: RuleItem, file: string, line: number | undefined, steps: 
     enabled: def.enabled,
     maturity: def.maturity,
     kind: def.sequence === undefined ? 'condition' : 'sequence',
+    role: def.role,
     steps,
     source: line === undefined ? file : `${file}:${line}`,
   });
@@ -388,6 +493,7 @@ function policyHash(reg: PolicyRegistry): string {
       const { override: _override, ...rest } = r.def;
       return rest;
     }),
+    tunings: [...reg.tunings].map(([id, t]) => [id, t.enabled, t.severity ?? null, t.confidence ?? null, t.exceptions.map((x) => x.def.condition)]),
   });
   return `sha256:${createHash('sha256').update(canonical).digest('hex').slice(0, 16)}`;
 }

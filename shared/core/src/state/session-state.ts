@@ -30,10 +30,19 @@ export const CAPS = {
   approvals: 8,
 } as const;
 
-/** Where a destination or entity first appeared. */
-export const PROVENANCE = ['none', 'internal', 'intent', 'tool_output', 'unseen'] as const;
+/**
+ * Where a value (a recipient, host, account, path) first appeared, from the most to the least
+ * trusted: the organisation's own address space (`internal`), the task text (`task`), the
+ * principal's own data, an internal directory, a system of record, content written by others
+ * (`third_party`), the open web (`web`), another agent's output (`agent`); `unseen` is a value nothing showed the agent
+ * (invented); `none` means the action has no such value.
+ */
+export const PROVENANCE = ['none', 'internal', 'task', 'own', 'directory', 'system', 'unseen', 'third_party', 'agent', 'web'] as const;
 export type Provenance = (typeof PROVENANCE)[number];
-export const PROV = { none: 0, internal: 1, intent: 2, tool_output: 3, unseen: 4 } as const;
+export const PROV: Readonly<Record<Provenance, number>> = { none: 0, internal: 1, task: 2, own: 3, directory: 4, system: 5, unseen: 6, third_party: 7, agent: 8, web: 9 };
+/** Trust of a tool output, as stored with the entities it introduced (index into OUTPUT_TRUSTS). */
+export const TRUST_CODES = ['system', 'own', 'directory', 'third_party', 'agent', 'web'] as const;
+export type TrustCode = (typeof TRUST_CODES)[number];
 
 /** A finding held in state: the strongest one per rule (scoring uses only that). */
 export interface ActiveFinding {
@@ -45,6 +54,10 @@ export interface ActiveFinding {
   readonly ts: number;
   readonly ev: readonly string[];
   readonly msg: string;
+  /** Place in the order of a decision (registry/detector-rules.ts); absent in older state = evidence. */
+  readonly role?: 'authority' | 'evidence' | 'heuristic' | 'context';
+  /** Weighs on every later decision of the session. */
+  readonly stk?: boolean;
 }
 
 /**
@@ -121,12 +134,34 @@ export interface Taint {
   from: string | null;
 }
 
-/** Packed output-entity record: source slot (4 bits), external-trust bit, source seq. */
+/**
+ * Where an entity of a tool output came from. Packed in state as one number per entity:
+ * slot (4 bits: index into the session's source events) | trust (3 bits) | pointed (1 bit) |
+ * inherited (1 bit) | the source event's index in the session (the rest).
+ */
 export interface EntitySource {
   readonly eventId: string | null;
-  readonly external: boolean;
+  /** The tool whose output introduced the value ('' when unknown). */
+  readonly tool: string;
+  readonly trust: TrustCode;
+  /**
+   * The call that returned it was one the task pointed at (its arguments are named in the task
+   * text): the user sent the agent to that content.
+   */
+  readonly pointed: boolean;
+  /** Carried from the delegating session (the value was in tool output there, then in this task). */
+  readonly inherited: boolean;
   readonly seq: number;
 }
+
+/** Bits of SessionState.trustedKinds. */
+export const ENTITY_KIND = { iban: 1, email: 2, url: 4, phone: 8 } as const;
+
+const SRC_SLOT = 16;
+const SRC_TRUST = 8;
+const SRC_POINTED = 128;
+const SRC_INHERITED = 256;
+const SRC_SEQ = 512;
 
 export class SessionState {
   // identity
@@ -159,6 +194,14 @@ export class SessionState {
   externalSends = 0;
   outEnt: Pairs = null;
   srcEvents: string[] | null = null;
+  /** Tool names of srcEvents, same slots. */
+  srcTools: string[] | null = null;
+  /**
+   * Kinds of value (ENTITY_KIND bits) that a trusted source (the principal's own data, a directory,
+   * a system of record) has put in front of the agent: an account from content that contradicts
+   * one the system of record gave is the swap of a business e-mail compromise.
+   */
+  trustedKinds = 0;
   scopesUsed: readonly string[] = NONE;
   tokens: readonly string[] = NONE;
   authority: readonly string[] | null = null;
@@ -319,29 +362,46 @@ export class SessionState {
   outputSource(entity: string): EntitySource | null {
     const packed = pairsGet(this.outEnt, hash52(entity));
     if (packed === undefined) return null;
-    const slot = packed & 15;
-    const external = (packed & 16) !== 0;
-    const seq = Math.floor(packed / 32);
-    const ev = this.srcEvents?.[slot];
-    return { eventId: ev ?? null, external, seq };
+    const slot = packed % SRC_SLOT;
+    const trust = TRUST_CODES[Math.floor(packed / SRC_SLOT) % SRC_TRUST] ?? 'third_party';
+    const pointed = Math.floor(packed / SRC_POINTED) % 2 === 1;
+    const inherited = Math.floor(packed / SRC_INHERITED) % 2 === 1;
+    const seq = Math.floor(packed / SRC_SEQ);
+    return { eventId: this.srcEvents?.[slot] ?? null, tool: this.srcTools?.[slot] ?? '', trust, pointed, inherited, seq };
   }
 
-  recordOutputEntities(eventId: string, seq: number, external: boolean, entities: Iterable<string>): void {
+  /**
+   * Records the entities an output put in front of the agent; the first source of each wins.
+   * `inherited` values (from the delegating session) replace a task-text provenance when read.
+   */
+  recordOutputEntities(eventId: string, tool: string, seq: number, trust: TrustCode, pointed: boolean, entities: Iterable<string>, inherited = false): void {
     let slot = -1;
+    const code = TRUST_CODES.indexOf(trust);
+    const trusted = trust === 'system' || trust === 'own' || trust === 'directory';
     for (const e of entities) {
       const h = hash52(e);
-      if (pairsHas(this.outEnt, h) || pairsSize(this.outEnt) >= CAPS.outputEntities) continue;
+      const cur = pairsGet(this.outEnt, h);
+      if (cur !== undefined) {
+        // A value a trusted source also shows (a directory, a system of record) is vouched for by it;
+        // otherwise the first source stays.
+        const curTrust = TRUST_CODES[Math.floor(cur / SRC_SLOT) % SRC_TRUST];
+        if (!trusted || curTrust === 'system' || curTrust === 'own' || curTrust === 'directory') continue;
+      } else if (pairsSize(this.outEnt) >= CAPS.outputEntities) continue;
       if (slot < 0) {
         const src = this.srcEvents ?? [];
+        const tools = this.srcTools ?? [];
         if (src.length < CAPS.sourceEvents) {
           slot = src.length;
           this.srcEvents = src.concat(eventId);
+          this.srcTools = tools.concat(tool);
         } else {
           slot = seq % CAPS.sourceEvents;
           src[slot] = eventId;
+          tools[slot] = tool;
+          this.srcTools = tools;
         }
       }
-      this.outEnt = pairsSet(this.outEnt, h, seq * 32 + (external ? 16 : 0) + slot);
+      this.outEnt = pairsSet(this.outEnt, h, seq * SRC_SEQ + (inherited ? SRC_INHERITED : 0) + (pointed ? SRC_POINTED : 0) + Math.max(0, code) * SRC_SLOT + slot);
     }
   }
 
@@ -364,19 +424,20 @@ export class SessionState {
     return out;
   }
 
+  /** First provenance of a destination the session already used (PROV code), or -1. */
   destProvenance(dest: string): number {
     const v = pairsGet(this.dests, hash52(dest));
-    return v === undefined ? -1 : v & 7;
+    return v === undefined ? -1 : v & 15;
   }
 
   recordDestination(dest: string, prov: number): boolean {
     const h = hash52(dest);
     const v = pairsGet(this.dests, h);
     if (v !== undefined) {
-      this.dests = pairsSet(this.dests, h, v + 8);
+      this.dests = pairsSet(this.dests, h, v + 16);
       return false;
     }
-    if (pairsSize(this.dests) < CAPS.destinations) this.dests = pairsSet(this.dests, h, prov + 8);
+    if (pairsSize(this.dests) < CAPS.destinations) this.dests = pairsSet(this.dests, h, prov + 16);
     if (this.destNames.length < CAPS.destinationNames) this.destNames = this.destNames.concat(dest);
     return true;
   }
@@ -451,7 +512,7 @@ export class SessionState {
 
 /** Compact serialised form. Keys are short on purpose: this travels in every risk signal. */
 export interface SessionJson {
-  v: 1;
+  v: 2;
   sid: string;
   tid: string;
   par: string | null;
@@ -482,6 +543,8 @@ export interface SessionJson {
   xs: number;
   oe: [number, number][];
   se: string[] | null;
+  st?: string[] | null;
+  tk?: number;
   scu: readonly string[];
   tok: readonly string[];
   auth: readonly string[] | null;
@@ -500,7 +563,7 @@ export function sessionToJson(s: SessionState, names: Interner): SessionJson {
   const tr: [string, string, number][] = [];
   for (const [k, v] of pairsEntries(s.transitions)) tr.push([names.name(Math.floor(k / 65536)), names.name(k % 65536), v]);
   return {
-    v: 1,
+    v: 2,
     sid: s.sid,
     tid: s.tid,
     par: s.parent,
@@ -531,6 +594,8 @@ export function sessionToJson(s: SessionState, names: Interner): SessionJson {
     xs: s.externalSends,
     oe: pairsEntries(s.outEnt),
     se: s.srcEvents,
+    st: s.srcTools,
+    ...(s.trustedKinds !== 0 ? { tk: s.trustedKinds } : {}),
     scu: s.scopesUsed,
     tok: s.tokens,
     auth: s.authority,
@@ -574,6 +639,8 @@ export function sessionFromJson(j: SessionJson, names: Interner): SessionState {
   s.externalSends = j.xs;
   s.outEnt = pairsFrom(j.oe);
   s.srcEvents = j.se;
+  s.srcTools = j.st ?? (j.se === null ? null : j.se.map(() => ''));
+  s.trustedKinds = j.tk ?? 0;
   s.scopesUsed = j.scu;
   s.tokens = j.tok;
   s.authority = j.auth;

@@ -21,14 +21,16 @@ const ActiveFindingJson = z.strictObject({
   ts: Num,
   ev: strs(16),
   msg: Str,
+  role: z.enum(['authority', 'evidence', 'heuristic', 'context']).optional(),
+  stk: z.boolean().optional(),
 });
 
 const ApprovalJson = z.strictObject({ id: Str, d: Str, rules: strs(64), exp: Num, used: z.boolean(), ran: z.boolean() });
 
 const TaintJson = z.strictObject({ rank: Int.min(0).max(4), ts: Num, ev: strs(8), from: Str.nullable() });
 
-export const SessionJsonSchema = z.strictObject({
-  v: z.literal(1),
+const SessionJsonFields = z.strictObject({
+  v: z.union([z.literal(1), z.literal(2)]),
   sid: Str,
   tid: Str,
   par: Str.nullable(),
@@ -59,6 +61,8 @@ export const SessionJsonSchema = z.strictObject({
   xs: Int.nonnegative(),
   oe: pairs(1024),
   se: strs(32).nullable(),
+  st: strs(32).nullable().optional(),
+  tk: Int.min(0).max(15).optional(),
   scu: strs(64),
   tok: strs(16),
   auth: strs(64).nullable(),
@@ -70,6 +74,28 @@ export const SessionJsonSchema = z.strictObject({
   seq: z.unknown(),
   /** Approvals (absent when none; older checkpoints have none). */
   apr: z.array(ApprovalJson).max(16).optional(),
+});
+
+/** Version 1 destination provenance codes (none, internal, intent, tool_output, unseen) in version 2 terms. */
+const V1_PROV = [0, 1, 2, 7, 6] as const;
+
+/**
+ * A session as serialised; version 1 (before output trust and pointed sources were kept) is read
+ * and upgraded: a v1 output entity was 'external' or not (web or system), and a v1
+ * destination that came from tool output is taken as third-party (the conservative reading).
+ */
+export const SessionJsonSchema = SessionJsonFields.transform((j) => {
+  if (j.v === 2) return { ...j, v: 2 as const };
+  return {
+    ...j,
+    v: 2 as const,
+    oe: j.oe.map(([h, p]): [number, number] => {
+      const seq = Math.floor(p / 32);
+      const external = Math.floor(p / 16) % 2 === 1;
+      return [h, seq * 512 + (external ? 5 : 0) * 16 + (p % 16)];
+    }),
+    dst: j.dst.map(([h, v]): [number, number] => [h, Math.floor(v / 8) * 16 + (V1_PROV[v % 8] ?? 7)]),
+  };
 });
 
 export const TraceCheckpointSchema = z.strictObject({

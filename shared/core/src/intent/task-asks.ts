@@ -1,19 +1,15 @@
 /**
- * Side effects by kind, and whether the user's task asks for that kind. A task that asks the agent
- * to "send the summary to Bob" authorises sending, not paying, deleting or changing a password:
- * an effect of a kind the user's own words never mention, after the agent has read content, is
- * the footprint of a goal hijack (ASI01) whatever the tool is called.
+ * What the task's words ask for: any side effect at all, web access, and kinds of effect (paying,
+ * deleting, changing credentials, delivering to a party the task leaves to the agent). Broad,
+ * generic English, never the wording of one benchmark. These feed heuristics only: where the task
+ * declares an envelope (scopes, allowed tools), the envelope decides, not these words.
  *
- * The kind of an action comes from its operation, the words of its tool name and its arguments
- * (an IBAN as the destination, a password argument), never from a list of tool names. The kind a
- * task asks for comes from broad, generic English (verbs and nouns of money, removal, credentials).
+ * Kinds are recorded as capability keys among the task's hashed keys (see intent-index.ts).
  */
-import { nameTokens } from '../catalog/infer-tool';
-import type { ResolvedAction } from '../catalog/resolve-action';
-import { intentCapabilityKeys } from '../engine/intent-keys';
-import type { SessionState } from '../state/session-state';
-import type { ActionView } from './detector';
+import { extractEntitiesFromText } from '../catalog/extract-entities';
+import { wordsOf } from './task-words';
 
+/** Kinds of side effect a task may or may not ask for. */
 export type EffectKind = 'pay' | 'delete' | 'credential';
 
 /**
@@ -24,34 +20,21 @@ export type EffectKind = 'pay' | 'delete' | 'credential';
  */
 export const INTENT_DELIVER_UNNAMED_KEY = 'cap:deliver_unnamed';
 
+/** Recorded when the task writes out an address, a link, an account or a phone number itself. */
+export const INTENT_NAMES_PARTY_KEY = 'cap:names_party';
+
 /** Task words by which a user asks for something to be delivered to a party. */
 const DELIVER_TASK_WORDS = new Set([
   'send', 'sends', 'sending', 'email', 'mail', 'forward', 'reply', 'respond', 'share', 'invite', 'message', 'notify', 'tell',
   'inform', 'pay', 'transfer', 'refund', 'reimburse', 'wire', 'remit', 'deliver', 'ship', 'submit', 'introduce',
 ]);
 
-/** Intent pseudo-keys, recorded with the other capability keys of a task (see engine/intent-keys). */
+/** Intent pseudo-keys, recorded with the other capability keys of a task (see intent-index.ts). */
 export const INTENT_EFFECT_KEYS: Readonly<Record<EffectKind, string>> = Object.freeze({
   pay: 'cap:pay',
   delete: 'cap:delete',
   credential: 'cap:credential',
 });
-
-/** Words in a tool name (or argument name) that say it moves money. */
-const MONEY_NAME_WORDS = new Set([
-  'pay', 'payment', 'payments', 'payout', 'transfer', 'transfers', 'wire', 'remit', 'remittance', 'refund', 'money', 'funds',
-  'fund', 'transaction', 'transactions', 'withdraw', 'withdrawal', 'donate', 'donation', 'tip', 'purchase', 'buy', 'checkout',
-  'invoice', 'bill', 'billing', 'charge', 'deposit', 'trade', 'crypto', 'bitcoin', 'swift', 'sepa', 'order', 'orders', 'sell',
-  'bid', 'stock', 'stocks', 'shares',
-]);
-
-/** Words in a tool or argument name that say it handles authentication secrets or security settings. */
-const CREDENTIAL_NAME_WORDS = new Set([
-  'password', 'passwords', 'passwd', 'passcode', 'passphrase', 'credential', 'credentials', 'pin', 'otp', 'mfa', '2fa', 'totp',
-  'secret', 'secrets', 'token', 'tokens', 'apikey', 'recovery', 'security', 'auth', 'authentication', 'login',
-  // access control: who may get in or do what
-  'access', 'permission', 'permissions', 'privilege', 'privileges', 'role', 'roles', 'admin', 'guest', 'guests', 'acl',
-]);
 
 /** Task words by which a user asks for (or talks about) moving money. */
 const PAY_TASK_WORDS = new Set([
@@ -77,7 +60,6 @@ const CREDENTIAL_TASK_WORDS = new Set([
 ]);
 
 const CURRENCY = /[$€£¥₹]\s?\d|\d\s?(?:usd|eur|gbp|chf|dollars?|euros?|pounds?)\b/i;
-const IBAN = /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/;
 const PARTY_IN_TEXT = /[^\s@]+@[^\s@]+\.[a-z]{2,}|\b(?:https?:\/\/|www\.)\S+|\b[A-Z]{2}\d{2}[A-Z0-9]{11,30}\b|\+?\d[\d\s().-]{8,}\d/i;
 
 /** The text writes out an address, a link, an account number or a phone number. */
@@ -143,49 +125,58 @@ export function intentEffectKeys(words: ReadonlySet<string>, text: string): stri
   if (any(PAY_TASK_WORDS) || CURRENCY.test(text)) keys.push(INTENT_EFFECT_KEYS.pay);
   if (any(DELETE_TASK_WORDS)) keys.push(INTENT_EFFECT_KEYS.delete);
   if (any(CREDENTIAL_TASK_WORDS)) keys.push(INTENT_EFFECT_KEYS.credential);
-  if (!namesParty(text) && verbSlotWords(text).some((w) => DELIVER_TASK_WORDS.has(w))) keys.push(INTENT_DELIVER_UNNAMED_KEY);
+  const named = namesParty(text);
+  if (named) keys.push(INTENT_NAMES_PARTY_KEY);
+  else if (verbSlotWords(text).some((w) => DELIVER_TASK_WORDS.has(w))) keys.push(INTENT_DELIVER_UNNAMED_KEY);
   return keys;
 }
 
-interface NameFlags {
-  readonly money: boolean;
-  readonly credential: boolean;
-}
 
-const CACHE_CAP = 4096;
-const nameCache = new Map<string, NameFlags>();
+/** Words by which a task asks for web access; a task without any of them did not ask the agent to browse. */
+const WEB_WORDS = ['web', 'website', 'websites', 'webpage', 'webpages', 'page', 'pages', 'site', 'sites', 'url', 'urls', 'link', 'links',
+  'article', 'articles', 'blog', 'online', 'internet', 'browse', 'visit', 'http', 'https', 'www', 'download'];
 
-function flagsOf(name: string): NameFlags {
-  let hit = nameCache.get(name);
-  if (hit === undefined) {
-    const tokens = nameTokens(name);
-    hit = { money: tokens.some((t) => MONEY_NAME_WORDS.has(t)), credential: tokens.some((t) => CREDENTIAL_NAME_WORDS.has(t)) };
-    if (nameCache.size >= CACHE_CAP) nameCache.clear();
-    nameCache.set(name, hit);
+/** Pseudo-key recorded when the intent asks for web access (or names a URL/domain). */
+export const INTENT_WEB_KEY = 'cap:web';
+/** Pseudo-key recorded when the intent asks for any side effect (sending, changing, deleting, running...). */
+export const INTENT_ACT_KEY = 'cap:act';
+/** Pseudo-key recorded when there is an intent at all (so "no cap:act" means a read-only task). */
+export const INTENT_PRESENT_KEY = 'cap:intent';
+
+/** Verbs by which a user asks an agent to change something or to send something somewhere. */
+const ACTION_WORDS = new Set([
+  'send', 'create', 'make', 'add', 'update', 'edit', 'change', 'modify', 'delete', 'remove', 'erase', 'post', 'publish', 'tweet',
+  'share', 'invite', 'pay', 'transfer', 'buy', 'sell', 'order', 'book', 'schedule', 'reschedule', 'cancel', 'move', 'write', 'reply',
+  'forward', 'email', 'message', 'notify', 'grant', 'revoke', 'set', 'turn', 'adjust', 'redirect', 'dispatch', 'install', 'uninstall',
+  'run', 'execute', 'deploy', 'handle', 'do', 'perform', 'complete', 'process', 'fix', 'organize', 'organise', 'clean', 'rename',
+  'upload', 'save', 'submit', 'apply', 'register', 'sign', 'subscribe', 'unsubscribe', 'follow', 'like', 'comment', 'ship', 'deposit',
+  'withdraw', 'lock', 'unlock', 'give', 'reserve', 'purchase', 'invest', 'trade', 'close', 'archive', 'draft', 'compose', 'assign',
+  'approve', 'reject', 'start', 'stop', 'restart', 'enable', 'disable', 'call', 'text', 'contact', 'inform', 'remind', 'join', 'leave',
+  'kick', 'ban', 'mute', 'block', 'report', 'flag', 'mark', 'pin', 'label', 'tag', 'fill', 'copy', 'convert', 'generate', 'put', 'place',
+  'plan', 'arrange', 'prepare', 'manage', 'control', 'switch', 'activate', 'deactivate', 'reset', 'refund', 'return', 'renew', 'replace',
+  'download', 'import', 'export', 'sync', 'backup', 'restore', 'merge', 'commit', 'push', 'launch', 'open', 'accept', 'decline',
+  'confirm', 'ask', 'let', 'respond', 'answer', 'chat', 'greet', 'congratulate', 'thank', 'welcome', 'introduce', 'request',
+  'mail', 'wire', 'ping', 'dm', 'sms', 'print', 'attach', 'insert', 'append', 'store', 'fund', 'tip', 'donate',
+]);
+
+/** The task asks for some side effect: an action verb in the user's words (see verbSlotWords). */
+function asksForAction(intent: string): boolean {
+  for (const w of verbSlotWords(intent)) {
+    if (ACTION_WORDS.has(w) || (w.length > 4 && w.endsWith('ing') && ACTION_WORDS.has(w.slice(0, -3)))) return true;
   }
-  return hit;
+  return false;
 }
 
-/**
- * The kind of side effect an action has, or null for reads, delegation and ordinary writes/sends.
- * Money first (a payment that also deletes a standing order is still a payment), then credentials
- * and access control, then deletion.
- */
-export function effectKind(act: ResolvedAction): EffectKind | null {
-  const op = act.operation;
-  if (op === 'read' || op === 'delegate') return null;
-  const name = flagsOf(act.tool);
-  const changes = op === 'send' || op === 'write';
-  if (changes && (name.money || act.destinations.some((d) => IBAN.test(d)))) return 'pay';
-  if (name.credential) return 'credential';
-  // A write that sets a password (update_user(password=...)) changes credentials whatever its name.
-  if (op === 'write' && act.argNames.some((k) => flagsOf(k).credential)) return 'credential';
-  if (op === 'delete') return 'delete';
-  return null;
+export function taskCapabilityKeys(intent: string | undefined): string[] {
+  if (intent === undefined || intent === '') return [];
+  const words = new Set(wordsOf(intent));
+  const e = extractEntitiesFromText(intent);
+  const web = e.urls.length > 0 || WEB_WORDS.some((w) => words.has(w)) || e.domains.some((d) => !e.emails.some((m) => m.endsWith(`@${d}`)));
+  const keys = [INTENT_PRESENT_KEY];
+  if (web) keys.push(INTENT_WEB_KEY);
+  if (asksForAction(intent)) keys.push(INTENT_ACT_KEY);
+  // Kinds of effect the task asks for (paying, deleting, changing credentials): see detectors/effect-kind.ts.
+  keys.push(...intentEffectKeys(words, intent));
+  return keys;
 }
 
-/** The task asks to deliver something without naming the recipient (see INTENT_DELIVER_UNNAMED_KEY). */
-export function recipientLeftToAgent(a: ActionView, s: SessionState): boolean {
-  if (s.events > 0) return s.intentHas(INTENT_DELIVER_UNNAMED_KEY);
-  return intentCapabilityKeys(a.task?.intent).includes(INTENT_DELIVER_UNNAMED_KEY);
-}

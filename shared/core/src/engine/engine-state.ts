@@ -1,0 +1,29 @@
+/** What the engine's parts share: configuration, engine-wide indexes and the session store. */
+import type { TransitionModels } from '../baseline/markov-model';
+import type { ToolCatalog } from '../catalog/tool-catalog';
+import type { IntentIndex } from '../intent/intent-index';
+import type { Policy } from '../scoring/policy';
+import type { CredentialIndex } from '../state/credential-index';
+import type { Interner } from '../state/interner';
+import type { StringPool } from '../state/string-pool';
+import type { ApprovalBook } from './approval-book';
+import type { FindingPipeline } from './finding-pipeline';
+import type { RuleSetPort } from './rule-set-port';
+import type { SessionStore } from './session-store';
+
+export interface EngineState {
+  readonly catalog: ToolCatalog;
+  readonly policy: Policy;
+  readonly rules: RuleSetPort | undefined;
+  readonly policyVersion: string;
+  /** Learn Markov transition models online from observed events. */
+  readonly learn: boolean;
+  readonly names: Interner;
+  readonly pool: StringPool;
+  readonly intents: IntentIndex;
+  readonly models: TransitionModels;
+  readonly credentials: CredentialIndex;
+  readonly sessions: SessionStore;
+  readonly approvals: ApprovalBook;
+  readonly pipeline: FindingPipeline;
+}

@@ -1,0 +1,45 @@
+/**
+ * Sorted 52-bit hashes of every key of a task text (capability keys first, then what it names),
+ * shared between sessions with the same task text: task templates repeat, so both the work and
+ * the memory are paid once. Bounded cache; a full cache starts over.
+ */
+import { hash52 } from '../state/hash';
+import { taskCapabilityKeys } from './task-asks';
+import { taskTextKeys } from './task-words';
+
+export class IntentIndex {
+  private readonly cache = new Map<string, readonly number[] | null>();
+
+  constructor(private readonly cap = 10_000, private readonly maxKeys = 64) {}
+
+  hashes(intent: string | undefined): readonly number[] | null {
+    if (intent === undefined || intent === '') return null;
+    const hit = this.cache.get(intent);
+    if (hit !== undefined) return hit;
+    const set = new Set<number>();
+    for (const k of [...taskCapabilityKeys(intent), ...taskTextKeys(intent)]) {
+      if (set.size >= this.maxKeys) break;
+      set.add(hash52(k));
+    }
+    const arr = set.size === 0 ? null : Object.freeze(Array.from(Float64Array.from(set).sort()));
+    if (this.cache.size >= this.cap) this.cache.clear();
+    this.cache.set(intent, arr);
+    return arr;
+  }
+}
+
+/** Binary search of a key in sorted task-key hashes. */
+export function hasTaskKey(hashes: readonly number[] | null, key: string): boolean {
+  if (hashes === null) return false;
+  const h = hash52(key);
+  let lo = 0;
+  let hi = hashes.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = hashes[mid] ?? 0;
+    if (v === h) return true;
+    if (v < h) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
