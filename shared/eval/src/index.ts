@@ -19,3 +19,4 @@ export {
   type RunEventsEvalOptions,
 } from './events-eval';
 export { writeSessions } from './run-eval';
+export { holdOut, formatHoldOut, GRID, type HoldOutResult, type SuiteRates, type Weights } from './leave-one-out';

@@ -8,14 +8,16 @@
  * Both take --catalog FILE, --rules shipped|off, --json OUT and --sessions OUT (one NDJSON line per
  * session: flagged, index of the first flagged call, rule ids).
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createDetectionEngine, loadDefaultPolicy, loadToolCatalog } from '@chainwatch/core';
-import { NdjsonError, runEval, runEventsEval } from '@chainwatch/eval';
+import { NdjsonError, formatHoldOut, holdOut, runEval, runEventsEval } from '@chainwatch/eval';
 import { UsageError } from '../usage-error';
 
 export const EVAL_USAGE = [
   'usage: chainwatch eval --dataset DIR [--dataset DIR ...] [options]',
   '       chainwatch eval --events FILE --labels FILE [options]',
+  '       chainwatch eval --dataset DIR --hold-out SUITE [--hold-out SUITE ...]   (weights tuned on the other suites)',
   'options: --catalog FILE  --rules shipped|off  --json OUT  --sessions OUT',
 ].join('\n');
 
@@ -35,6 +37,7 @@ export function evalMain(
         catalog: { type: 'string' },
         json: { type: 'string' },
         sessions: { type: 'string' },
+        'hold-out': { type: 'string', multiple: true },
         rules: { type: 'string', default: 'shipped' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -71,7 +74,19 @@ export function evalMain(
     ...(values.sessions !== undefined ? { sessions: values.sessions } : {}),
     log,
   };
+  const hidden = values['hold-out'] ?? [];
+  if (hidden.length > 0 && (eventsMode || datasets.length !== 1)) {
+    err(`--hold-out takes exactly one --dataset\n${EVAL_USAGE}\n`);
+    return 2;
+  }
   try {
+    if (hidden.length > 0) {
+      const catalog = values.catalog !== undefined ? loadToolCatalog(values.catalog) : undefined;
+      const results = hidden.map((suite) => holdOut(datasets[0]!, suite, { ...(catalog !== undefined ? { catalog } : {}), progress: log }));
+      for (const r of results) for (const line of formatHoldOut(r)) log(line);
+      if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
+      return 0;
+    }
     if (eventsMode) {
       const shipped = loadDefaultPolicy();
       const engine = createDetectionEngine({
@@ -89,6 +104,10 @@ export function evalMain(
       });
     }
   } catch (e) {
+    if (e instanceof RangeError && hidden.length > 0) {
+      err(`eval: ${e.message}\n`);
+      return 1;
+    }
     if (e instanceof NdjsonError) {
       err(`eval: ${e.message}\n`);
       return 1;

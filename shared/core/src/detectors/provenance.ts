@@ -61,9 +61,9 @@ function inspect(a: ActionView, ctx: DetectorContext, s: SessionState): FindingD
       else if (words && delegated && src?.pointed === true && src.inherited !== true) {
         // "Pay the bill in 'bill.txt'", "reply to the message from Bob": the task left the recipient
         // to the content it pointed at.
-        confidence *= 0.4;
+        confidence *= ctx.policy.pointed_recipient_weight;
         severity = 'high';
-      } else if (words && delegated) confidence *= 0.8;
+      } else if (words && delegated) confidence *= ctx.policy.delegated_recipient_weight;
       else if (words && taskNamesParties(a)) severity = 'critical';
       // A value the delegating session got from others and wrote into this task: a tainted hand-off.
       const handoff = src?.inherited === true;
@@ -83,7 +83,7 @@ function inspect(a: ActionView, ctx: DetectorContext, s: SessionState): FindingD
       const pointed = src?.pointed === true && src.inherited !== true && (src.trust !== 'web' || isSearch(src.tool));
       return [
         draft('data_flow.fetch_tool_supplied_destination', {
-          confidence: pointed ? 0.45 : 0.9,
+          confidence: pointed ? ctx.policy.pointed_link_confidence : 0.9,
           severity: pointed ? 'medium' : 'high',
           message: `'${act.tool}' contacts ${prov.destination}, a link that first appeared in ${from}${pointed ? ', content the task pointed at' : ', content the task never pointed the agent at'}`,
           evidence,

@@ -48,6 +48,16 @@ export const Policy = z
         clock_skew_ms: z.number().int().nonnegative().default(60_000),
         max_delegation_depth: z.number().int().positive().default(4),
         sensitive_rank: z.number().int().min(0).max(4).default(2),
+        /**
+         * Provenance, where no envelope is declared: how much of the evidence "the recipient came
+         * from content written by others" remains when the task asked to deliver without naming
+         * the recipient and pointed the agent at that content (a bill to pay, a message to answer),
+         * and when it asked to deliver without naming the recipient at all.
+         */
+        pointed_recipient_weight: Weight.default(0.4),
+        delegated_recipient_weight: Weight.default(0.8),
+        /** Confidence that following a link from content the task pointed at (not the open web) is hostile. */
+        pointed_link_confidence: Weight.default(0.45),
       })
       .strict()
       .prefault({}),
