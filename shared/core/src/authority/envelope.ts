@@ -100,7 +100,8 @@ export function envelopeOf(input: EnvelopeInput, act: ResolvedAction, s: Session
   }
 
   const cred = input.credential;
-  const held = [...(taskScopes ?? NONE), ...(cred?.scopes ?? NONE)];
+  // What the acting agent itself holds (its task and its token): only needed to name a deputy.
+  const held = (): readonly string[] => [...(taskScopes ?? NONE), ...(cred?.scopes ?? NONE)];
   let authority = base;
   let scopesMissing: readonly string[] = NONE;
   let cov: EnvelopeView['coverage'] = 'undeclared';
@@ -114,14 +115,19 @@ export function envelopeOf(input: EnvelopeInput, act: ResolvedAction, s: Session
     authority = cred !== undefined ? intersectScopes(base, cred.scopes) : base;
     cov = authority === null ? 'undeclared' : 'catalog';
     if (authority !== null) {
-      scopesMissing = required.filter((x) => !authority!.includes(x));
-      if (scopesMissing.length > 0 && input.hasParent) deputyScopes = scopesMissing.filter((x) => held.includes(x));
+      const held0 = authority;
+      scopesMissing = required.every((x) => held0.includes(x)) ? NONE : required.filter((x) => !held0.includes(x));
+      if (scopesMissing.length > 0 && input.hasParent) {
+        const h = held();
+        deputyScopes = scopesMissing.filter((x) => h.includes(x));
+      }
     }
   } else if (base !== null) {
     authority = cred !== undefined ? intersectScopes(base, cred.scopes) : base;
     cov = coverage(authority ?? NONE, act.tool, act.operation);
-    if (cov !== 'covered' && input.hasParent && coverage(held, act.tool, act.operation) === 'covered') {
-      deputyScopes = held.filter((x) => coverage([x], act.tool, act.operation) === 'covered');
+    if (cov !== 'covered' && input.hasParent) {
+      const h = held();
+      if (coverage(h, act.tool, act.operation) === 'covered') deputyScopes = h.filter((x) => coverage([x], act.tool, act.operation) === 'covered');
     }
   } else if (cred !== undefined && cred.scopes.length > 0 && input.hasParent && input.parentAuthority !== null) {
     // No task scopes, but a delegating chain with declared authority: the chain bounds the token.

@@ -22,6 +22,7 @@ import { provenance } from '../detectors/provenance';
 import type { ApprovalRecord, AssessResult, DetectionEngine, ObserveResult } from '../engine-api';
 import { IntentIndex } from '../intent/intent-index';
 import { DEFAULT_POLICY, type Policy } from '../scoring/policy';
+import { findingWeight } from '../scoring/score';
 import { CredentialIndex } from '../state/credential-index';
 import { hex64 } from '../state/hash';
 import { Interner } from '../state/interner';
@@ -80,6 +81,7 @@ export function createDetectionEngine(options: DetectionEngineOptions = {}): Det
     sessions,
     approvals: new ApprovalBook(sessions),
     pipeline: new FindingPipeline(DETECTORS, ctx, rules, names),
+    weight: (f, now) => findingWeight(f, now, policy),
   };
   const signalOf = (s: SessionState): RiskSignal => buildSignal(s, names, policy, st.policyVersion);
 

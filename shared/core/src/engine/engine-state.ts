@@ -4,6 +4,7 @@ import type { ToolCatalog } from '../catalog/tool-catalog';
 import type { IntentIndex } from '../intent/intent-index';
 import type { Policy } from '../scoring/policy';
 import type { CredentialIndex } from '../state/credential-index';
+import type { ActiveFinding } from '../state/session-state';
 import type { Interner } from '../state/interner';
 import type { StringPool } from '../state/string-pool';
 import type { ApprovalBook } from './approval-book';
@@ -26,4 +27,6 @@ export interface EngineState {
   readonly sessions: SessionStore;
   readonly approvals: ApprovalBook;
   readonly pipeline: FindingPipeline;
+  /** A finding's weight under the policy (kept once, not made per event). */
+  readonly weight: (f: ActiveFinding, now: number) => number;
 }

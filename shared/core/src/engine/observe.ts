@@ -6,9 +6,8 @@
  */
 import type { AgentActionEvent, Finding, RiskSignal } from '@chainwatch/schemas';
 import type { ObserveResult } from '../engine-api';
-import { findingWeight } from '../scoring/score';
 import { hash52 } from '../state/hash';
-import { type ActiveFinding, SessionState } from '../state/session-state';
+import { SessionState } from '../state/session-state';
 import { buildActionView, type ActionInput } from '../view/action-view';
 import { actionDigest } from './action-digest';
 import { applyEvent, initSession } from './apply-event';
@@ -62,7 +61,6 @@ export function observeEvent(st: EngineState, e: AgentActionEvent, buildSignal: 
     if (covered !== null) drafts = drafts.filter((d) => !covered.includes(d.rule));
   }
   const findings: Finding[] = [];
-  const weight = (f: ActiveFinding, now: number): number => findingWeight(f, now, st.policy);
   for (const d of drafts) {
     if (d.once !== undefined) {
       const key = `${d.rule}|${d.once}`;
@@ -70,7 +68,7 @@ export function observeEvent(st: EngineState, e: AgentActionEvent, buildSignal: 
       s.addOnce(key);
     }
     const f = draftToActive(d, e.event_id, e.ts);
-    s.addFinding(f, weight);
+    s.addFinding(f, st.weight);
     findings.push(publishFinding(f, d, s.sid, s.tid, e.agent.type));
   }
   // learn the transition before applying (needs the previous tool)
