@@ -34,6 +34,7 @@ export {
   Context,
   ResultEntities,
   ToolArgs,
+  ToolAnnotations,
 } from './agent-action';
 export { DETECTORS, Detector, Finding, Reason } from './finding';
 export { SessionDigest, RiskSignal } from './risk-signal';
