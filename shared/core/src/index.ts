@@ -18,6 +18,7 @@ export {
 export { resolveAction, type ResolvedAction } from './catalog/resolve-action';
 export { inferToolFromName, nameTokens } from './catalog/infer-tool';
 export { extractEntitiesFromArgs, extractEntitiesFromText, type Entities } from './catalog/extract-entities';
+export { resultEntitiesFromTexts } from './catalog/result-entities';
 export { Policy, DEFAULT_POLICY, PolicyError, parsePolicy, loadPolicy } from './scoring/policy';
 export { scoreFindings, findingWeight, levelOf, decisionOf, type ScoreResult } from './scoring/score';
 export { Baseline, BaselineModel, TransitionModel, TransitionModels } from './baseline/markov-model';
