@@ -59,6 +59,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'eval --dataset DIR | --events FILE --labels FILE [--json OUT] [--sessions OUT]: detection and flag rates on labelled traces',
     run: async (argv) => (await import('./commands/eval')).runEvalCli(argv),
   },
+  'mcp-proxy': {
+    summary: 'mcp-proxy (--upstream-url URL | -- COMMAND ARGS): MCP gateway enforcing Chainwatch decisions on tools/call',
+    run: async (argv) => (await import('./commands/mcp-proxy')).runMcpProxyCli(argv),
+  },
   bench: {
     summary: 'bench [core|decisions|writer|processor] [--json OUT]: benchmarks against same-run baselines',
     run: async (argv) => (await import('./commands/bench-cli')).runBenchCli(argv),
