@@ -20,6 +20,8 @@ export interface RemoteDeciderOptions {
   /** Wait before retrying a failed delivery. */
   readonly retryMs?: number;
   readonly onDrop?: (count: number) => void;
+  /** close() waits at most this long for undelivered events (default 2 s); the rest are counted as dropped. */
+  readonly closeTimeoutMs?: number;
 }
 
 export class RemoteDecider implements Decider {
@@ -28,6 +30,8 @@ export class RemoteDecider implements Decider {
   private queue: string[] = [];
   private draining: Promise<void> | null = null;
   private closed = false;
+  /** Aborts a delivery in flight at shutdown. */
+  private readonly stopping = new AbortController();
   dropped = 0;
   delivered = 0;
 
@@ -100,9 +104,14 @@ export class RemoteDecider implements Decider {
   }
 
   async close(): Promise<void> {
-    const deadline = new Promise<void>((resolve) => setTimeout(resolve, 5000).unref());
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.options.closeTimeoutMs ?? 2000);
+    });
     await Promise.race([this.flush(), deadline]);
+    clearTimeout(timer);
     this.closed = true;
+    this.stopping.abort();
     if (this.queue.length > 0) {
       this.options.logger.error({ lost: this.queue.length }, 'events not delivered before shutdown');
       this.dropped += this.queue.length;
@@ -121,7 +130,7 @@ export class RemoteDecider implements Decider {
         } catch (err) {
           if (this.closed) return;
           this.options.logger.warn({ err: err instanceof Error ? err.message : String(err), pending: this.queue.length }, 'event delivery failed, retrying');
-          await new Promise((resolve) => setTimeout(resolve, this.options.retryMs ?? 1000));
+          await new Promise((resolve) => setTimeout(resolve, this.options.retryMs ?? 1000).unref());
           if (this.closed) return;
         }
       }
@@ -135,7 +144,7 @@ export class RemoteDecider implements Decider {
       method: 'POST',
       headers: { authorization: `Bearer ${this.options.token}`, 'content-type': 'application/x-ndjson' },
       body: `${lines.join('\n')}\n`,
-      signal: AbortSignal.timeout(Math.max(this.options.timeoutMs, 10_000)),
+      signal: AbortSignal.any([AbortSignal.timeout(Math.max(this.options.timeoutMs, 10_000)), this.stopping.signal]),
     });
     const body: unknown = await response.json().catch(() => null);
     // 400 means no line was valid: retrying cannot help, the events are a bug of ours (logged, dropped).
