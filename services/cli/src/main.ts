@@ -72,7 +72,7 @@ const COMMANDS: Record<string, Command> = {
     run: async (argv) => (await import('./commands/mcp-proxy')).runMcpProxyCli(argv),
   },
   bench: {
-    summary: 'bench [core|decisions|writer|processor] [--json OUT]: benchmarks against same-run baselines',
+    summary: 'bench [core|decisions|writer|processor|mcp-proxy] [--json OUT]: benchmarks against same-run baselines',
     run: async (argv) => (await import('./commands/bench-cli')).runBenchCli(argv),
   },
 };

@@ -7,7 +7,6 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
-  CallToolResultSchema,
   ListToolsRequestSchema,
   ListToolsResultSchema,
   ResultSchema,
@@ -76,7 +75,8 @@ export function createProxySession(options: ProxySessionOptions): Server {
         elicit: canElicit ? (message) => askApproval(server, message, options.approvalTimeoutMs) : null,
       };
       return options.gate.call(request.params.name, request.params.arguments, ctx, () =>
-        options.upstream.request({ method: 'tools/call', params: request.params }, CallToolResultSchema, { signal: extra.signal, timeout }),
+        // Validated once, by the SDK server on the way out (CallToolResultSchema), not twice.
+        options.upstream.request({ method: 'tools/call', params: request.params }, ResultSchema, { signal: extra.signal, timeout }) as Promise<CallToolResult>,
       );
     });
   }
