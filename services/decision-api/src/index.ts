@@ -27,3 +27,7 @@ export {
   type SigningAlgorithm,
   type TokenClaims,
 } from './auth/signing-keys';
+export { mapGenAiSpans, nameUuid, type MappedSpans, type MappingOptions, type SpanResult } from './otlp/genai-span-events';
+export { spansFromJson } from './otlp/otlp-json';
+export { spansFromProtobuf } from './otlp/otlp-proto';
+export type { SpanView, AttrValue } from './otlp/otlp-spans';
