@@ -224,5 +224,8 @@ describe('POST /v1/traces with the OpenTelemetry SDK and its OTLP exporters', ()
     expect(garbage.status).toBe(400);
     const text = await fetch(`${url}/v1/traces`, { method: 'POST', headers: { authorization: `Bearer ${auth.token}`, 'content-type': 'text/plain' }, body: 'x' });
     expect(text.status).toBe(415);
+    const brotli = await fetch(`${url}/v1/traces`, { method: 'POST', headers: { authorization: `Bearer ${auth.token}`, 'content-type': 'application/json', 'content-encoding': 'br' }, body });
+    expect(brotli.status).toBe(400);
+    expect(((await brotli.json()) as { error: { message: string } }).error.message).toMatch(/Content-Encoding br/);
   });
 });

@@ -70,6 +70,24 @@ describe('bearer tokens of MCP clients', () => {
     expect(req.credential!.expires_at - req.credential!.issued_at).toBe(600_000);
     await client.close();
   });
+
+  it('keeps a session to the subject that opened it, and refuses unknown sessions', async () => {
+    const sign = (sub: string) =>
+      new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject(sub).setIssuer('https://idp.example.org').setAudience('chainwatch-mcp-proxy').setIssuedAt().setExpirationTime('5m').sign(privateKey);
+    const bob = await sign('user:bob');
+    const client = await httpClient(proxy.url!, {}, { authorization: `Bearer ${bob}` });
+    const sessionId = (client.transport as { sessionId?: string }).sessionId!;
+    const call = (token: string, session: string) =>
+      fetch(proxy.url!, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'mcp-session-id': session, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list', params: {} }),
+      });
+    expect((await call(await sign('user:mallory'), sessionId)).status).toBe(403);
+    expect((await call(bob, 'no-such-session')).status).toBe(404);
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    await client.close();
+  });
 });
 
 describe('identity from configuration and trusted headers', () => {
