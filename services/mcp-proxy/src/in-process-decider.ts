@@ -14,6 +14,11 @@ import type { Decider } from './decider';
 
 const DISCARD: RecordPublisher = { publish: async () => {} };
 
+/** In process there is no decision log to keep: records are not even built into JSON. */
+class NoDecisionLog extends DecisionLog {
+  override append(): void {}
+}
+
 export interface InProcessDeciderOptions {
   readonly engine?: DetectionEngine;
   /** Policy files (catalog, scoring, rules) when no engine is given. */
@@ -36,7 +41,7 @@ export class InProcessDecider implements Decider {
     // The engine sees every event as this proxy reports it: always current.
     const view = new InProcessView(this.engine, { caughtUp: () => true });
     const metrics = new DecisionApiMetrics(() => 0, () => true);
-    this.logs = { decisions: new DecisionLog(DISCARD, { logger: options.logger }), approvals: new ApprovalLog(DISCARD, { logger: options.logger }) };
+    this.logs = { decisions: new NoDecisionLog(DISCARD, { logger: options.logger }), approvals: new ApprovalLog(DISCARD, { logger: options.logger }) };
     this.service = new DecisionService(
       view,
       new BindingStore({ ttlMs: DEFAULT_OPTIONS.approvalTtlMs, maxEntries: DEFAULT_OPTIONS.approvalMaxPending }),
@@ -53,7 +58,8 @@ export class InProcessDecider implements Decider {
   }
 
   async decide(request: DecisionRequest): Promise<DecisionResponse> {
-    return this.service.decide(request, 'mcp-proxy', Date.now());
+    // The body text only feeds the decision log's input digest; with no log, an empty one spares digesting the request.
+    return this.service.decide(request, 'mcp-proxy', Date.now(), '');
   }
 
   async answer(binding: string, approve: boolean, approver: string): Promise<void> {
