@@ -128,6 +128,9 @@ export const McpProxyConfig = z
     upstreamTimeoutMs: z.number().int().min(100).default(60_000),
     /** Largest downstream HTTP request body. */
     bodyLimitBytes: z.number().int().min(1024).default(4_194_304),
+    /** Downstream HTTP: sessions at most (past it the least recently used is closed), and idle time before one is closed. */
+    maxSessions: z.number().int().min(1).default(1000),
+    sessionIdleMs: z.number().int().min(1000).default(30 * 60_000),
   })
   .strict()
   .refine((c) => !c.identity.from.includes('token') || c.token !== undefined, {

@@ -23,6 +23,8 @@ export interface HttpListenerOptions {
   readonly newSession: () => Server;
   readonly logger: Logger;
   readonly maxSessions?: number;
+  /** Sessions without a request for this long are closed (clients that vanish never send DELETE). */
+  readonly sessionIdleMs?: number;
 }
 
 export interface HttpListener {
@@ -36,11 +38,31 @@ interface Session {
   readonly server: Server;
   /** Token subject that opened the session (null without tokens). */
   readonly sub: string | null;
+  lastSeen: number;
 }
 
 export async function listenHttp(options: HttpListenerOptions): Promise<HttpListener> {
   const sessions = new Map<string, Session>();
   const maxSessions = options.maxSessions ?? 1000;
+  const idleMs = options.sessionIdleMs ?? 30 * 60_000;
+  const closeSession = (id: string, s: Session): void => {
+    sessions.delete(id);
+    void s.server.close().catch(() => undefined);
+  };
+  /** Closes sessions idle past the limit; at the cap, also the least recently used one. */
+  const sweep = (now: number, makeRoom: boolean): void => {
+    let oldest: [string, Session] | null = null;
+    for (const [id, s] of sessions) {
+      if (now - s.lastSeen > idleMs) closeSession(id, s);
+      else if (oldest === null || s.lastSeen < oldest[1].lastSeen) oldest = [id, s];
+    }
+    if (makeRoom && sessions.size >= maxSessions && oldest !== null) {
+      options.logger.warn({ sessions: sessions.size }, 'MCP session limit reached: closing the least recently used session');
+      closeSession(oldest[0], oldest[1]);
+    }
+  };
+  const sweeper = setInterval(() => sweep(Date.now(), false), Math.min(60_000, Math.max(1000, Math.floor(idleMs / 2))));
+  sweeper.unref();
 
   const handle = async (req: IncomingMessage & { auth?: AuthInfo }, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -68,6 +90,7 @@ export async function listenHttp(options: HttpListenerOptions): Promise<HttpList
       const session = sessions.get(sessionId);
       if (session === undefined) return jsonRpcError(res, 404, 'unknown or closed MCP session');
       if (session.sub !== sub) return jsonRpcError(res, 403, 'session belongs to another subject');
+      session.lastSeen = Date.now();
       const body = req.method === 'POST' ? await readJson(req, options.bodyLimitBytes) : undefined;
       if (body === TOO_LARGE) return jsonRpcError(res, 413, 'request body too large');
       if (body === NOT_JSON) return jsonRpcError(res, 400, 'request body is not JSON');
@@ -78,13 +101,13 @@ export async function listenHttp(options: HttpListenerOptions): Promise<HttpList
     if (body === TOO_LARGE) return jsonRpcError(res, 413, 'request body too large');
     if (body === NOT_JSON) return jsonRpcError(res, 400, 'request body is not JSON');
     if (!isInitializeRequest(body)) return jsonRpcError(res, 400, 'no session: the first request must be initialize');
-    if (sessions.size >= maxSessions) return jsonRpcError(res, 503, 'too many MCP sessions');
+    if (sessions.size >= maxSessions) sweep(Date.now(), true);
 
     const server = options.newSession();
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        sessions.set(id, { transport, server, sub });
+        sessions.set(id, { transport, server, sub, lastSeen: Date.now() });
       },
     });
     transport.onclose = () => {
@@ -114,6 +137,7 @@ export async function listenHttp(options: HttpListenerOptions): Promise<HttpList
       return sessions.size;
     },
     async close() {
+      clearInterval(sweeper);
       for (const s of [...sessions.values()]) await s.server.close().catch(() => undefined);
       sessions.clear();
       http.closeAllConnections();

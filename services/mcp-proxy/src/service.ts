@@ -127,6 +127,8 @@ export async function runMcpProxy(config: McpProxyConfig, deps: McpProxyDeps = {
         port: config.listen.port,
         path: config.listen.path,
         bodyLimitBytes: config.bodyLimitBytes,
+        maxSessions: config.maxSessions,
+        sessionIdleMs: config.sessionIdleMs,
         verifier,
         tokenRequired: config.token?.required ?? false,
         newSession: () => newSession(),
