@@ -72,7 +72,8 @@ export function createProxySession(options: ProxySessionOptions): Server {
         sessionId,
         traceId: traceIdOf(request.params._meta) ?? sessionId,
         identity,
-        elicit: canElicit ? (message) => askApproval(server, message, options.approvalTimeoutMs) : null,
+        // A call the client gave up on (its own timeout, cancellation) stops waiting for the user, and is not forwarded.
+        elicit: canElicit ? (message) => askApproval(server, message, options.approvalTimeoutMs, extra.signal) : null,
       };
       return options.gate.call(request.params.name, request.params.arguments, ctx, () =>
         // Validated once, by the SDK server on the way out (CallToolResultSchema), not twice.
@@ -90,7 +91,7 @@ export function createProxySession(options: ProxySessionOptions): Server {
   return server;
 }
 
-async function askApproval(server: Server, message: string, timeoutMs: number): Promise<boolean | null> {
+async function askApproval(server: Server, message: string, timeoutMs: number, signal: AbortSignal): Promise<boolean | null> {
   try {
     const answer = await server.elicitInput(
       {
@@ -101,7 +102,7 @@ async function askApproval(server: Server, message: string, timeoutMs: number): 
           required: ['approve'],
         },
       },
-      { timeout: timeoutMs },
+      { timeout: timeoutMs, signal },
     );
     if (answer.action === 'accept') return answer.content?.approve === true;
     if (answer.action === 'decline') return false;

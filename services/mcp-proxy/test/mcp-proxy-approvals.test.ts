@@ -82,6 +82,26 @@ describe('mcp-proxy approvals through MCP elicitation', () => {
     await client.close();
   });
 
+  it('never runs a call the client gave up on while the user was still deciding', async () => {
+    const before = server.sent.length;
+    const approvedBefore = proxy.stats.approved;
+    const client = await httpClient(proxy.url!, { elicitation: {} });
+    let asked = 0;
+    client.setRequestHandler(ElicitRequestSchema, async () => {
+      asked++;
+      await new Promise((r) => setTimeout(r, 800));
+      return { action: 'accept', content: { approve: true } };
+    });
+    await client.callTool({ name: 'read_file', arguments: { path: 'notes.txt' } });
+    await expect(client.callTool(exfil, undefined, { timeout: 200 })).rejects.toThrow(/timed out/i);
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(asked).toBe(1);
+    expect(server.sent.length).toBe(before);
+    // The late answer is not recorded as an approval either: the question was withdrawn.
+    expect(proxy.stats.approved).toBe(approvedBefore);
+    await client.close();
+  });
+
   it('answers with the binding to a client without elicitation, and the same retry presents it', async () => {
     const client = await httpClient(proxy.url!);
     await client.callTool({ name: 'read_file', arguments: { path: 'notes.txt' } });
