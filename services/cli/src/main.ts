@@ -59,8 +59,20 @@ const COMMANDS: Record<string, Command> = {
     summary: 'eval --dataset DIR | --events FILE --labels FILE [--json OUT] [--sessions OUT]: detection and flag rates on labelled traces',
     run: async (argv) => (await import('./commands/eval')).runEvalCli(argv),
   },
+  keys: {
+    summary: 'keys init [--dir DIR] [--issuer I] [--audience A]: a token signing key (JWKS + private key, 0600) for deployments without an IdP',
+    run: async (argv) => (await import('./commands/keys')).runKeysCli(argv),
+  },
+  token: {
+    summary: 'token --role ROLE[,ROLE] --sub SUBJECT --ttl DURATION: sign a bearer token with the key of keys init',
+    run: async (argv) => (await import('./commands/keys')).runTokenCli(argv),
+  },
+  'mcp-proxy': {
+    summary: 'mcp-proxy (--upstream-url URL | -- COMMAND ARGS): MCP gateway enforcing Chainwatch decisions on tools/call',
+    run: async (argv) => (await import('./commands/mcp-proxy')).runMcpProxyCli(argv),
+  },
   bench: {
-    summary: 'bench [core|decisions|writer|processor] [--json OUT]: benchmarks against same-run baselines',
+    summary: 'bench [core|decisions|writer|processor|mcp-proxy] [--json OUT]: benchmarks against same-run baselines',
     run: async (argv) => (await import('./commands/bench-cli')).runBenchCli(argv),
   },
 };

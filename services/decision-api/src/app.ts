@@ -21,6 +21,7 @@ import { decisionRoutes } from './routes/decisions';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { sessionRiskRoutes } from './routes/session-risk';
+import { traceRoutes } from './routes/traces';
 
 /** Tunables of the API; every field has a production default (see DecisionApiEnv). */
 export interface DecisionApiOptions {
@@ -150,6 +151,7 @@ export async function buildDecisionApi(deps: DecisionApiDeps): Promise<DecisionA
   await app.register(approvalRoutes, { service });
   await app.register(sessionRiskRoutes, { view: deps.view, staleMs: o.staleMs });
   await app.register(eventRoutes, { publisher: deps.publisher, metrics, ...(o.topics?.actions ? { topic: o.topics.actions } : {}) });
+  await app.register(traceRoutes, { publisher: deps.publisher, metrics, ...(o.topics?.actions ? { topic: o.topics.actions } : {}) });
   if (deps.investigation) {
     // Loaded only when served: the investigation routes pull in the ClickHouse adapter.
     const { investigationRoutes } = await import('./routes/investigation');

@@ -15,3 +15,19 @@ export { isSensitiveAction, catalogSensitivity, type SensitivityCheck } from './
 export { BindingStore, type ApprovalBinding, type BindingState } from './approvals/binding-store';
 export { DecisionApiMetrics } from './metrics';
 export { errorBody, ErrorBody } from './http/error-body';
+export {
+  createSigningKey,
+  loadSigningKey,
+  loadOrCreateSigningKey,
+  signingKeyPaths,
+  SIGNING_ALGORITHMS,
+  JWKS_FILE,
+  PRIVATE_KEY_FILE,
+  type SigningKey,
+  type SigningAlgorithm,
+  type TokenClaims,
+} from './auth/signing-keys';
+export { mapGenAiSpans, nameUuid, type MappedSpans, type MappingOptions, type SpanResult } from './otlp/genai-span-events';
+export { spansFromJson } from './otlp/otlp-json';
+export { spansFromProtobuf } from './otlp/otlp-proto';
+export type { SpanView, AttrValue } from './otlp/otlp-spans';

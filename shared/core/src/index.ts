@@ -24,6 +24,7 @@ export { inferToolFromName, nameTokens } from './catalog/infer-tool';
 export { outputTrustOf } from './catalog/output-trust';
 export { coverage as scopeCoverage, type Coverage } from './authority/scope-match';
 export { extractEntitiesFromArgs, extractEntitiesFromText, type Entities } from './catalog/extract-entities';
+export { resultEntitiesFromTexts } from './catalog/result-entities';
 export { Policy, DEFAULT_POLICY, PolicyError, parsePolicy, loadPolicy } from './scoring/policy';
 export { scoreFindings, findingWeight, levelOf, decisionOf, type ScoreResult } from './scoring/score';
 export { Baseline, BaselineModel, TransitionModel, TransitionModels } from './baseline/markov-model';

@@ -1,15 +1,16 @@
 /**
- * `chainwatch bench [core|decisions|writer|processor] [--json OUT]`: each suite measures Chainwatch
+ * `chainwatch bench [core|decisions|writer|processor|mcp-proxy] [--json OUT]`: each suite measures Chainwatch
  * against a baseline in the same run and prints both and the ratio. With one suite, --json writes
  * exactly that suite's figures; with none, the default suites run (core, decisions, writer: no
  * broker needed) and --json writes them keyed by suite. `processor` needs a Kafka broker
- * (KAFKA_BROKERS, default 127.0.0.1:9092) and runs only when named.
+ * (KAFKA_BROKERS, default 127.0.0.1:9092) and runs only when named; so does `mcp-proxy` (--events
+ * sets its number of calls per target).
  */
 import { writeFileSync } from 'node:fs';
 import { UsageError } from '../usage-error';
 import { intOption, parseCliArgs } from './cli-args';
 
-const USAGE = 'usage: chainwatch bench [core|decisions|writer|processor] [--json OUT] [--events N] [--duration S] [--rows N] [--calibrate US,US...]';
+const USAGE = 'usage: chainwatch bench [core|decisions|writer|processor|mcp-proxy] [--json OUT] [--events N] [--duration S] [--rows N] [--calibrate US,US...]';
 
 type Figures = Record<string, number>;
 
@@ -51,6 +52,12 @@ export async function runBenchCli(argv: string[]): Promise<number> {
         const { runProcessorBench } = await import('../../../../test/bench/processor');
         const r = await runProcessorBench({ events: intOption('events', values.events, 50_000), log });
         results.processor = pick(r, ['processor_events_per_s', 'bare_events_per_s', 'ratio']);
+        break;
+      }
+      case 'mcp-proxy': {
+        const { runMcpProxyBench } = await import('../../../../test/bench/mcp-proxy');
+        const r = await runMcpProxyBench({ calls: intOption('events', values.events, 4000), log });
+        results['mcp-proxy'] = pick(r, ['direct_p50_us', 'direct_p99_us', 'proxy_p50_us', 'proxy_p99_us', 'added_p50_us', 'added_p99_us', 'gate_p50_us', 'gate_p99_us', 'refused']);
         break;
       }
       default:

@@ -5,14 +5,14 @@
  * key is created and a development token printed.
  */
 import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { createDetectionEngine } from '@chainwatch/core';
 import { InvestigationStore, openClickHouse, parseClickHouseConfig, runMigrations } from '@chainwatch/clickhouse';
 import { MemoryLog } from '@chainwatch/kafka';
 import { createLogger, env, parseConfig } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
-import { DecisionTunablesEnv, apiOptionsFromEnv, buildDecisionApi, catalogSensitivity, createDevAuth, InProcessView, listenDecisionApi } from '@chainwatch/decision-api';
+import { DecisionTunablesEnv, ROLES, apiOptionsFromEnv, buildDecisionApi, catalogSensitivity, InProcessView, listenDecisionApi, loadOrCreateSigningKey } from '@chainwatch/decision-api';
 import { SessionProcessor, attachProcessorToMemoryLog, createProcessorMetrics, memoryLogSink } from '@chainwatch/session-processor';
 import { TraceWriter, TraceWriterMetrics, attachToMemoryLog } from '@chainwatch/trace-writer';
 import { parseCliArgs } from './cli-args';
@@ -53,7 +53,9 @@ export async function runStart(argv: string[]): Promise<number> {
   const engine = createDetectionEngine({ catalog: policy.catalog, policy: policy.policy, rules: policy.rules, idleMs: config.IDLE_SESSION_MS });
   const log = new MemoryLog();
   const view = new InProcessView(engine, { caughtUp: () => log.pending(TOPICS.actions) === 0 });
-  const dev = await createDevAuth();
+  // The development key lives in the data directory: a token printed here survives a restart.
+  const devKey = await loadOrCreateSigningKey(join(dataDir, 'keys'));
+  const dev = { jwks: devKey.jwks, issuer: devKey.issuer, audience: devKey.audience, token: await devKey.sign({ sub: 'chainwatch-dev', roles: ROLES, ttlS: 12 * 3600 }) };
   const api = await buildDecisionApi({
     view,
     publisher: log,
@@ -87,7 +89,7 @@ export async function runStart(argv: string[]): Promise<number> {
 
   console.log(
     [
-      `chainwatch: listening on ${url}  (POST /v1/events, POST /v1/decisions, GET /healthz, /readyz, /metrics, /docs/json)`,
+      `chainwatch: listening on ${url}  (POST /v1/events, /v1/traces, /v1/decisions, GET /healthz, /readyz, /metrics, /docs/json)`,
       `chainwatch: traces in ${ch.mode} ClickHouse at ${ch.location} (database ${ch.database}); policy ${engine.policyVersion}`,
       `chainwatch: development token (roles enforcer, approver, analyst; 12 h) saved to ${devTokenPath(dataDir)}:`,
       dev.token,

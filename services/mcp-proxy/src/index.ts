@@ -1,0 +1,11 @@
+export { runMcpProxy, type McpProxyService, type McpProxyDeps } from './service';
+export { McpProxyConfig, parseMcpProxyConfig, type McpProxyConfigInput, UpstreamConfig, ListenConfig, DecisionsConfig, IdentityConfig, TokenConfig } from './config';
+export { ToolCallGate, META_KEY, resultTexts, type GateStats, type CallContext } from './tool-call-gate';
+export { ToolRegistry, annotationsOf, type ToolRecord } from './tool-registry';
+export { InProcessDecider } from './in-process-decider';
+export { RemoteDecider } from './remote-decider';
+export { DecisionUnavailable, type Decider } from './decider';
+export { isSensitiveCall, failModeDecision } from './fail-mode';
+export { resolveIdentity, defaultSpiffeId, IDENTITY_HEADERS, type SessionIdentity } from './identity';
+export { createBearerVerifier, type VerifiedClaims } from './bearer-verifier';
+export { traceIdOf } from './proxy-server';

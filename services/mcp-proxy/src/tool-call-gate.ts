@@ -1,0 +1,259 @@
+/**
+ * The enforcement point's contract for one tools/call, independent of transports: ask before the
+ * call (DecisionRequest), enforce the answer (allow → forward; deny → a tool error with the reasons;
+ * step_up → ask the user through MCP elicitation, or answer with the approval binding), and report
+ * after the fact (AgentActionEvent with the outcome and the result's entities, never its text).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { ToolCatalog } from '@chainwatch/core';
+import { resultEntitiesFromTexts } from '@chainwatch/core';
+import type { Logger } from '@chainwatch/runtime';
+import { ToolArgs, type Action, type AgentActionEventInput, type DecisionRequest, type DecisionResponse, type Outcome } from '@chainwatch/schemas';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { DecisionUnavailable, type Decider } from './decider';
+import { failModeDecision, isSensitiveCall } from './fail-mode';
+import type { SessionIdentity } from './identity';
+import type { ToolRegistry } from './tool-registry';
+
+/** Key of the decision and approval details in a tool result's _meta. */
+export const META_KEY = 'chainwatch.dev/decision';
+
+export interface GateSettings {
+  readonly failMode: { readonly sensitive: 'deny' | 'allow'; readonly other: 'deny' | 'allow' };
+  readonly approvals: 'elicitation' | 'binding';
+}
+
+/** What the gate knows of the downstream session making the call. */
+export interface CallContext {
+  readonly sessionId: string;
+  readonly traceId: string;
+  readonly identity: SessionIdentity;
+  /**
+   * Asks the user to approve, when the client supports elicitation: true / false for an answer,
+   * null when the user dismissed it or did not answer in time.
+   */
+  readonly elicit: ((message: string) => Promise<boolean | null>) | null;
+}
+
+export interface GateStats {
+  allowed: number;
+  denied: number;
+  stepUp: number;
+  approved: number;
+  rejected: number;
+  failOpen: number;
+  failClosed: number;
+  reported: number;
+}
+
+const MAX_PENDING_BINDINGS = 10_000;
+
+export class ToolCallGate {
+  readonly stats: GateStats = { allowed: 0, denied: 0, stepUp: 0, approved: 0, rejected: 0, failOpen: 0, failClosed: 0, reported: 0 };
+  /** Step-ups answered with a binding: the same call retried in the same session presents it. */
+  private readonly bindings = new Map<string, string>();
+
+  constructor(
+    private readonly decider: Decider,
+    private readonly registry: ToolRegistry,
+    private readonly catalog: ToolCatalog,
+    private readonly settings: GateSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  async call(name: string, args: Record<string, unknown> | undefined, ctx: CallContext, forward: () => Promise<CallToolResult>): Promise<CallToolResult> {
+    const started = Date.now();
+    const action = this.actionOf(name, args);
+    const retryKey = `${ctx.sessionId}\u0000${actionKey(action)}`;
+    const presented = this.bindings.get(retryKey);
+    let decision = await this.decide(this.request(action, ctx, presented), action);
+    let approvedNow = false;
+
+    if (decision.decision === 'step_up' && decision.obligations.approval !== undefined) {
+      const binding = decision.obligations.approval.binding;
+      if (this.settings.approvals === 'elicitation' && ctx.elicit !== null) {
+        const answer = await ctx.elicit(approvalPrompt(name, decision));
+        if (answer !== null) {
+          try {
+            await this.decider.answer(binding, answer, `elicitation:${ctx.identity.principal.sub}`);
+            if (answer) this.stats.approved++;
+            else this.stats.rejected++;
+            decision = await this.decide(this.request(action, ctx, binding), action);
+            approvedNow = answer && decision.decision === 'allow';
+          } catch (err) {
+            this.logger.error({ err: err instanceof Error ? err.message : String(err), tool: name }, 'approval answer not recorded');
+          }
+        }
+      }
+    }
+
+    if (decision.decision === 'allow') {
+      this.stats.allowed++;
+      if (presented !== undefined) this.bindings.delete(retryKey);
+      return this.runAndReport(action, ctx, started, forward, approvedNow || presented !== undefined);
+    }
+    if (decision.decision === 'step_up') {
+      this.stats.stepUp++;
+      const binding = decision.obligations.approval?.binding;
+      if (binding !== undefined) this.remember(retryKey, binding);
+    } else {
+      this.stats.denied++;
+    }
+    this.report(action, ctx, started, 'denied', undefined, false);
+    return refusal(name, decision);
+  }
+
+  private actionOf(name: string, args: Record<string, unknown> | undefined): Action {
+    const annotations = this.registry.get(name)?.annotations;
+    const action: Action = { kind: 'tool_call', tool: name };
+    if (args !== undefined) {
+      // Arguments the contract cannot carry (too large) are represented by their digest only.
+      if (ToolArgs.safeParse(args).success) action.args = args;
+      else action.args_digest = `sha256:${createHash('sha256').update(JSON.stringify(args)).digest('hex')}`;
+    }
+    if (annotations !== undefined) action.annotations = annotations;
+    return action;
+  }
+
+  private request(action: Action, ctx: CallContext, binding: string | undefined): DecisionRequest {
+    const id = ctx.identity;
+    return {
+      session_id: ctx.sessionId,
+      trace_id: ctx.traceId,
+      parent_session_id: id.parentSessionId,
+      agent: id.agent,
+      principal: id.principal,
+      task: id.task,
+      action,
+      ...(id.credential ? { credential: id.credential } : {}),
+      context: { source: 'mcp-proxy' },
+      ...(binding !== undefined ? { approval_binding: binding } : {}),
+    };
+  }
+
+  private async decide(request: DecisionRequest, action: Action): Promise<DecisionResponse> {
+    try {
+      return await this.decider.decide(request);
+    } catch (err) {
+      const why = err instanceof DecisionUnavailable ? err.why : 'decision failed';
+      const sensitive = isSensitiveCall(action, this.catalog);
+      const mode = sensitive ? this.settings.failMode.sensitive : this.settings.failMode.other;
+      if (mode === 'allow') this.stats.failOpen++;
+      else this.stats.failClosed++;
+      this.logger.warn({ tool: action.tool, why, sensitive, decision: mode }, 'decision service unavailable: fail mode applied');
+      return failModeDecision(mode, why, sensitive);
+    }
+  }
+
+  private async runAndReport(
+    action: Action,
+    ctx: CallContext,
+    started: number,
+    forward: () => Promise<CallToolResult>,
+    approved: boolean,
+  ): Promise<CallToolResult> {
+    let result: CallToolResult;
+    try {
+      result = await forward();
+    } catch (err) {
+      this.report(action, ctx, started, 'error', undefined, approved);
+      throw err;
+    }
+    this.report(action, ctx, started, 'allowed', result, approved);
+    return result;
+  }
+
+  private report(action: Action, ctx: CallContext, ts: number, outcome: Outcome, result: CallToolResult | undefined, approved: boolean): void {
+    const id = ctx.identity;
+    const reported: Action = { ...action };
+    if (result !== undefined) {
+      const texts = resultTexts(result);
+      let bytes = 0;
+      for (const t of texts) bytes += Buffer.byteLength(t);
+      const entities = resultEntitiesFromTexts(texts);
+      if (entities !== undefined) reported.result_entities = entities;
+      reported.result_bytes = bytes;
+      if (result.isError === true) reported.result_error = true;
+    } else if (outcome === 'error') {
+      reported.result_error = true;
+    }
+    const event: AgentActionEventInput = {
+      schema_version: 1,
+      event_id: randomUUID(),
+      ts,
+      session_id: ctx.sessionId,
+      trace_id: ctx.traceId,
+      parent_session_id: id.parentSessionId,
+      agent: id.agent,
+      principal: id.principal,
+      task: id.task,
+      action: reported,
+      ...(id.credential ? { credential: id.credential } : {}),
+      context: { source: 'mcp-proxy', ...(approved ? { user_approved: true } : {}) },
+      outcome,
+    };
+    this.decider.report(event);
+    this.stats.reported++;
+  }
+
+  private remember(key: string, binding: string): void {
+    if (this.bindings.size >= MAX_PENDING_BINDINGS && !this.bindings.has(key)) {
+      const oldest = this.bindings.keys().next();
+      if (!oldest.done) this.bindings.delete(oldest.value);
+    }
+    this.bindings.set(key, binding);
+  }
+}
+
+/** Digest of the exact call (tool and arguments) for matching a retry to its step-up. */
+function actionKey(action: Action): string {
+  return createHash('sha256')
+    .update(JSON.stringify([action.tool, action.args ?? null, action.args_digest ?? null]))
+    .digest('base64url');
+}
+
+/** The texts of a result: text content, embedded text resources, structured content. Read, never kept. */
+export function resultTexts(result: CallToolResult): string[] {
+  const out: string[] = [];
+  for (const c of result.content ?? []) {
+    if (c.type === 'text') out.push(c.text);
+    else if (c.type === 'resource' && 'text' in c.resource && typeof c.resource.text === 'string') out.push(c.resource.text);
+    else if (c.type === 'resource_link') out.push(c.uri);
+  }
+  if (result.structuredContent !== undefined) out.push(JSON.stringify(result.structuredContent));
+  return out;
+}
+
+function approvalPrompt(tool: string, decision: DecisionResponse): string {
+  const why = decision.reasons
+    .slice(0, 3)
+    .map((r) => `- ${r.message}`)
+    .join('\n');
+  return `Chainwatch asks for your approval before the agent calls ${tool}.\n${why}\nApprove this exact call?`;
+}
+
+/** The tool error a refused call answers: the decision and its reasons, for the agent and the user. */
+function refusal(tool: string, decision: DecisionResponse): CallToolResult {
+  const approval = decision.obligations.approval;
+  const reasons = decision.reasons.map((r) => `- ${r.rule_id}: ${r.message}`).join('\n');
+  const head =
+    decision.decision === 'step_up' && approval !== undefined
+      ? `Chainwatch requires a human approval before ${tool} runs (binding ${approval.binding}, valid until ` +
+        `${new Date(approval.expires_at).toISOString()}). An approver answers POST /v1/approvals/${approval.binding}; then retry the same call.`
+      : `Chainwatch ${decision.decision === 'step_up' ? 'requires an approval for' : 'denied'} ${tool}.`;
+  return {
+    content: [{ type: 'text', text: `${head}\n${reasons}` }],
+    isError: true,
+    _meta: {
+      [META_KEY]: {
+        decision_id: decision.decision_id,
+        decision: decision.decision,
+        score: decision.score,
+        level: decision.level,
+        reasons: decision.reasons.map((r) => ({ rule_id: r.rule_id, message: r.message })),
+        ...(approval !== undefined ? { approval } : {}),
+        ...(decision.stale !== null ? { stale: decision.stale } : {}),
+      },
+    },
+  };
+}
