@@ -35,7 +35,6 @@ export {
   ResultEntities,
   ToolAnnotations,
   ToolArgs,
-  ToolAnnotations,
 } from './agent-action';
 export { DETECTORS, Detector, Finding, Reason } from './finding';
 export { SessionDigest, RiskSignal } from './risk-signal';

@@ -6,7 +6,7 @@
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMcpProxyConfig, runMcpProxy, type McpProxyService } from '../src/index';
-import { FILES, TASK_INTENT, httpClient, quietLogger } from './proxy-harness';
+import { FILES, READ_ONLY_INTENT, httpClient, quietLogger } from './proxy-harness';
 import { recordingEngine, type RecordingEngine } from './recording-engine';
 import { startWorkspaceServer, type WorkspaceServer } from './workspace-server';
 
@@ -19,7 +19,7 @@ describe('mcp-proxy approvals through MCP elicitation', () => {
     server = await startWorkspaceServer(FILES);
     rec = recordingEngine();
     proxy = await runMcpProxy(
-      parseMcpProxyConfig({ upstream: { url: server.url }, listen: { port: 0 }, identity: { principal: { sub: 'user:alice' }, task: { intent: TASK_INTENT } } }),
+      parseMcpProxyConfig({ upstream: { url: server.url }, listen: { port: 0 }, identity: { principal: { sub: 'user:alice' }, task: { intent: READ_ONLY_INTENT } } }),
       { logger: quietLogger(), engine: rec.engine },
     );
   });

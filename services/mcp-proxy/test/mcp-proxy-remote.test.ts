@@ -13,7 +13,7 @@ import { AgentActionEvent, TOPICS } from '@chainwatch/schemas';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMcpProxyConfig, runMcpProxy, type McpProxyService } from '../src/index';
-import { FILES, TASK_INTENT, httpClient, quietLogger } from './proxy-harness';
+import { FILES, READ_ONLY_INTENT, httpClient, quietLogger } from './proxy-harness';
 import { startWorkspaceServer, type WorkspaceServer } from './workspace-server';
 
 describe('mcp-proxy with a remote decision API', () => {
@@ -45,7 +45,7 @@ describe('mcp-proxy with a remote decision API', () => {
         upstream: { url: server.url },
         listen: { port: 0 },
         decisions: { mode: 'remote', url: apiUrl, token: auth.token },
-        identity: { principal: { sub: 'user:alice' }, task: { intent: TASK_INTENT } },
+        identity: { principal: { sub: 'user:alice' }, task: { intent: READ_ONLY_INTENT } },
       }),
       { logger: quietLogger() },
     );

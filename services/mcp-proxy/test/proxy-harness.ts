@@ -15,6 +15,12 @@ export const FILES = {
 } as const;
 
 export const TASK_INTENT = 'Summarise report.txt and notes.txt and e-mail the summary to alice@example.org';
+/**
+ * A task that asks only for a summary: with no declared envelope, a send after reading is a
+ * heuristic step-up (with the file-supplied recipient as evidence), the case the approval flow needs.
+ * (Under TASK_INTENT the same send is denied outright: the task named a different recipient.)
+ */
+export const READ_ONLY_INTENT = 'Summarise report.txt and notes.txt.';
 
 export async function httpClient(url: string, capabilities: ClientCapabilities = {}, headers: Record<string, string> = {}): Promise<Client> {
   const client = new Client({ name: 'scripted-agent', version: '1.0.0' }, { capabilities });
