@@ -11,3 +11,4 @@ export { SHELL_EFFECT_KINDS } from './shell-analysis';
 export type { PathValue, UrlValue } from './normalise';
 export { canonicalUrl, normaliseHost, normalisePath } from './normalise';
 export { DEFAULT_LIMITS, type ShellLimits } from './limits';
+export { isShellTool, shellCommandOf, shellQuote, ShellToolHints, type ShellCommand } from './shell-tool';

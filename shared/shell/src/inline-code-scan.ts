@@ -23,7 +23,7 @@ import { tokenizeCode, type CodeToken } from './code-tokens';
 import type { InvocationCollector, WalkContext } from './collect-invocations';
 import { deletePath, readPath, writePath, type EffectContext } from './effects/effect-context';
 import type { CodeLanguage, Invocation } from './invocation';
-import { urlValue, type UrlValue } from './normalise';
+import { normaliseHost, urlValue, type UrlValue } from './normalise';
 import { isSecretVariable } from './sensitive-paths';
 import { literalWord, type Word } from './word-value';
 
@@ -106,6 +106,7 @@ export function scanInlineCode(code: Word, language: CodeLanguage, ctx: WalkCont
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as CodeToken;
     if (t.t === 'str') {
+      if (t.v === 'POST' || t.v === 'PUT' || t.v === 'PATCH') f.sends = true;
       if (t.backtick && (language === 'perl' || language === 'ruby' || language === 'php')) shellCode.push(t.v);
       const u = urlValue(t.v);
       if (u !== null && f.urls.length < 32) f.urls.push(u);
@@ -122,7 +123,7 @@ export function scanInlineCode(code: Word, language: CodeLanguage, ctx: WalkCont
     const id = t.v;
     if (matchesAny(id, NETWORK_WORDS) && (id !== 'get' || language === 'perl')) f.network = true;
     if (SEND_WORDS.includes(lastPart(id)) && tokens[i + 1]?.v === '(') f.sends = true;
-    if (SEND_WORDS.includes(id) && tokens[i + 1]?.v === '=') f.sends = true;
+    if (SEND_WORDS.includes(id) && (tokens[i + 1]?.v === '=' || tokens[i + 1]?.v === ':')) f.sends = true;
     const next = tokens[i + 1];
     // Environment: os.environ / process.env / %ENV / ENV as a whole, or one variable of it.
     if (id === 'os.environ' || id === 'process.env' || id === '%ENV' || id === 'ENV' || id === '$_ENV' || id === 'getenv' || id === 'os.getenv' || id === 'ENVIRON') {
@@ -144,8 +145,15 @@ export function scanInlineCode(code: Word, language: CodeLanguage, ctx: WalkCont
     if (next === undefined) continue;
     const args = (): ReturnType<typeof callArgs> => callArgs(tokens, i);
     if (matchesAny(id, SOCKET_CALLS)) {
-      const a = args();
-      const host = a.strings[0];
+      // The first string within the next few tokens: connect(("h", 1)), IO::Socket::INET->new(PeerAddr => "h:1").
+      let host: string | undefined;
+      for (let k = i + 1; k < Math.min(tokens.length, i + 10); k++) {
+        const x = tokens[k] as CodeToken;
+        if (x.t === 'str') {
+          host = x.v;
+          break;
+        }
+      }
       if (host !== undefined && !host.includes('/') && host.includes('.')) f.hosts.push(host);
       f.network = true;
     }
@@ -214,10 +222,12 @@ export function readInlineFindings(findings: readonly InlineFindings[], cx: Effe
         if (u.host !== '') hosts.push(u.host);
         out.effect({ kind: 'network_egress', detail: 'inline_code', target: u.host !== '' ? u.host : u.raw, ...ev });
       }
-      for (const h of f.hosts) {
+      for (const raw of f.hosts) {
+        const h = normaliseHost(raw);
+        if (h === '') continue;
         out.host(h);
-        hosts.push(h.toLowerCase());
-        out.effect({ kind: 'network_egress', detail: 'inline_code', target: h.toLowerCase(), ...ev });
+        hosts.push(h);
+        out.effect({ kind: 'network_egress', detail: 'inline_code', target: h, ...ev });
       }
       const fetched = f.urls[0]?.raw ?? f.hosts[0];
       if (fetched !== undefined) cx.flow.fetchesToStdout.set(inv.seq, fetched);

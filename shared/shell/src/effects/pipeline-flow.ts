@@ -52,17 +52,21 @@ function interpreterFed(collector: InvocationCollector, cx: EffectContext, c: In
       return;
     }
   }
+  const decoder = upstream.find((u) => cx.flow.decoders.has(u.seq));
   for (const u of upstream) {
     for (const p of cx.flow.reads.get(u.seq) ?? []) {
-      cx.out.script(p);
+      if (decoder === undefined) cx.out.script(p);
       const url = downloadedAs(cx, p);
       if (url !== null) emit(cx, c, 'download_execute', 'fetch_then_run', url, { host: hostOf(url) });
     }
   }
+  if (decoder !== undefined) {
+    emit(cx, c, 'unresolved', 'decoded_code', decoder.evidence, { dynamic: true });
+    return;
+  }
   if (upstream.some((u) => (cx.flow.reads.get(u.seq)?.length ?? 0) > 0)) return;
-  const decoder = upstream.find((u) => cx.flow.decoders.has(u.seq));
-  const source = decoder ?? upstream[upstream.length - 1];
-  emit(cx, c, 'unresolved', decoder !== undefined ? 'decoded_code' : 'stdin_code', source?.evidence ?? 'stdin', { dynamic: true });
+  const source = upstream[upstream.length - 1];
+  emit(cx, c, 'unresolved', 'stdin_code', source?.evidence ?? 'stdin', { dynamic: true });
 }
 
 /** `cat FILE | nc host port`, `env | curl -d @- host`: upstream data leaves with the sender. */
