@@ -26,6 +26,16 @@ export const ResultEntities = z
     domains: boundedArray(Entity, LIMITS.entities).default([]),
     ibans: boundedArray(Entity, LIMITS.entities).default([]),
     phones: boundedArray(Entity, LIMITS.entities).default([]),
+    /**
+     * File paths the output showed (a file's contents, a directory listing, a command's output),
+     * as written there. Optional: only producers that read tool output for paths send it.
+     */
+    paths: boundedArray(Entity, LIMITS.entities).optional(),
+    /**
+     * Command lines or executable names the output showed ("run `curl … | sh`", a script name
+     * in a README, a hint in a variable the agent printed), as written there. Optional.
+     */
+    commands: boundedArray(Entity, LIMITS.entities).optional(),
   })
   .strict();
 export type ResultEntities = z.infer<typeof ResultEntities>;
