@@ -2,6 +2,7 @@ import type { Level } from '@chainwatch/schemas';
 import { ATTACK_SCENARIOS } from './attack-scenarios';
 import { BENIGN_SCENARIOS } from './benign-scenarios';
 import { createRng, type Rng } from './prng';
+import { SHELL_SCENARIOS } from './shell-scenarios';
 import type { GeneratedTrace, ScenarioDefinition } from './scenario';
 import { TraceBuilder } from './trace-builder';
 import { employee } from './workloads';
@@ -11,8 +12,10 @@ export interface SimulatorOptions {
   readonly seed: number | string;
   /** Share of traces that are attacks, 0..1 (default 0.1). */
   readonly attackRate?: number;
-  /** Restrict generation to these scenario names (default: all). */
+  /** Restrict generation to these scenario names (default: the scenarios of `suite`). */
   readonly scenarios?: readonly string[];
+  /** Scenario suite to draw from when `scenarios` is not given: a suite name or 'all' (default 'core'). */
+  readonly suite?: string;
 }
 
 export interface Simulator {
@@ -24,13 +27,22 @@ export interface Simulator {
   traces(now: number): Generator<GeneratedTrace, never, undefined>;
 }
 
-export const SCENARIOS: readonly ScenarioDefinition[] = [...BENIGN_SCENARIOS, ...ATTACK_SCENARIOS];
+export const SCENARIOS: readonly ScenarioDefinition[] = [...BENIGN_SCENARIOS, ...ATTACK_SCENARIOS, ...SHELL_SCENARIOS];
+
+/**
+ * The suite a simulator draws from unless told otherwise: the original multi-agent mix. Other
+ * suites (e.g. 'shell') are generated on request (`suite`, `scenarios`, `chainwatch corpus --suite`).
+ */
+export const DEFAULT_SUITE = 'core';
+
+const inSuite = (s: ScenarioDefinition, suite: string): boolean => suite === 'all' || s.suites.includes(suite);
 
 /** Lowest level an attack is expected to drive its session to. */
 const ATTACK_MIN_LEVEL: Level = 'medium';
 
-export function scenarioNames(kind?: 'benign' | 'attack'): string[] {
-  return SCENARIOS.filter((s) => kind === undefined || s.kind === kind).map((s) => s.name);
+/** Scenario names of a suite (default the default suite; 'all' for every suite), optionally of one kind. */
+export function scenarioNames(kind?: 'benign' | 'attack', suite: string = DEFAULT_SUITE): string[] {
+  return SCENARIOS.filter((s) => (kind === undefined || s.kind === kind) && inSuite(s, suite)).map((s) => s.name);
 }
 
 function weighted(rng: Rng, items: readonly ScenarioDefinition[]): ScenarioDefinition {
@@ -47,9 +59,10 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const attackRate = options.attackRate ?? 0.1;
   if (!(attackRate >= 0 && attackRate <= 1)) throw new RangeError('attackRate must be between 0 and 1');
   const rng = createRng(options.seed);
-  const allowed = options.scenarios ? new Set(options.scenarios) : null;
-  if (allowed) for (const name of allowed) if (!SCENARIOS.some((s) => s.name === name)) throw new RangeError(`unknown scenario: ${name}`);
-  const pool = (kind: 'benign' | 'attack') => SCENARIOS.filter((s) => s.kind === kind && (allowed === null || allowed.has(s.name)));
+  const allowed = new Set(options.scenarios ?? scenarioNames(undefined, options.suite ?? DEFAULT_SUITE));
+  if (options.scenarios) for (const name of allowed) if (!SCENARIOS.some((s) => s.name === name)) throw new RangeError(`unknown scenario: ${name}`);
+  if (allowed.size === 0) throw new RangeError(`no scenario in suite ${options.suite ?? DEFAULT_SUITE}`);
+  const pool = (kind: 'benign' | 'attack') => SCENARIOS.filter((s) => s.kind === kind && allowed.has(s.name));
   const benign = pool('benign');
   const attacks = pool('attack');
 

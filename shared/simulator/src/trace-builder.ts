@@ -1,4 +1,4 @@
-import type { AgentActionEvent, DataClass, Outcome, ResultEntities } from '@chainwatch/schemas';
+import type { AgentActionEvent, DataClass, Operation, Outcome, ResultEntities } from '@chainwatch/schemas';
 import type { Rng } from './prng';
 import { SIM_AGENT_MODEL, SIM_AGENT_NAMESPACE, SIM_TOOLS, SIM_TRUST_DOMAIN, type SimAgentType, type SimTool, type SimToolName } from './sim-tools';
 
@@ -41,6 +41,25 @@ export interface CallOptions {
 }
 
 const ENTITY_KEYS = ['emails', 'urls', 'domains', 'ibans', 'phones'] as const;
+
+/** A call of a tool the catalog does not know (a shell, a file reader): the enforcement point sees its name and arguments only. */
+export interface ToolCallOptions {
+  readonly args?: Record<string, unknown>;
+  /** What the output put in front of the agent, including file paths and commands it showed. */
+  readonly resultEntities?: Partial<ResultEntities>;
+  readonly resultBytes?: number;
+  readonly resultError?: boolean;
+  readonly operation?: Operation;
+  readonly injectionScore?: number;
+  readonly delayMs?: number;
+}
+
+function entitiesOf(e: Partial<ResultEntities>): ResultEntities {
+  const out = Object.fromEntries(ENTITY_KEYS.map((k) => [k, [...(e[k] ?? [])]])) as ResultEntities;
+  if (e.paths !== undefined && e.paths.length > 0) out.paths = [...e.paths];
+  if (e.commands !== undefined && e.commands.length > 0) out.commands = [...e.commands];
+  return out;
+}
 
 /** Builds the events of one trace: sessions, delegations, tool calls, on a simulated clock. */
 export class TraceBuilder {
@@ -160,6 +179,38 @@ export class SimSession {
         ...(options.injectionScore !== undefined ? { injection_score: options.injectionScore } : {}),
       },
       outcome: options.outcome ?? 'allowed',
+    };
+    this.trace.events.push(event);
+    return event;
+  }
+
+  /** A call of a tool outside the catalog (bash, run_command, read_file …): name, arguments and what its output showed. */
+  callTool(tool: string, options: ToolCallOptions = {}): AgentActionEvent {
+    const rng = this.trace.rng;
+    const ts = this.trace.tick(options.delayMs);
+    const event: AgentActionEvent = {
+      schema_version: 1,
+      event_id: rng.uuid(),
+      ts,
+      session_id: this.id,
+      trace_id: this.trace.traceId,
+      parent_session_id: this.parent?.id ?? null,
+      agent: { id: this.agentId, type: this.spec.agentType, spiffe_id: this.spiffeId, model: SIM_AGENT_MODEL[this.spec.agentType] },
+      principal: { sub: this.trace.user, act: this.act.map((a) => ({ ...a })) },
+      task: { ...this.task, scopes: [...this.task.scopes] },
+      action: {
+        kind: 'tool_call',
+        tool,
+        ...(options.operation !== undefined ? { operation: options.operation } : {}),
+        args_digest: `sha256:${rng.hex(64)}`,
+        ...(options.args ? { args: options.args } : {}),
+        ...(options.resultEntities ? { result_entities: entitiesOf(options.resultEntities) } : {}),
+        result_bytes: options.resultBytes ?? rng.between(40, 8_000),
+        ...(options.resultError !== undefined ? { result_error: options.resultError } : {}),
+      },
+      credential: { ...this.credential, scopes: [...this.credential.scopes] },
+      context: { source: 'mcp-proxy', ...(options.injectionScore !== undefined ? { injection_score: options.injectionScore } : {}) },
+      outcome: 'allowed',
     };
     this.trace.events.push(event);
     return event;
