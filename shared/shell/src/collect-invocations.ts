@@ -13,6 +13,7 @@ import { commandName, isAssignment, joinWords, unwrap } from './command-wrappers
 import type { CodeLanguage, Invocation, PipeSlot, Redirect } from './invocation';
 import type { ShellLimits } from './limits';
 import { decodeLiteral, decodingOf, literalOutput } from './literal-output';
+import { plainArgv } from './plain-command';
 import { childByField, type SyntaxNode } from './syntax-node';
 import { DYNAMIC, evaluateWord, literalWord, type Word } from './word-value';
 
@@ -81,6 +82,11 @@ export class InvocationCollector {
     if (this.stopped) return;
     if (ctx.depth > this.limits.maxCodeDepth) return this.stop('code_depth', evidence);
     if (code.length > this.limits.maxInputChars) return this.stop('input_length', evidence);
+    const plain = plainArgv(code);
+    if (plain !== null) {
+      this.invoke(plain.map((w) => literalWord(w)), ctx.redirects, ctx, code);
+      return;
+    }
     const parsed = this.grammar.parse(code, this.limits);
     if (!parsed.ok) return this.stop(parsed.reason, evidence);
     if (parsed.hasError) {
