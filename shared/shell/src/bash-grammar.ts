@@ -45,6 +45,8 @@ export async function loadBashGrammar(): Promise<BashGrammar> {
   const types = language.types;
   const fields = language.fields;
   const typeName = (id: number): string => types[id] ?? 'ERROR';
+  // Per type id, whether it is named: read once, so the walk does not ask WebAssembly per node.
+  const named: boolean[] = types.map((_, id) => language.nodeTypeIsNamed(id));
 
   return {
     parse(source, bounds) {
@@ -66,7 +68,7 @@ export async function loadBashGrammar(): Promise<BashGrammar> {
         const root = tree.rootNode;
         if (root.descendantCount > bounds.maxNodes) return { ok: false, reason: 'node_count' };
         const hasError = root.hasError;
-        const converted = convert(tree.walk(), typeName, fields, bounds.maxSyntaxDepth);
+        const converted = convert(tree.walk(), typeName, named, fields, bounds.maxSyntaxDepth);
         if (converted === null) return { ok: false, reason: 'syntax_depth' };
         return { ok: true, root: converted, hasError };
       } finally {
@@ -88,6 +90,7 @@ interface Building {
 function convert(
   cursor: TreeCursor,
   typeName: (id: number) => string,
+  namedTypes: readonly boolean[],
   fields: readonly (string | null)[],
   maxDepth: number,
 ): SyntaxNode | null {
@@ -97,12 +100,14 @@ function convert(
     if (!cursor.gotoFirstChild()) return root;
     for (;;) {
       const parent = stack[stack.length - 1] as Building;
-      const named = cursor.nodeIsNamed;
+      const typeId = cursor.nodeTypeId;
+      // ERROR (65535) is named and outside the types table.
+      const named = namedTypes[typeId] ?? true;
       let entered = false;
       if (named || KEEP_ANONYMOUS_UNDER.has(parent.type)) {
         const fieldId = cursor.currentFieldId;
         const node: Building = {
-          type: named ? typeName(cursor.nodeTypeId) : cursor.nodeType,
+          type: typeName(typeId),
           field: fieldId > 0 ? (fields[fieldId] ?? null) : null,
           start: cursor.startIndex,
           end: cursor.endIndex,
