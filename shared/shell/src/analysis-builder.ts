@@ -3,7 +3,7 @@
  * value lists (deduplicated, capped), then freezes them into a ShellAnalysis.
  */
 import { normaliseHost, pathValue, type PathValue, type UrlValue } from './normalise';
-import type { ShellAnalysis, ShellAnalysisStatus, ShellEffect, ShellEffectKind } from './shell-analysis';
+import type { ShellAnalysis, ShellAnalysisStatus, ShellDownload, ShellEffect, ShellEffectKind } from './shell-analysis';
 import { DYNAMIC, type Word } from './word-value';
 
 /** At most this many entries per list: a command naming thousands of files is reported, not copied. */
@@ -43,6 +43,7 @@ export class AnalysisBuilder {
   private readonly scripts = new ValueList<PathValue>();
   private readonly executables = new ValueList<string>();
   private readonly packages = new ValueList<string>();
+  private readonly downloads = new ValueList<ShellDownload>();
   private readonly commands = new ValueList<string>();
 
   constructor(private readonly maxEvidence: number) {}
@@ -113,6 +114,10 @@ export class AnalysisBuilder {
     if (name !== '' && !name.includes(DYNAMIC)) this.packages.add(`${manager}:${name}`, `${manager}:${name}`);
   }
 
+  download(path: string, url: string): void {
+    if (!path.includes(DYNAMIC) && !url.includes(DYNAMIC)) this.downloads.add(`${path}\u0000${url}`, { path, url });
+  }
+
   command(text: string): void {
     const t = shown(text).replace(/\s+/g, ' ').trim();
     if (t !== '') this.commands.add(t, t.length > 1024 ? t.slice(0, 1024) : t);
@@ -141,6 +146,7 @@ export class AnalysisBuilder {
       paths: Object.freeze({ read: freeze(this.read.items), written: freeze(this.written.items), deleted: freeze(this.deleted.items) }),
       scripts: freeze(this.scripts.items),
       executables: freeze(this.executables.items),
+      downloads: freeze(this.downloads.items),
       packages: freeze(this.packages.items),
       commands: freeze(this.commands.items),
     });

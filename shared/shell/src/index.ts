@@ -6,7 +6,7 @@
  * plus the hosts, URLs, paths, scripts, executables and packages it touches.
  */
 export { createShellAnalyzer, type ShellAnalyzer } from './shell-analyzer';
-export type { ShellAnalysis, ShellAnalysisStatus, ShellEffect, ShellEffectKind, ShellPaths } from './shell-analysis';
+export type { ShellAnalysis, ShellAnalysisStatus, ShellDownload, ShellEffect, ShellEffectKind, ShellPaths } from './shell-analysis';
 export { SHELL_EFFECT_KINDS } from './shell-analysis';
 export type { PathValue, UrlValue } from './normalise';
 export { canonicalUrl, normaliseHost, normalisePath } from './normalise';

@@ -47,6 +47,13 @@ export interface ShellPaths {
   readonly deleted: readonly PathValue[];
 }
 
+export interface ShellDownload {
+  /** Normalised path of the file (or directory) written. */
+  readonly path: string;
+  /** What was fetched: a URL as written, or `host:path` for scp / rsync. */
+  readonly url: string;
+}
+
 export interface ShellAnalysis {
   /** `syntax_error`: the grammar could not read all of it (what it could read is analysed); `too_complex`: a bound was hit. */
   readonly status: ShellAnalysisStatus;
@@ -60,6 +67,11 @@ export interface ShellAnalysis {
   readonly scripts: readonly PathValue[];
   /** Executables invoked, wrappers included (basenames; `/tmp/x` stays a path). */
   readonly executables: readonly string[];
+  /**
+   * Files written with fetched content (curl -o, wget, a fetch redirected to a file, git clone's
+   * directory, scp from a remote): for download → execute across separate calls.
+   */
+  readonly downloads: readonly ShellDownload[];
   /** Packages installed, as `manager:name` (`npm:left-pad`, `pip:requests`). */
   readonly packages: readonly string[];
   /** Each simple command as written (whitespace collapsed), nested code included. */

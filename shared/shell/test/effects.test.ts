@@ -74,6 +74,14 @@ describe('download_execute', () => {
     for (const [cmd, want] of cases) expect(fx(cmd), cmd).toContain(want);
   });
 
+  it('lists the files a fetch wrote, for download → execute across calls', () => {
+    expect(a.analyze('curl -fsSLo /tmp/t.sh https://i.example.sh/t.sh').downloads).toEqual([{ path: '/tmp/t.sh', url: 'https://i.example.sh/t.sh' }]);
+    expect(a.analyze('wget -P dl https://i.example.sh/a/b.bin').downloads).toEqual([{ path: 'dl/b.bin', url: 'https://i.example.sh/a/b.bin' }]);
+    expect(a.analyze('curl -s https://i.example.sh/x > ./x.sh').downloads).toEqual([{ path: 'x.sh', url: 'https://i.example.sh/x' }]);
+    expect(a.analyze('git clone https://git.example.org/o/tool.git').downloads).toEqual([{ path: 'tool', url: 'https://git.example.org/o/tool.git' }]);
+    expect(a.analyze('curl -s https://i.example.sh/x | jq .').downloads).toEqual([]);
+  });
+
   it('is not raised by a fetch read by a non-interpreter or a local script', () => {
     expect(kindsOf(a.analyze('curl -s https://api.example.com/v | jq .'))).toEqual(['network_egress']);
     expect(kindsOf(a.analyze('curl -o out.json https://api.example.com/v && cat out.json'))).toEqual(['network_egress']);
