@@ -116,7 +116,9 @@ export function unwrap(argv0: readonly Word[]): Unwrapped {
     }
     if (spec.stdinArgs) argsFromStdin = true;
     if (spec.codeOption !== undefined) {
-      const c = optionValues(parsed, spec.codeOption, spec.codeOption === 'c' ? 'command' : 'split-string')[0];
+      // The option may also follow the wrapper's own operand: flock FILE -c CODE.
+      const after = argv[start]?.value === `-${spec.codeOption}` ? argv[start + 1] : undefined;
+      const c = optionValues(parsed, spec.codeOption, spec.codeOption === 'c' ? 'command' : 'split-string')[0] ?? after;
       if (c !== undefined) {
         code = c;
         argv = [];
