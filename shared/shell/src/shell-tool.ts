@@ -52,8 +52,22 @@ export function wordsSayShell(words: readonly string[]): boolean {
   return words.some((w) => EXEC_VERBS.has(w)) && words.some((w) => COMMAND_NOUNS.has(w));
 }
 
+const NAME_CACHE_CAP = 4_096;
+const byName = new Map<string, boolean>();
+
+/** The decision from the name alone, memoised (bounded): the same tools are seen on every call. */
+function nameSaysShell(tool: string): boolean {
+  const hit = byName.get(tool);
+  if (hit !== undefined) return hit;
+  const v = wordsSayShell(toolNameWords(tool));
+  if (byName.size >= NAME_CACHE_CAP) byName.clear();
+  byName.set(tool, v);
+  return v;
+}
+
 export function isShellTool(tool: string, annotations?: unknown): boolean {
-  if (wordsSayShell(toolNameWords(tool))) return true;
+  if (nameSaysShell(tool)) return true;
+  if (annotations === undefined || annotations === null) return false;
   const hints = ShellToolHints.safeParse(annotations ?? {});
   if (!hints.success) return false;
   if (hints.data.shellHint === true) return true;
