@@ -22,12 +22,21 @@ export interface EffectInput {
   readonly dynamic?: boolean;
 }
 
+/** A deduplicated list; most lists hold a handful of values, so keys are scanned, not hashed. */
 class ValueList<T> {
   readonly items: T[] = [];
-  private readonly seen = new Set<string>();
+  private readonly keys: string[] = [];
+  private seen: Set<string> | null = null;
   add(key: string, item: T): void {
-    if (this.items.length >= MAX_LIST || this.seen.has(key)) return;
-    this.seen.add(key);
+    if (this.items.length >= MAX_LIST) return;
+    if (this.seen !== null) {
+      if (this.seen.has(key)) return;
+      this.seen.add(key);
+    } else {
+      if (this.keys.includes(key)) return;
+      this.keys.push(key);
+      if (this.keys.length > 16) this.seen = new Set(this.keys);
+    }
     this.items.push(item);
   }
 }
@@ -137,7 +146,10 @@ export class AnalysisBuilder {
   }
 
   build(): ShellAnalysis {
-    const freeze = <T>(xs: T[]): readonly T[] => Object.freeze(xs.map((x) => (typeof x === 'object' && x !== null ? Object.freeze(x) : x)));
+    const freeze = <T>(xs: T[]): readonly T[] => {
+      for (const x of xs) if (typeof x === 'object' && x !== null) Object.freeze(x);
+      return Object.freeze(xs);
+    };
     return Object.freeze({
       status: this.status,
       effects: freeze(this.effects.items),
