@@ -82,4 +82,17 @@ describe('shell corpus through the shell analyser', () => {
       }
     }
   });
+
+  it('gives the same analysis with and without the plain-command fast path, on every command of the corpus', async () => {
+    const parsed = await createShellAnalyzer({}, { fastPath: false });
+    const fast = await createShellAnalyzer({ cacheEntries: 0 });
+    const commands = new Set<string>();
+    for (const e of corpus.events) {
+      const c = shellCommandOf(e.action.tool, e.action.args ?? {});
+      if (c !== null) commands.add(c.command);
+    }
+    for (const c of commands) expect(fast.analyze(c), c).toEqual(parsed.analyze(c));
+    expect(commands.size).toBeGreaterThan(1_000);
+  });
 });
+

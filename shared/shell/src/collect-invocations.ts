@@ -13,7 +13,7 @@ import { commandName, isAssignment, joinWords, unwrap } from './command-wrappers
 import type { CodeLanguage, Invocation, PipeSlot, Redirect } from './invocation';
 import type { ShellLimits } from './limits';
 import { decodeLiteral, decodingOf, literalOutput } from './literal-output';
-import { plainArgv } from './plain-command';
+import { plainWords } from './plain-command';
 import { childByField, type SyntaxNode } from './syntax-node';
 import { DYNAMIC, evaluateWord, literalWord, type Word } from './word-value';
 
@@ -70,6 +70,8 @@ export class InvocationCollector {
     private readonly limits: ShellLimits,
     private readonly out: AnalysisBuilder,
     private readonly scanInline: InlineScanner,
+    /** Plain command lines skip the parser (off only to check that both paths agree). */
+    private readonly fastPath = true,
   ) {}
 
   /** Parses and walks the command line itself. */
@@ -82,9 +84,9 @@ export class InvocationCollector {
     if (this.stopped) return;
     if (ctx.depth > this.limits.maxCodeDepth) return this.stop('code_depth', evidence);
     if (code.length > this.limits.maxInputChars) return this.stop('input_length', evidence);
-    const plain = plainArgv(code);
+    const plain = this.fastPath ? plainWords(code) : null;
     if (plain !== null) {
-      this.invoke(plain.map((w) => literalWord(w)), ctx.redirects, ctx, code);
+      this.invoke(plain.map((w) => ({ ...literalWord(w.value), text: w.text })), ctx.redirects, ctx, code.trim());
       return;
     }
     const parsed = this.grammar.parse(code, this.limits);

@@ -5,7 +5,7 @@
  * destruction, encryption, persistence, privilege, unresolved, too complex) with their targets,
  * plus the hosts, URLs, paths, scripts, executables and packages it touches.
  */
-export { createShellAnalyzer, type ShellAnalyzer } from './shell-analyzer';
+export { createShellAnalyzer, type ShellAnalyzer, type ShellAnalyzerOptions } from './shell-analyzer';
 export type { ShellAnalysis, ShellAnalysisStatus, ShellDownload, ShellEffect, ShellEffectKind, ShellPaths } from './shell-analysis';
 export { SHELL_EFFECT_KINDS } from './shell-analysis';
 export type { PathValue, UrlValue } from './normalise';

@@ -21,12 +21,21 @@ export interface ShellAnalyzer {
   cacheStats(): { readonly hits: number; readonly misses: number; readonly size: number };
 }
 
-export async function createShellAnalyzer(limits: Partial<ShellLimits> = {}): Promise<ShellAnalyzer> {
-  const grammar = await loadBashGrammar();
-  return shellAnalyzerWith(grammar, { ...DEFAULT_LIMITS, ...limits });
+export interface ShellAnalyzerOptions {
+  /**
+   * Plain command lines (words and simple quotes only) skip the parser; default true. False
+   * parses everything, to check that both paths agree.
+   */
+  readonly fastPath?: boolean;
 }
 
-export function shellAnalyzerWith(grammar: BashGrammar, limits: ShellLimits): ShellAnalyzer {
+export async function createShellAnalyzer(limits: Partial<ShellLimits> = {}, options: ShellAnalyzerOptions = {}): Promise<ShellAnalyzer> {
+  const grammar = await loadBashGrammar();
+  return shellAnalyzerWith(grammar, { ...DEFAULT_LIMITS, ...limits }, options.fastPath ?? true);
+}
+
+/** An analyser on a loaded grammar; `fastPath: false` parses every command (tests compare both paths). */
+export function shellAnalyzerWith(grammar: BashGrammar, limits: ShellLimits, fastPath = true): ShellAnalyzer {
   const cache = new LruCache<string, ShellAnalysis>(limits.cacheEntries);
   let hits = 0;
   let misses = 0;
@@ -40,7 +49,7 @@ export function shellAnalyzerWith(grammar: BashGrammar, limits: ShellLimits): Sh
         return hit;
       }
       misses++;
-      const result = analyzeUncached(grammar, limits, text);
+      const result = analyzeUncached(grammar, limits, text, fastPath);
       cache.set(text, result);
       return result;
     },
@@ -48,7 +57,7 @@ export function shellAnalyzerWith(grammar: BashGrammar, limits: ShellLimits): Sh
   };
 }
 
-function analyzeUncached(grammar: BashGrammar, limits: ShellLimits, command: string): ShellAnalysis {
+function analyzeUncached(grammar: BashGrammar, limits: ShellLimits, command: string, fastPath: boolean): ShellAnalysis {
   const out = new AnalysisBuilder(limits.maxEvidenceChars);
   if (command.length > limits.maxInputChars) {
     out.tooComplex('input_length', command.slice(0, limits.maxEvidenceChars));
@@ -56,7 +65,7 @@ function analyzeUncached(grammar: BashGrammar, limits: ShellLimits, command: str
   }
   try {
     const inline: InlineFindings[] = [];
-    const collector = new InvocationCollector(grammar, limits, out, (code, language, ctx, inv, c) => scanInlineCode(code, language, ctx, inv, c, inline));
+    const collector = new InvocationCollector(grammar, limits, out, (code, language, ctx, inv, c) => scanInlineCode(code, language, ctx, inv, c, inline), fastPath);
     collector.collect(command);
     const cx: EffectContext = { out, flow: new FlowFacts(), facts: undefined };
     readInvocationEffects(collector, cx);
