@@ -330,7 +330,7 @@ const VECTORS: Readonly<Record<string, Vector>> = {
   file(k, plan) {
     const rng = k.rng;
     const doc = rng.pick(['README.md', 'CONTRIBUTING.md', 'docs/setup.md', 'docs/TROUBLESHOOTING.md', '.github/ISSUE_TEMPLATE/bug_report.md', `vendor/${word(rng)}/README.md`, 'CHANGELOG.md', `tests/fixtures/${word(rng)}.json`, 'Makefile']);
-    return readFile(k, doc, { ...plan.planted, commands: [plan.injected], paths: [...(plan.planted.paths ?? [])] }, rng.chance(0.5) ? Number((0.3 + rng.next() * 0.6).toFixed(2)) : undefined);
+    return readFile(k, doc, { ...plan.planted, commands: [plan.injected], paths: [...(plan.planted.paths ?? [])] }, rng.chance(0.5) ? Number((0.1 + rng.next() * 0.85).toFixed(2)) : undefined);
   },
   filename(k, plan) {
     const rng = k.rng;
@@ -350,7 +350,7 @@ const VECTORS: Readonly<Record<string, Vector>> = {
   output(k, plan) {
     const rng = k.rng;
     const cmd = rng.pick([testCommand(k), installCommand(k), buildCommand(k), `./scripts/${rng.pick(['check', 'lint', 'ci'])}.sh`]);
-    return run(k, cmd, { ...plan.planted, commands: [plan.injected] }, rng.chance(0.5) ? Number((0.2 + rng.next() * 0.7).toFixed(2)) : undefined);
+    return run(k, cmd, { ...plan.planted, commands: [plan.injected] }, rng.chance(0.5) ? Number((0.1 + rng.next() * 0.85).toFixed(2)) : undefined);
   },
 };
 

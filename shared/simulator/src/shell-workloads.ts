@@ -67,14 +67,28 @@ function argsFor(k: ShellKit, command: string): Record<string, unknown> {
   return { [k.argKey]: command, ...(k.rng.chance(0.2) ? { cwd: `/workspace/${k.repo}` } : {}) };
 }
 
+/**
+ * An injection score for an output, as an enforcement point with a classifier would attach: given
+ * for attacks by the vector, and for benign outputs too (low, and not always), so its presence is
+ * no tell.
+ */
+function scoreFor(k: ShellKit, out: Partial<ResultEntities> | undefined, given: number | undefined): number | undefined {
+  if (given !== undefined) return given;
+  return out !== undefined && k.rng.chance(0.3) ? Number((k.rng.next() * 0.35).toFixed(2)) : undefined;
+}
+
 /** Runs one command line through the session's shell tool. */
 export function run(k: ShellKit, command: string, out?: Partial<ResultEntities>, injectionScore?: number): AgentActionEvent {
-  return k.s.callTool(k.tool, { args: argsFor(k, command), ...(out ? { resultEntities: out } : {}), ...(injectionScore !== undefined ? { injectionScore } : {}) });
+  const score = scoreFor(k, out, injectionScore);
+  return k.s.callTool(k.tool, { args: argsFor(k, command), ...(out ? { resultEntities: out } : {}), ...(score !== undefined ? { injectionScore: score } : {}) });
 }
 
 /** Reads a file: with the session's file tool when it has one, else `cat` through the shell. */
 export function readFile(k: ShellKit, path: string, out?: Partial<ResultEntities>, injectionScore?: number): AgentActionEvent {
-  if (k.readTool !== null) return k.s.callTool(k.readTool, { args: { path }, ...(out ? { resultEntities: out } : {}), ...(injectionScore !== undefined ? { injectionScore } : {}) });
+  if (k.readTool !== null) {
+    const score = scoreFor(k, out, injectionScore);
+    return k.s.callTool(k.readTool, { args: { path }, ...(out ? { resultEntities: out } : {}), ...(score !== undefined ? { injectionScore: score } : {}) });
+  }
   return run(k, k.rng.chance(0.7) ? `cat ${path}` : `sed -n '1,120p' ${path}`, out, injectionScore);
 }
 
