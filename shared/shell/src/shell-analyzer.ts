@@ -6,7 +6,7 @@ import { AnalysisBuilder } from './analysis-builder';
 import { loadBashGrammar, type BashGrammar } from './bash-grammar';
 import { InvocationCollector } from './collect-invocations';
 import { FlowFacts, type EffectContext } from './effects/effect-context';
-import { readDynamicCode, readPipelineFlows } from './effects/pipeline-flow';
+import { readDynamicCode, readPipelineFlows, readSubstitutionFlows } from './effects/pipeline-flow';
 import { readInvocationEffects } from './effects/read-effects';
 import { readInlineFindings, scanInlineCode, type InlineFindings } from './inline-code-scan';
 import { DEFAULT_LIMITS, type ShellLimits } from './limits';
@@ -71,6 +71,7 @@ function analyzeUncached(grammar: BashGrammar, limits: ShellLimits, command: str
     readInvocationEffects(collector, cx);
     readInlineFindings(inline, cx, out);
     readPipelineFlows(collector, cx);
+    readSubstitutionFlows(collector, cx);
     readDynamicCode(collector, cx);
     for (const [path, url] of cx.flow.downloads) out.download(path, url);
   } catch (err) {

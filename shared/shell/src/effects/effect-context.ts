@@ -25,6 +25,8 @@ export class FlowFacts {
   readonly decoders = new Set<number>();
   /** git remotes added in this command line: name → URL. */
   readonly gitRemotes = new Map<string, string>();
+  /** Hosts each command contacts ('' when not static). */
+  readonly egress = new Map<number, string[]>();
 }
 
 export interface EffectContext {
@@ -80,6 +82,14 @@ export function deletePath(cx: EffectContext, inv: Invocation, w: Word | string,
 
 /** An egress to a URL or host; returns the host ('' when not static). */
 export function egress(cx: EffectContext, inv: Invocation, detail: string, url: UrlValue | null, hostText?: string): string {
+  const host = egressEffect(cx, inv, detail, url, hostText);
+  const list = cx.flow.egress.get(inv.seq);
+  if (list === undefined) cx.flow.egress.set(inv.seq, [host]);
+  else if (!list.includes(host)) list.push(host);
+  return host;
+}
+
+function egressEffect(cx: EffectContext, inv: Invocation, detail: string, url: UrlValue | null, hostText?: string): string {
   if (url !== null) {
     cx.out.url(url);
     emit(cx, inv, 'network_egress', detail, url.host !== '' ? url.host : url.raw, { dynamic: url.host === '' });

