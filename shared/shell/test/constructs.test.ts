@@ -116,6 +116,8 @@ describe('constructs', () => {
       expect(fx(cmd), cmd).toContain('destruction/recursive_delete /opt/app');
     }
     expect(fx('find . -name "*.bak" | xargs rm -f')).toContain('destruction/delete (stdin)');
+    expect(fx("cat hosts.txt | xargs -I{} sh -c 'ssh {} uptime'")).toContain("unresolved/stdin_code 'ssh {} uptime'");
+    expect(fx("git ls-files | xargs -n1 sh -c 'wc -l \"$1\"' _").filter((e) => e.startsWith('unresolved'))).toEqual([]);
     expect(fx('sudo -u deploy true')).toContain('privilege/sudo deploy');
     expect(a.analyze('sudo -u svc env X=1 timeout 5 nohup rm -rf /opt/app').executables).toEqual(['sudo', 'env', 'timeout', 'nohup', 'rm']);
   });

@@ -35,7 +35,8 @@ export function readPipelineFlows(collector: InvocationCollector, cx: EffectCont
       const exec = executionOf(c);
       const ownInput = c.redirects.some((r) => r.body !== null || (r.op === '<' && r.target !== null));
       if (exec.kind === 'stdin' && !ownInput) interpreterFed(collector, cx, c, upstream);
-      if (exec.kind === 'inline' && exec.language === 'shell' && c.argsFromStdin) emit(cx, c, 'unresolved', 'stdin_code', exec.code.text, { dynamic: true });
+      // xargs -I{} sh -c '… {} …': standard input is pasted into the code itself.
+      if (exec.kind === 'inline' && exec.language === 'shell' && c.argsFromStdin && exec.code.value.includes('{}')) emit(cx, c, 'unresolved', 'stdin_code', exec.code.text, { dynamic: true });
       const sendsTo = cx.flow.stdinSenders.get(c.seq);
       if (sendsTo !== undefined && !ownInput) sender(cx, c, sendsTo, upstream);
     }
