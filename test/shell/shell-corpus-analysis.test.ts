@@ -39,6 +39,7 @@ describe('shell corpus through the shell analyser', () => {
       shells++;
       const r = analyzer.analyze(cmd.command);
       expect(r.status, cmd.command).toBe('ok');
+      expect(r.effects.filter((x) => x.detail === 'analysis_error'), cmd.command).toEqual([]);
     }
     expect(shells).toBeGreaterThan(1_500);
   });

@@ -118,4 +118,26 @@ describe('bounds', () => {
     expect(r.paths.read[0]).toEqual({ raw: '~/.aws/../.aws/credentials', normalised: '~/.aws/credentials' });
     expect(r.commands).toEqual(['curl -o ./out//x/../y.json https://WWW.Example.COM./a/b/?x=1#f', 'cat "$HOME/.aws/../.aws/credentials"']);
   });
+
+  it('random shell-shaped input never throws and never trips a reader (no analysis_error)', () => {
+    let seed = 7;
+    const rnd = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff;
+      return seed % n;
+    };
+    const atoms = [
+      'curl', 'wget', 'sh', 'bash', '-c', 'eval', 'sudo', 'env', 'X=1', 'rm', '-rf', 'cat', '~/.ssh/id_rsa', '.env', '|', '||', '&&', ';', '&', '>', '>>', '<', '<<EOF', 'EOF',
+      '<<<', '$(', ')', '`', '"', "'", '$X', '${Y:-z}', '<(', '>(', '{', '}', '(', ')', 'if', 'then', 'fi', 'for', 'in', 'do', 'done', 'case', 'esac', 'https://h.example.com/x',
+      'nc', 'ssh', 'scp', 'u@h.example.com:/t', 'python3', 'node', '-e', "'import os; os.system(\"id\")'", 'base64', '-d', 'xargs', 'find', '-exec', '{}', '\\;', 'crontab', '-',
+      'tee', '-a', '~/.bashrc', 'git', 'push', '--force', 'openssl', 'enc', '-in', 'zip', '-P', 'chmod', 'u+s', '/dev/tcp/1.2.3.4/80', '2>&1', '\n', '#', '\\', '*', '?', '[a]', '!',
+    ];
+    for (let i = 0; i < 1_500; i++) {
+      const n = 1 + rnd(14);
+      const cmd = Array.from({ length: n }, () => atoms[rnd(atoms.length)] as string).join(rnd(4) === 0 ? '' : ' ').replace(/\\n/g, '\n');
+      const r = a.analyze(cmd);
+      expect(['ok', 'syntax_error', 'too_complex'], cmd).toContain(r.status);
+      expect(r.effects.filter((e) => e.detail === 'analysis_error'), cmd).toEqual([]);
+    }
+  });
 });
+
