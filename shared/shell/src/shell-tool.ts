@@ -12,6 +12,9 @@ export const ShellToolHints = z
     description: z.string().max(4096).optional(),
     /** Explicit hint from a gateway or catalog: this tool runs shell commands. */
     shellHint: z.boolean().optional(),
+    readOnlyHint: z.boolean().optional(),
+    destructiveHint: z.boolean().optional(),
+    openWorldHint: z.boolean().optional(),
   })
   .passthrough();
 export type ShellToolHints = z.infer<typeof ShellToolHints>;
@@ -122,9 +125,27 @@ function fromObject(args: Record<string, unknown>, prefix: string): ShellCommand
  * The command line a shell-like tool call runs, or null when the tool is not shell-like or its
  * arguments carry no command.
  */
+/** Argument names that only ever hold a command line. */
+const COMMAND_ONLY_KEYS = ['command', 'cmd', 'shell_command', 'bash_command', 'command_line', 'commandline', 'cmdline'];
+
+/**
+ * A tool whose name says nothing, whose MCP annotations say it can change things or reach the
+ * world (destructiveHint or openWorldHint, not readOnlyHint), called with a command-line argument
+ * (`command`, `cmd` …): treated as a shell, unless its name names another runtime (sql, python …).
+ */
+function annotatedCommandTool(tool: string, args: Record<string, unknown>, annotations: unknown): boolean {
+  const hints = ShellToolHints.safeParse(annotations ?? {});
+  if (!hints.success) return false;
+  const h = hints.data;
+  if (h.readOnlyHint === true || (h.destructiveHint !== true && h.openWorldHint !== true)) return false;
+  if (toolNameWords(tool).some((w) => OTHER_RUNTIMES.has(w))) return false;
+  return COMMAND_ONLY_KEYS.some((k) => typeof args[k] === 'string' || isStringArray(args[k]));
+}
+
 export function shellCommandOf(tool: string, args: Record<string, unknown> | undefined, annotations?: unknown): ShellCommand | null {
-  if (typeof tool !== 'string' || !isShellTool(tool, annotations)) return null;
+  if (typeof tool !== 'string') return null;
   if (args === undefined || args === null || typeof args !== 'object' || Array.isArray(args)) return null;
+  if (!isShellTool(tool, annotations) && !annotatedCommandTool(tool, args, annotations)) return null;
   const direct = fromObject(args, '');
   if (direct !== null) return direct;
   for (const key of NESTED_KEYS) {

@@ -23,6 +23,16 @@ describe('shell-like tool recognition', () => {
     expect(isShellTool('tool_11', 'not an object')).toBe(false);
   });
 
+  it('takes an unnamed tool as a shell when its MCP annotations say it acts and it is given a command line', () => {
+    expect(shellCommandOf('sandbox_tool', { command: 'rm -rf /data' }, { destructiveHint: true })?.command).toBe('rm -rf /data');
+    expect(shellCommandOf('ops.do', { cmd: ['curl', '-s', 'https://x.example.com'] }, { openWorldHint: true, readOnlyHint: false })?.command).toBe('curl -s https://x.example.com');
+    expect(shellCommandOf('sandbox_tool', { command: 'rm -rf /data' }, { readOnlyHint: true, destructiveHint: true })).toBeNull();
+    expect(shellCommandOf('sandbox_tool', { command: 'rm -rf /data' }, { idempotentHint: true })).toBeNull();
+    expect(shellCommandOf('sandbox_tool', { command: 'rm -rf /data' })).toBeNull();
+    expect(shellCommandOf('execute_sql', { command: 'DROP TABLE t' }, { destructiveHint: true })).toBeNull();
+    expect(shellCommandOf('sandbox_tool', { query: 'rm -rf /data' }, { destructiveHint: true })).toBeNull();
+  });
+
   it('returns the command from the usual argument names', () => {
     expect(shellCommandOf('bash', { command: 'ls -la' })).toEqual({ command: 'ls -la', argument: 'command' });
     expect(shellCommandOf('run_command', { cmd: 'npm test', cwd: '/repo' })).toEqual({ command: 'npm test', argument: 'cmd', cwd: '/repo' });
