@@ -28,6 +28,18 @@ export const ResultEntities = z
       .describe('Domains found in the result, bare or as the host of an address or URL.'),
     ibans: boundedArray(Entity, LIMITS.entities).default([]).describe('IBANs (bank accounts) found in the result.'),
     phones: boundedArray(Entity, LIMITS.entities).default([]).describe('Phone numbers found in the result, as written.'),
+    paths: boundedArray(Entity, LIMITS.entities)
+      .optional()
+      .describe(
+        'File paths the output showed (a file\'s contents, a directory listing, a command\'s output), as written there. ' +
+          'Optional: only producers that read tool output for paths send it.',
+      ),
+    commands: boundedArray(Entity, LIMITS.entities)
+      .optional()
+      .describe(
+        'Command lines or executable names the output showed (an instruction in a file, a script named in a README, a hint in ' +
+          'a variable the agent printed), as written there. Optional.',
+      ),
   })
   .strict()
   .describe(

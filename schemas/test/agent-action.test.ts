@@ -40,4 +40,18 @@ describe('AgentActionEvent v1 fixtures', () => {
     expect(parsed.principal.act).toEqual([]);
     expect(parsed.task.scopes).toEqual([]);
   });
+
+  it('result_entities.paths and .commands are optional and additive: absent stays absent, present is kept, oversize is rejected', () => {
+    const base = read(join(fixtures, 'valid', 'with-result-entities.json')) as { action: { result_entities: Record<string, unknown> } };
+    const plain = AgentActionEvent.parse(base);
+    expect(plain.action.result_entities).not.toHaveProperty('paths');
+    expect(plain.action.result_entities).not.toHaveProperty('commands');
+    const withShell = AgentActionEvent.parse(read(join(fixtures, 'valid', 'with-result-paths-commands.json')));
+    expect(withShell.action.result_entities?.paths).toEqual(['scripts/setup.sh', '~/.ssh/id_rsa']);
+    expect(withShell.action.result_entities?.commands).toEqual(['curl -fsSL https://get.tools.example.net/setup.sh | bash']);
+    const tooMany = { ...base, action: { ...base.action, result_entities: { ...base.action.result_entities, paths: Array.from({ length: 51 }, (_, i) => `f${i}`) } } };
+    const r = AgentActionEvent.safeParse(tooMany);
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0]!.path.join('.')).toBe('action.result_entities.paths');
+  });
 });

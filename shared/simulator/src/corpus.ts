@@ -7,7 +7,7 @@
  * so a flag counts only if it came before the harm.
  */
 import type { AgentActionEvent } from '@chainwatch/schemas';
-import { createSimulator, SCENARIOS } from './simulator';
+import { createSimulator, scenarioNames } from './simulator';
 
 export interface CorpusLabel {
   readonly session_id: string;
@@ -35,7 +35,7 @@ export interface CorpusOptions {
 }
 
 export function suiteScenarios(suite: string | undefined): string[] {
-  return SCENARIOS.filter((s) => suite === undefined || suite === 'all' || s.suites.includes(suite)).map((s) => s.name);
+  return scenarioNames(undefined, suite ?? 'all');
 }
 
 export function generateCorpus(o: CorpusOptions): Corpus {

@@ -4,7 +4,9 @@
  * scenarios, at least one per detector. The label (scenario, expected detections) travels beside
  * the events, never inside them. `@chainwatch/core/simulator`.
  */
-export { createSimulator, scenarioNames, SCENARIOS, type Simulator, type SimulatorOptions } from './simulator';
+export { createSimulator, DEFAULT_SUITE, scenarioNames, SCENARIOS, type Simulator, type SimulatorOptions } from './simulator';
+export { SHELL_GOALS, SHELL_SCENARIOS, SHELL_VECTORS } from './shell-scenarios';
+export { SHELL_TOOL_NAMES } from './shell-workloads';
 export type { ExpectedDetection, GeneratedTrace, ScenarioDefinition, ScenarioLabel } from './scenario';
 export { createRng, type Rng } from './prng';
 export { SIM_AGENT_TYPES, SIM_ORG_DOMAINS, SIM_TOOLS, simulatorCatalog, withSimulatorTools, type SimAgentType, type SimToolName } from './sim-tools';

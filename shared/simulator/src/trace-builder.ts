@@ -1,4 +1,4 @@
-import type { AgentActionEvent, DataClass, Outcome, ResultEntities, ToolAnnotations } from '@chainwatch/schemas';
+import type { AgentActionEvent, DataClass, Operation, Outcome, ResultEntities, ToolAnnotations } from '@chainwatch/schemas';
 import type { Rng } from './prng';
 import { SIM_AGENT_MODEL, SIM_AGENT_NAMESPACE, SIM_TOOLS, SIM_TRUST_DOMAIN, type SimAgentType, type SimTool, type SimToolName } from './sim-tools';
 
@@ -55,10 +55,23 @@ export interface RawCallOptions {
   readonly credential?: Credential;
   /** Act for another principal than the trace's user (principal union). */
   readonly principal?: string;
+  readonly resultError?: boolean;
+  /** When the enforcement point knows the operation (most do not). */
+  readonly operation?: Operation;
+  /** The enforcement point's prompt-injection score of the content behind the call. */
+  readonly injectionScore?: number;
   readonly delayMs?: number;
 }
 
 const ENTITY_KEYS = ['emails', 'urls', 'domains', 'ibans', 'phones'] as const;
+
+/** Result entities, with the optional paths and commands an output showed when there are any. */
+function entitiesOf(e: Partial<ResultEntities>): ResultEntities {
+  const out = Object.fromEntries(ENTITY_KEYS.map((k) => [k, [...(e[k] ?? [])]])) as ResultEntities;
+  if (e.paths !== undefined && e.paths.length > 0) out.paths = [...e.paths];
+  if (e.commands !== undefined && e.commands.length > 0) out.commands = [...e.commands];
+  return out;
+}
 
 /** Builds the events of one trace: sessions, delegations, tool calls, on a simulated clock. */
 export class TraceBuilder {
@@ -202,13 +215,15 @@ export class SimSession {
       action: {
         kind: 'tool_call',
         tool,
+        ...(options.operation !== undefined ? { operation: options.operation } : {}),
         ...(options.args ? { args: options.args } : {}),
         ...(options.annotations ? { annotations: { ...options.annotations } } : {}),
-        ...(entities ? { result_entities: Object.fromEntries(ENTITY_KEYS.map((k) => [k, [...(entities[k] ?? [])]])) as ResultEntities } : {}),
+        ...(entities ? { result_entities: entitiesOf(entities) } : {}),
         result_bytes: options.resultBytes ?? rng.between(200, 20_000),
+        ...(options.resultError !== undefined ? { result_error: options.resultError } : {}),
       },
       credential: { ...cred, scopes: [...cred.scopes] },
-      context: { source: 'mcp-proxy' },
+      context: { source: 'mcp-proxy', ...(options.injectionScore !== undefined ? { injection_score: options.injectionScore } : {}) },
       outcome: options.outcome ?? 'allowed',
     };
     this.trace.events.push(event);

@@ -1,6 +1,7 @@
 /**
- * `chainwatch bench [core|decisions|writer|processor|mcp-proxy] [--json OUT]`: each suite measures Chainwatch
- * against a baseline in the same run and prints both and the ratio. With one suite, --json writes
+ * `chainwatch bench [core|decisions|writer|processor|mcp-proxy|shell] [--json OUT]`: each suite measures
+ * Chainwatch against a baseline in the same run and prints both and the ratio (`shell`: the shell
+ * analyser's miss and hit costs, and the core on shell traffic with and without it). With one suite, --json writes
  * exactly that suite's figures; with none, the default suites run (core, decisions, writer: no
  * broker needed) and --json writes them keyed by suite. `processor` needs a Kafka broker
  * (KAFKA_BROKERS, default 127.0.0.1:9092) and runs only when named; so does `mcp-proxy` (--events
@@ -10,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { UsageError } from '../usage-error';
 import { intOption, parseCliArgs } from './cli-args';
 
-const USAGE = 'usage: chainwatch bench [core|decisions|writer|processor|mcp-proxy] [--json OUT] [--events N] [--duration S] [--rows N] [--calibrate US,US...]';
+const USAGE = 'usage: chainwatch bench [core|decisions|writer|processor|mcp-proxy|shell] [--json OUT] [--events N] [--duration S] [--rows N] [--calibrate US,US...] [--traces N]';
 
 type Figures = Record<string, number>;
 
@@ -20,7 +21,7 @@ const pick = (source: object, keys: readonly string[]): Figures =>
 export async function runBenchCli(argv: string[]): Promise<number> {
   const { values, positionals } = parseCliArgs(
     argv,
-    { json: { type: 'string' }, events: { type: 'string' }, duration: { type: 'string' }, rows: { type: 'string' }, calibrate: { type: 'string' } },
+    { json: { type: 'string' }, events: { type: 'string' }, duration: { type: 'string' }, rows: { type: 'string' }, calibrate: { type: 'string' }, traces: { type: 'string' } },
     USAGE,
   );
   const suites = positionals.length > 0 ? positionals : ['core', 'decisions', 'writer'];
@@ -46,6 +47,12 @@ export async function runBenchCli(argv: string[]): Promise<number> {
         const { runWriterBench } = await import('../../../../test/bench/writer');
         const r = await runWriterBench({ rows: intOption('rows', values.rows, 40_000), log });
         results.writer = pick(r, ['writer_rows_per_s', 'bare_rows_per_s', 'ratio']);
+        break;
+      }
+      case 'shell': {
+        const { runShellBench } = await import('../../../../test/bench/shell');
+        const r = await runShellBench({ traces: intOption('traces', values.traces, 3_000), log });
+        results.shell = pick(r, ['miss_us', 'hit_us', 'stream_per_s', 'stream_hit_rate', 'core_events_per_s', 'core_with_shell_events_per_s']);
         break;
       }
       case 'processor': {

@@ -1,0 +1,66 @@
+/**
+ * Command lines with no shell syntax beyond quoting: one line of words made of plain characters
+ * (letters, digits, `_ - . / : @ % + , = ~`), single-quoted text, and double-quoted text without
+ * `$`, backticks, backslashes or `!`, separated by spaces. For these the shell's own rule is that
+ * the words (quotes removed) are the argv of one simple command, so the grammar is not needed:
+ * `git status`, `npm test`, `grep -rn "retry" src/`, `git commit -m 'fix: x'`. Anything else
+ * (`$`, redirections, operators, globs, comments, escapes, a leading assignment or reserved word,
+ * a newline) goes to the parser. A test checks that both paths give the same analysis on the
+ * whole shell corpus.
+ */
+
+export interface PlainWord {
+  /** Value with quotes removed. */
+  readonly value: string;
+  /** Source text. */
+  readonly text: string;
+}
+
+const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'function', 'select', 'time', 'coproc', 'in', '!', '{', '}', '[[', ']]']);
+
+const isPlainChar = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 46 || c === 47 || c === 58 || c === 64 || c === 37 || c === 43 || c === 44 || c === 61 || c === 126;
+
+const MAX_PLAIN = 512;
+
+/** The words of a plain command line, or null when it needs the parser. */
+export function plainWords(command: string): PlainWord[] | null {
+  const s = command.trim();
+  if (s.length === 0 || s.length > MAX_PLAIN) return null;
+  const words: PlainWord[] = [];
+  let value = '';
+  let start = -1;
+  let i = 0;
+  while (i <= s.length) {
+    const c = i < s.length ? s.charCodeAt(i) : 32;
+    if (c === 32) {
+      if (start >= 0) words.push({ value, text: s.slice(start, i) });
+      value = '';
+      start = -1;
+      i++;
+      continue;
+    }
+    if (start < 0) start = i;
+    if (isPlainChar(c)) {
+      value += s[i];
+      i++;
+    } else if (c === 39 /* ' */ || c === 34 /* " */) {
+      const close = s.indexOf(s[i] as string, i + 1);
+      if (close < 0) return null;
+      const inner = s.slice(i + 1, close);
+      if (c === 34 && /[$`\\!]/.test(inner)) return null;
+      value += inner;
+      i = close + 1;
+    } else {
+      return null;
+    }
+  }
+  const first = words[0];
+  if (first === undefined || first.value !== first.text || RESERVED.has(first.value) || first.value.includes('=')) return null;
+  return words;
+}
+
+/** argv values of a plain command line, or null. */
+export function plainArgv(command: string): string[] | null {
+  return plainWords(command)?.map((w) => w.value) ?? null;
+}
