@@ -10,13 +10,15 @@ import {
   Operation,
   Outcome,
   SpiffeId,
+  Text,
   boundedArray,
 } from './common';
+import { jsonBoundsViolation, type JsonBoundsViolation } from './json-bounds';
 
 export const SCHEMA_VERSION = 1 as const;
 
 const Scope = Name;
-const Entity = z.string().min(1).max(LIMITS.resource);
+const Entity = Text(LIMITS.resource).min(1);
 
 /** Entities seen in a tool's result: what the tool output put in front of the agent. */
 export const ResultEntities = z
@@ -30,12 +32,22 @@ export const ResultEntities = z
   .strict();
 export type ResultEntities = z.infer<typeof ResultEntities>;
 
-/** Tool arguments as passed by the agent: a JSON object, bounded in size. Never logged, never stored raw. */
-export const ToolArgs = z
-  .record(z.string().max(LIMITS.name), z.unknown())
-  .refine((v) => JSON.stringify(v).length <= LIMITS.argsBytes, {
-    message: `must serialise to at most ${LIMITS.argsBytes} bytes`,
-  });
+const ARGS_VIOLATION: Readonly<Record<JsonBoundsViolation, string>> = {
+  depth: `must nest at most ${LIMITS.argsDepth} levels deep`,
+  length: `must serialise to at most ${LIMITS.argsBytes} bytes`,
+  ill_formed: 'every key and string must be well-formed Unicode (no lone surrogates)',
+  not_json: 'must hold JSON values only',
+};
+
+/**
+ * Tool arguments as passed by the agent: a JSON object, bounded in size and nesting, every string
+ * well-formed. Checked without recursion (deep nesting cannot overflow the stack). Never logged,
+ * never stored raw.
+ */
+export const ToolArgs = z.record(Text(LIMITS.name), z.unknown()).superRefine((v, ctx) => {
+  const violation = jsonBoundsViolation(v, { maxDepth: LIMITS.argsDepth, maxLength: LIMITS.argsBytes });
+  if (violation !== null) ctx.addIssue({ code: 'custom', message: ARGS_VIOLATION[violation] });
+});
 export type ToolArgs = z.infer<typeof ToolArgs>;
 
 export const Agent = z
@@ -74,12 +86,12 @@ export const Action = z
     kind: ActionKind,
     tool: Name,
     operation: Operation.optional(),
-    resource: z.string().max(LIMITS.resource).optional(),
+    resource: Text(LIMITS.resource).optional(),
     data_class: DataClass.optional(),
     /** Domain, address or account the action sends to, or 'internal'. */
-    destination: z.string().max(LIMITS.resource).optional(),
+    destination: Text(LIMITS.resource).optional(),
     bytes: z.number().int().nonnegative().optional(),
-    args_digest: z.string().max(128).optional(),
+    args_digest: Text(128).optional(),
     args: ToolArgs.optional(),
     /** For a delegation: the session that receives the work. */
     target_session_id: Id.optional(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Action, Agent, Context, Credential, Principal, Task } from './agent-action';
-import { Decision, EpochMs, Id, Level, Name, Score, boundedArray } from './common';
+import { Decision, EpochMs, Id, Level, Name, Score, Text, boundedArray } from './common';
 import { Reason } from './finding';
 
 /** A prospective action, asked about before it runs. */
@@ -24,7 +24,7 @@ export type DecisionRequest = z.infer<typeof DecisionRequest>;
 export const ApprovalObligation = z
   .object({
     binding: Id,
-    action_digest: z.string().max(128),
+    action_digest: Text(128),
     evidence_event_ids: boundedArray(Id, 16),
     expires_at: EpochMs,
   })
@@ -73,7 +73,7 @@ export const DecisionRecord = z
     agent_id: Id.nullable(),
     tool: Name.nullable(),
     policy_version: Name,
-    input_digest: z.string().max(128),
+    input_digest: Text(128),
     decision: Decision,
     enforced: Decision,
     score: Score,
@@ -106,9 +106,9 @@ export const ApprovalEvent = z
     session_id: Id,
     trace_id: Id.nullable(),
     /** sha256 of the session id and the exact action: what the caller presents when retrying. */
-    action_digest: z.string().min(1).max(128),
+    action_digest: Text(128).min(1),
     /** The detection core's digest of the same action (what the session state keys approvals on). */
-    engine_digest: z.string().min(1).max(128),
+    engine_digest: Text(128).min(1),
     evidence_event_ids: boundedArray(Id, 16),
     /** Rules whose findings the approval covers. */
     rule_ids: boundedArray(Name, 32),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DataClass, Decision, EpochMs, Id, LIMITS, Level, Name, Score, boundedArray } from './common';
+import { DataClass, Decision, EpochMs, Id, LIMITS, Level, Name, Score, Text, boundedArray } from './common';
 import { Reason } from './finding';
 
 /**
@@ -15,10 +15,10 @@ export const SessionDigest = z
     tools: boundedArray(Name, LIMITS.listItems),
     max_data_class: DataClass.nullable(),
     tainted: z.boolean(),
-    destinations: boundedArray(z.string().max(LIMITS.resource), LIMITS.listItems),
+    destinations: boundedArray(Text(LIMITS.resource), LIMITS.listItems),
     parent_session_id: Id.nullable(),
     depth: z.number().int().nonnegative(),
-    state: z.string().max(65_536),
+    state: Text(65_536),
   })
   .strict();
 export type SessionDigest = z.infer<typeof SessionDigest>;
