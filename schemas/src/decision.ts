@@ -118,6 +118,11 @@ export const ApprovalEvent = z
     ts: EpochMs,
     /** The approver (approved / rejected). */
     by: Name.nullable(),
+    /**
+     * Token subject of the decision request that asked for the step-up (separation of duties: by
+     * default it cannot answer it). Optional: records written before it existed lack it.
+     */
+    requested_by: Name.nullable().optional(),
     /** The decision-API instance that published it (instances skip their own records). */
     origin: Id,
   })

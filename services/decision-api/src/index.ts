@@ -15,3 +15,5 @@ export { isSensitiveAction, catalogSensitivity, type SensitivityCheck } from './
 export { BindingStore, type ApprovalBinding, type BindingState } from './approvals/binding-store';
 export { DecisionApiMetrics } from './metrics';
 export { errorBody, ErrorBody } from './http/error-body';
+export { IngestGate, type IngestGateOptions, type Admission } from './ingest/ingest-gate';
+export { FailedAuthLimiter, type FailedAuthLimitOptions } from './auth/failed-auth-limiter';
