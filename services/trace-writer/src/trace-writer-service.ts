@@ -14,14 +14,18 @@ export interface TraceWriterService {
 /**
  * The standalone trace-writer service: migrates ClickHouse, makes sure the topics exist, consumes
  * them into ClickHouse. Its operations port answers from the start: /healthz at once, /readyz
- * once the consumer is a member of its group (503 again while it is not), /metrics.
+ * once the consumer is a member of its group and while it makes progress (503 while it is not a
+ * member, or a batch has stored nothing for TRACE_WRITER_STALL_MS), /metrics.
  */
 export async function startTraceWriterService(config: TraceWriterConfig, logger?: Logger): Promise<TraceWriterService> {
   const log = logger ?? createLogger({ name: 'trace-writer', level: config.logLevel });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   let runner: KafkaTraceWriter | null = null;
-  const ops = await serveOps({ port: config.metricsPort, metrics: registry, ready: () => runner?.running() ?? false });
+  // Ready while a member of the group and making progress: a writer whose batch has stored nothing
+  // for stallMs (ClickHouse or the DLQ unavailable) is reported, not hidden.
+  const ready = (): boolean => runner !== null && runner.running() && runner.writer.stalledMs(Date.now()) < config.stallMs;
+  const ops = await serveOps({ port: config.metricsPort, metrics: registry, ready });
   let ch: ClickHouseHandle | null = null;
   try {
     ch = await openClickHouse(config.clickhouse, log);
@@ -35,6 +39,7 @@ export async function startTraceWriterService(config: TraceWriterConfig, logger?
       database: ch.database,
       batch: config.batch,
       retry: { maxMs: config.retryMaxMs },
+      dlqMaxBytes: config.dlqMaxBytes,
       logger: log,
       metrics: registry,
     });

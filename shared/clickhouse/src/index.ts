@@ -43,3 +43,5 @@ export {
   type FindingItem,
   type FindingsPage,
 } from './investigation';
+export { ROW_IDENTITY, storedIds, type RowIdentity } from './row-identity';
+export { isRowRejection, clickHouseErrorType } from './store-errors';
