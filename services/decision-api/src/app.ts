@@ -21,7 +21,7 @@ import { DecisionApiMetrics } from './metrics';
 import { approvalRoutes } from './routes/approvals';
 import { decisionRoutes } from './routes/decisions';
 import { eventRoutes } from './routes/events';
-import { healthRoutes } from './routes/health';
+import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { sessionRiskRoutes } from './routes/session-risk';
 
 /** Tunables of the API; every field has a production default (see DecisionApiEnv). */
@@ -64,6 +64,8 @@ export interface DecisionApiDeps {
   readonly instanceId?: string;
   /** When given, the investigation endpoints (role analyst) are served over this store. */
   readonly investigation?: { readonly store: InvestigationStore };
+  /** Further conditions of /readyz (the all-in-one mode: the trace writer makes progress). */
+  readonly readiness?: readonly ReadinessCheck[];
 }
 
 export interface DecisionApi {
@@ -166,7 +168,7 @@ export async function buildDecisionApi(deps: DecisionApiDeps): Promise<DecisionA
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(healthRoutes, { view: deps.view, metrics });
+  await app.register(healthRoutes, { view: deps.view, metrics, ...(deps.readiness ? { checks: deps.readiness } : {}) });
   await app.register(decisionRoutes, { service });
   await app.register(approvalRoutes, { service });
   await app.register(sessionRiskRoutes, { view: deps.view, staleMs: o.staleMs });

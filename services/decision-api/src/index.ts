@@ -17,3 +17,4 @@ export { DecisionApiMetrics } from './metrics';
 export { errorBody, ErrorBody } from './http/error-body';
 export { IngestGate, type IngestGateOptions, type Admission } from './ingest/ingest-gate';
 export { FailedAuthLimiter, type FailedAuthLimitOptions } from './auth/failed-auth-limiter';
+export type { ReadinessCheck } from './routes/health';

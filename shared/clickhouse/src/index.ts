@@ -45,3 +45,4 @@ export {
 } from './investigation';
 export { ROW_IDENTITY, storedIds, type RowIdentity } from './row-identity';
 export { isRowRejection, clickHouseErrorType } from './store-errors';
+export { ClickHouseLog, type ClickHouseLogOptions, type KeyedTopic } from './local-log/clickhouse-log';

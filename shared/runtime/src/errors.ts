@@ -18,6 +18,7 @@ export const ERRORS = {
   CW_APPROVAL_SELF: { status: 403, retriable: false, message: 'a step-up cannot be answered by the subject that asked for it' },
   CW_VIEW_NOT_READY: { status: 503, retriable: true, message: 'live view not caught up yet' },
   CW_OVERLOADED: { status: 503, retriable: true, message: 'ingestion is at its bound' },
+  CW_WRITER_STALLED: { status: 503, retriable: true, message: 'the trace writer is not making progress' },
   CW_POLICY_INVALID: { status: 500, retriable: false, message: 'policy (rules or catalog) failed validation' },
   CW_INTERNAL: { status: 500, retriable: true, message: 'internal error' },
 } as const;
