@@ -57,7 +57,7 @@ export async function startChainwatch(dataDir: string, env: Record<string, strin
 }
 
 /** kill -9: no shutdown of any kind. Resolves once the process is gone. */
-export async function kill9(running: RunningChainwatch): Promise<void> {
+export async function kill9(running: { readonly child: ChildProcess }): Promise<void> {
   if (running.child.exitCode !== null || running.child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => running.child.once('exit', () => resolve()));
   running.child.kill('SIGKILL');
@@ -65,7 +65,7 @@ export async function kill9(running: RunningChainwatch): Promise<void> {
 }
 
 /** SIGTERM; resolves with the exit code and how long the process took to exit. */
-export async function terminate(running: RunningChainwatch, hardMs = 30_000): Promise<{ code: number | null; ms: number }> {
+export async function terminate(running: { readonly child: ChildProcess }, hardMs = 30_000): Promise<{ code: number | null; ms: number }> {
   const started = Date.now();
   if (running.child.exitCode !== null) return { code: running.child.exitCode, ms: 0 };
   const exited = new Promise<number | null>((resolve) => running.child.once('exit', (code) => resolve(code)));
@@ -92,3 +92,87 @@ export async function waitForStatus(url: string, status: number, timeoutMs = 120
 }
 
 export const auth = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
+
+const SERVICE_CHILD = join(REPO_ROOT, 'test', 'faults', 'service-child.ts');
+
+export interface RunningService {
+  readonly child: ChildProcess;
+  /** What the child printed after READY (writer: opsPort; decision-api: url). */
+  readonly info: { readonly opsPort?: number; readonly url?: string };
+  output(): string;
+}
+
+/** Starts test/faults/service-child.ts as `role`; resolves once it prints READY. */
+export async function startService(role: 'writer' | 'decision-api', env: Record<string, string>, timeoutMs = 120_000): Promise<RunningService> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVICE_CHILD, role], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const info = await new Promise<RunningService['info']>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${role} not ready within ${timeoutMs} ms: ${out.slice(-2000)}`));
+    }, timeoutMs);
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      const m = /READY (\{.*\})\n/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(JSON.parse(m[1] as string) as RunningService['info']);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${role} exited (${code ?? signal}) before READY: ${out.slice(-2000)}`));
+    });
+  });
+  return { child, info, output: () => out };
+}
+
+/** `chainwatch <command>` (a service of the CLI) as a child; resolves once `ready` matches its output. */
+export async function startCliService(args: readonly string[], env: Record<string, string>, ready: RegExp, timeoutMs = 120_000): Promise<RunningService> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`chainwatch ${args.join(' ')} not ready within ${timeoutMs} ms: ${out.slice(-2000)}`));
+    }, timeoutMs);
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      if (ready.test(out)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`chainwatch ${args.join(' ')} exited (${code ?? signal}): ${out.slice(-2000)}`));
+    });
+  });
+  return { child, info: {}, output: () => out };
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,5 +1,5 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { openClickHouse, runMigrations, type ClickHouseHandle } from '@chainwatch/clickhouse';
+import { openClickHouse, runMigrations, type ClickHouseHandle, type TraceTable } from '@chainwatch/clickhouse';
 import { createKafka, ensureTopics, TOPIC_SPECS } from '@chainwatch/kafka';
 import { createLogger, serveOps, type Logger } from '@chainwatch/runtime';
 import type { TraceWriterConfig } from './config';
@@ -17,7 +17,12 @@ export interface TraceWriterService {
  * once the consumer is a member of its group and while it makes progress (503 while it is not a
  * member, or a batch has stored nothing for TRACE_WRITER_STALL_MS), /metrics.
  */
-export async function startTraceWriterService(config: TraceWriterConfig, logger?: Logger): Promise<TraceWriterService> {
+export async function startTraceWriterService(
+  config: TraceWriterConfig,
+  logger?: Logger,
+  /** Topic → table and DLQ topic overrides (tests, per-environment names); default: the contract's topics. */
+  overrides: { readonly topics?: Readonly<Record<string, TraceTable>>; readonly dlqTopic?: string } = {},
+): Promise<TraceWriterService> {
   const log = logger ?? createLogger({ name: 'trace-writer', level: config.logLevel });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -40,6 +45,8 @@ export async function startTraceWriterService(config: TraceWriterConfig, logger?
       batch: config.batch,
       retry: { maxMs: config.retryMaxMs },
       dlqMaxBytes: config.dlqMaxBytes,
+      ...(overrides.topics ? { topics: overrides.topics } : {}),
+      ...(overrides.dlqTopic ? { dlqTopic: overrides.dlqTopic } : {}),
       logger: log,
       metrics: registry,
     });

@@ -13,13 +13,17 @@ export const DEFAULT_SHUTDOWN_DEADLINE_MS = 8000;
 /**
  * Runs a graceful shutdown with a deadline: whatever state the service is in (a store refusing
  * every insert, a broker gone, a handler stuck), the process ends within `deadlineMs` of the
- * signal, with exit code 1 when the deadline, not the shutdown, ended it. A second SIGINT or
- * SIGTERM meanwhile exits at once. Resolves when `shutdown` finished in time.
+ * signal, with exit code 1 when the deadline, not the shutdown, ended it. A process that finished
+ * its shutdown but is still held by a leftover handle (a client's timer) ends at the deadline
+ * too, with its own exit code. A second SIGINT or SIGTERM meanwhile exits at once. Resolves when
+ * `shutdown` finished in time.
  */
 export async function shutdownWithin(shutdown: () => Promise<unknown>, options: ShutdownOptions = {}): Promise<void> {
   const deadlineMs = options.deadlineMs ?? DEFAULT_SHUTDOWN_DEADLINE_MS;
   const exit = options.exit ?? ((code: number) => process.exit(code));
+  let finished = false;
   const timer = setTimeout(() => {
+    if (finished) return exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
     options.logger?.error({ deadline_ms: deadlineMs }, 'graceful shutdown did not finish in time; exiting');
     exit(1);
   }, deadlineMs);
@@ -33,8 +37,8 @@ export async function shutdownWithin(shutdown: () => Promise<unknown>, options: 
   process.once('SIGTERM', again);
   try {
     await shutdown();
+    finished = true;
   } finally {
-    clearTimeout(timer);
     process.off('SIGINT', again);
     process.off('SIGTERM', again);
   }
