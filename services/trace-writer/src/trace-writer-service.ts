@@ -1,5 +1,5 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { openClickHouse, runMigrations, type ClickHouseHandle, type TraceTable } from '@chainwatch/clickhouse';
+import { openClickHouse, runMigrations, tuneEmbeddedTables, type ClickHouseHandle, type TraceTable } from '@chainwatch/clickhouse';
 import { createKafka, ensureTopics, TOPIC_SPECS } from '@chainwatch/kafka';
 import { createLogger, serveOps, type Logger } from '@chainwatch/runtime';
 import type { TraceWriterConfig } from './config';
@@ -35,6 +35,7 @@ export async function startTraceWriterService(
   try {
     ch = await openClickHouse(config.clickhouse, log);
     await runMigrations({ client: ch.client, database: ch.database, ttlDays: config.clickhouse.ttlDays, logger: log });
+    if (ch.mode === 'embedded') await tuneEmbeddedTables(ch.client, ch.database);
     const kafka = createKafka({ brokers: config.brokers, clientId: 'chainwatch-trace-writer', logger: log });
     await ensureTopics(kafka, TOPIC_SPECS, { logger: log });
     runner = await runKafkaTraceWriter({

@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { Gauge } from 'prom-client';
 import { z } from 'zod';
 import { createDetectionEngine } from '@chainwatch/core';
-import { ClickHouseLog, InvestigationStore, openClickHouse, parseClickHouseConfig, runMigrations, type ClickHouseHandle } from '@chainwatch/clickhouse';
+import { ClickHouseLog, InvestigationStore, openClickHouse, parseClickHouseConfig, runMigrations, tuneEmbeddedTables, type ClickHouseHandle } from '@chainwatch/clickhouse';
 import { createLogger, env, parseConfig, shutdownWithin } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
 import { DecisionTunablesEnv, apiOptionsFromEnv, buildDecisionApi, catalogSensitivity, createDevAuth, InProcessView, listenDecisionApi } from '@chainwatch/decision-api';
@@ -63,6 +63,7 @@ export async function runStart(argv: string[]): Promise<number> {
   let logCh: ClickHouseHandle | null = null;
   try {
     await runMigrations({ client: ch.client, database: ch.database, ttlDays: chConfig.ttlDays, logger });
+    if (ch.mode === 'embedded') await tuneEmbeddedTables(ch.client, ch.database);
     logCh = await openClickHouse(chConfig);
   } catch (err) {
     await ch.close();
