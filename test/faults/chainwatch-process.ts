@@ -4,7 +4,7 @@
  * development tokens it prints and saves.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../cli/run-cli';
 
@@ -34,7 +34,9 @@ export async function startChainwatch(dataDir: string, env: Record<string, strin
     }, timeoutMs);
     const onData = (d: Buffer): void => {
       out += d.toString();
-      const m = /approver token .* saved to \S+\n/.test(out) ? /listening on (http:\/\/\S+)/.exec(out) : null;
+      // Ready once the development token line and the token itself are out (and the approver token line, where there is one).
+      const tokenOut = /development token .* saved to \S+:\n\S+\n/.test(out);
+      const m = tokenOut ? /listening on (http:\/\/\S+)/.exec(out) : null;
       if (m) {
         clearTimeout(timer);
         resolve(m[1] as string);
@@ -47,11 +49,13 @@ export async function startChainwatch(dataDir: string, env: Record<string, strin
       reject(new Error(`chainwatch start exited (${code ?? signal}) before listening: ${out.slice(-2000)}`));
     });
   });
+  const token = readFileSync(join(dataDir, 'dev-token'), 'utf8').trim();
+  const approverPath = join(dataDir, 'dev-approver-token');
   return {
     child,
     url,
-    token: readFileSync(join(dataDir, 'dev-token'), 'utf8').trim(),
-    approverToken: readFileSync(join(dataDir, 'dev-approver-token'), 'utf8').trim(),
+    token,
+    approverToken: existsSync(approverPath) ? readFileSync(approverPath, 'utf8').trim() : token,
     output: () => out,
   };
 }
