@@ -4,17 +4,18 @@
  * (`chainwatch processor`) and trace writer as child processes, events produced with the
  * idempotent acks=all producer. Every acknowledged event must reach its session's risk (no reset,
  * none lost) and be stored exactly once; with the broker down again, SIGTERM still ends each
- * service within 10 s.
+ * service (processor, writer, decision API) within 10 s.
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Kafka } from 'kafkajs';
 import { openClickHouse } from '@chainwatch/clickhouse';
+import { createDevAuth } from '@chainwatch/decision-api';
 import { KafkaRecordLog, createKafka } from '@chainwatch/kafka';
 import { createLogger } from '@chainwatch/runtime';
 import type { AgentActionEvent, RiskSignal } from '@chainwatch/schemas';
@@ -162,16 +163,32 @@ describe('Kafka mode: a broker restart mid-stream', () => {
     });
     for (const [id, n] of perSession) expect(latest.get(id)?.seq, id).toBe(n);
 
-    // The broker goes down again; SIGTERM each service in that state.
+    // A decision API on the same broker, then the broker goes down again; SIGTERM each service in that state.
+    const auth = await createDevAuth();
+    const jwksFile = join(mkdtempSync(join(tmpdir(), 'cw-fault-jwks-')), 'jwks.json');
+    writeFileSync(jwksFile, JSON.stringify(auth.jwks));
+    const api = await startService('decision-api', {
+      KAFKA_BROKERS: brokers,
+      JWT_JWKS_FILE: jwksFile,
+      JWT_ISSUER: auth.issuer,
+      JWT_AUDIENCE: auth.audience,
+      DECISION_API_PORT: String(await freePort()),
+      FAULT_TOPICS: JSON.stringify({ actions: topics.actions, riskSignals: topics.riskSignals, decisions: `${base}.decisions`, approvals: topics.approvals }),
+    });
+    children.push(api);
+    await waitForStatus(`${api.info.url}/readyz`, 200);
     await broker('stop');
     const stopProcessor = await terminate(processor);
     const stopWriter = await terminate(writer);
+    const stopApi = await terminate(api);
     console.log(
       `[fault broker-restart] ${acked.length} events acknowledged, broker down ${downMs} ms mid-stream; ${perSession.size} sessions all counted; ` +
-        `SIGTERM with the broker down: processor exit ${stopProcessor.code} after ${stopProcessor.ms} ms, writer exit ${stopWriter.code} after ${stopWriter.ms} ms`,
+        `SIGTERM with the broker down: processor exit ${stopProcessor.code} after ${stopProcessor.ms} ms, writer exit ${stopWriter.code} after ${stopWriter.ms} ms, ` +
+        `decision API exit ${stopApi.code} after ${stopApi.ms} ms`,
     );
     expect(stopProcessor.ms).toBeLessThan(10_000);
     expect(stopWriter.ms).toBeLessThan(10_000);
+    expect(stopApi.ms).toBeLessThan(10_000);
 
     const ch = await openClickHouse({ url: undefined, user: 'default', password: '', database: 'chainwatch', dataDir: join(dataDir, 'clickhouse'), ttlDays: 30 });
     try {
