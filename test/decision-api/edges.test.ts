@@ -301,3 +301,20 @@ describe('ingestion bounds', () => {
     expect(refused.json()).toMatchObject({ error: { code: 'CW_OVERLOADED' } });
   });
 });
+
+describe('issue formatting', () => {
+  it('lists the valid keys of the object the unknown key was found in, through optional and nested schemas', async () => {
+    const { z } = await import('zod');
+    const { toIssues } = await import('@chainwatch/decision-api');
+    const Query = z.object({ from: z.string().optional(), to: z.string().optional(), nested: z.object({ a: z.number(), b: z.number() }).strict().optional() }).strict();
+    const result = Query.safeParse({ session_id: 'x', nested: { a: 1, b: 2, ['c'.repeat(500)]: 3 } });
+    expect(result.success).toBe(false);
+    const issues = toIssues(result.error!.issues, Query);
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        { path: '', message: 'unknown key "session_id"; valid keys: from, to, nested', code: 'unrecognized_keys' },
+        { path: 'nested', message: `unknown key "${'c'.repeat(32)}…"; valid keys: a, b`, code: 'unrecognized_keys' },
+      ]),
+    );
+  });
+});

@@ -18,3 +18,4 @@ export { errorBody, ErrorBody } from './http/error-body';
 export { IngestGate, type IngestGateOptions, type Admission } from './ingest/ingest-gate';
 export { FailedAuthLimiter, type FailedAuthLimitOptions } from './auth/failed-auth-limiter';
 export type { ReadinessCheck } from './routes/health';
+export { toIssues, validKeysAt, type RawIssue } from './http/issue-format';
