@@ -165,7 +165,8 @@ describe('Kafka mode: a broker restart mid-stream', () => {
 
     // A decision API on the same broker, then the broker goes down again; SIGTERM each service in that state.
     const auth = await createDevAuth();
-    const jwksFile = join(mkdtempSync(join(tmpdir(), 'cw-fault-jwks-')), 'jwks.json');
+    const jwksDir = mkdtempSync(join(tmpdir(), 'cw-fault-jwks-'));
+    const jwksFile = join(jwksDir, 'jwks.json');
     writeFileSync(jwksFile, JSON.stringify(auth.jwks));
     const api = await startService('decision-api', {
       KAFKA_BROKERS: brokers,
@@ -189,6 +190,7 @@ describe('Kafka mode: a broker restart mid-stream', () => {
     expect(stopProcessor.ms).toBeLessThan(10_000);
     expect(stopWriter.ms).toBeLessThan(10_000);
     expect(stopApi.ms).toBeLessThan(10_000);
+    rmSync(jwksDir, { recursive: true, force: true });
 
     const ch = await openClickHouse({ url: undefined, user: 'default', password: '', database: 'chainwatch', dataDir: join(dataDir, 'clickhouse'), ttlDays: 30 });
     try {

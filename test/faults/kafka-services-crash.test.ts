@@ -6,7 +6,7 @@
  * still ends it within 10 s, and nothing is lost once the store is back.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,8 +21,10 @@ import { IngestLoad } from './ingest-load';
 import { freePort, kill9, startService, terminate, waitForStatus, type RunningService } from './chainwatch-process';
 
 const children: RunningService[] = [];
+const scratch: string[] = [];
 afterAll(async () => {
   for (const c of children) await kill9(c);
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
 
 async function until<T>(fn: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
@@ -100,6 +102,7 @@ async function committedToEnd(kafka: Kafka, groupId: string, topics: readonly st
 
 describe('Kafka mode: services killed mid-stream', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'cw-fault-writer-'));
+  scratch.push(dataDir);
   const engineAt = (): Promise<ClickHouseHandle> =>
     openClickHouse({ url: undefined, user: 'default', password: '', database: 'chainwatch', dataDir: join(dataDir, 'clickhouse'), ttlDays: 30 });
 
@@ -211,7 +214,9 @@ describe('Kafka mode: services killed mid-stream', () => {
 
   it('decision API: kill -9 during ingestion; every event it acknowledged is on the topic; a new instance serves at once', async () => {
     const auth = await createDevAuth();
-    const jwksFile = join(mkdtempSync(join(tmpdir(), 'cw-fault-jwks-')), 'jwks.json');
+    const jwksDir = mkdtempSync(join(tmpdir(), 'cw-fault-jwks-'));
+    scratch.push(jwksDir);
+    const jwksFile = join(jwksDir, 'jwks.json');
     writeFileSync(jwksFile, JSON.stringify(auth.jwks));
     const base = randomName('fault-api');
     const topics = { actions: `${base}.actions`, riskSignals: `${base}.risk-signals`, decisions: `${base}.decisions`, approvals: `${base}.approvals` };

@@ -6,7 +6,7 @@
  * before the crash are rejected one by one and block nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'cw-fault-start-'));
 const running: RunningChainwatch[] = [];
 afterAll(async () => {
   for (const r of running) await kill9(r);
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const FILES_AGENT = { id: 'agent-files-1', type: 'file-assistant', spiffe_id: 'spiffe://example.org/ns/agents/sa/files' };

@@ -6,7 +6,7 @@
  * of holding them; SIGTERM still ends the process within 10 s. Once the store is repaired and
  * chainwatch started again, every acknowledged event is stored.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -19,6 +19,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'cw-fault-stall-'));
 const running: RunningChainwatch[] = [];
 afterAll(async () => {
   for (const r of running) await kill9(r);
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const engineAt = (): Promise<ClickHouseHandle> =>
