@@ -10,13 +10,15 @@ import {
   Operation,
   Outcome,
   SpiffeId,
+  Text,
   boundedArray,
 } from './common';
+import { jsonBoundsViolation, type JsonBoundsViolation } from './json-bounds';
 
 export const SCHEMA_VERSION = 1 as const;
 
 const Scope = Name;
-const Entity = z.string().min(1).max(LIMITS.resource);
+const Entity = Text(LIMITS.resource).min(1);
 
 /** Entities seen in a tool's result: what the tool output put in front of the agent. */
 export const ResultEntities = z
@@ -48,16 +50,25 @@ export const ResultEntities = z
   );
 export type ResultEntities = z.infer<typeof ResultEntities>;
 
-/** Tool arguments as passed by the agent: a JSON object, bounded in size. Never logged, never stored raw. */
-export const ToolArgs = z
-  .record(z.string().max(LIMITS.name), z.unknown())
-  .refine((v) => JSON.stringify(v).length <= LIMITS.argsBytes, {
-    message: `must serialise to at most ${LIMITS.argsBytes} bytes`,
-  })
-  .describe(
-    `Tool arguments as the agent passed them (a JSON object, at most ${LIMITS.argsBytes} bytes serialised). Used to find ` +
-      'recipients, hosts, accounts, paths and commands and to trace where each came from; never logged, never stored raw.',
-  );
+const ARGS_VIOLATION: Readonly<Record<JsonBoundsViolation, string>> = {
+  depth: `must nest at most ${LIMITS.argsDepth} levels deep`,
+  length: `must serialise to at most ${LIMITS.argsBytes} bytes`,
+  ill_formed: 'every key and string must be well-formed Unicode (no lone surrogates)',
+  not_json: 'must hold JSON values only',
+};
+
+/**
+ * Tool arguments as passed by the agent: a JSON object, bounded in size and nesting, every string
+ * well-formed. Checked without recursion (deep nesting cannot overflow the stack). Never logged,
+ * never stored raw.
+ */
+export const ToolArgs = z.record(Text(LIMITS.name), z.unknown()).superRefine((v, ctx) => {
+  const violation = jsonBoundsViolation(v, { maxDepth: LIMITS.argsDepth, maxLength: LIMITS.argsBytes });
+  if (violation !== null) ctx.addIssue({ code: 'custom', message: ARGS_VIOLATION[violation] });
+}).describe(
+  `Tool arguments as the agent passed them (a JSON object, at most ${LIMITS.argsBytes} bytes serialised, ${LIMITS.argsDepth} levels deep). ` +
+    'Used to find recipients, hosts, accounts, paths and commands and to trace where each came from; never logged, never stored raw.',
+);
 export type ToolArgs = z.infer<typeof ToolArgs>;
 
 /**
@@ -145,21 +156,17 @@ export const Action = z
     operation: Operation.optional().describe(
       'read, write, delete, send, execute or delegate. When absent, taken from the catalog, the annotations or the tool name.',
     ),
-    resource: z
-      .string()
-      .max(LIMITS.resource)
+    resource: Text(LIMITS.resource)
       .optional()
       .describe('What the action touches (path, table, URL, mailbox), when known.'),
     data_class: DataClass.optional().describe(
       'Class of the data involved (public … secret). When absent, the catalog\'s class for the tool; reading confidential or above taints the session.',
     ),
-    destination: z
-      .string()
-      .max(LIMITS.resource)
+    destination: Text(LIMITS.resource)
       .optional()
       .describe('Domain, address or account the action sends to, or \'internal\'. When absent, found in the arguments.'),
     bytes: z.number().int().nonnegative().optional().describe('Size of the data sent or read, when known.'),
-    args_digest: z.string().max(128).optional().describe('A digest of the arguments, when the arguments themselves are not sent.'),
+    args_digest: Text(128).optional().describe('A digest of the arguments, when the arguments themselves are not sent.'),
     args: ToolArgs.optional(),
     target_session_id: Id.optional().describe('For a delegation: the session that receives the work (becomes a child of this session).'),
     annotations: ToolAnnotations.optional(),

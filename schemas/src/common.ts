@@ -9,21 +9,29 @@ export const LIMITS = {
   listItems: 64,
   entities: 50,
   argsBytes: 16_384,
+  /** Nesting of tool arguments: the top-level object is level 1. */
+  argsDepth: 32,
 } as const;
+
+/**
+ * Well-formed Unicode: no lone surrogate (\ud800 alone). ClickHouse refuses such a string in a
+ * row, and a row refused for good used to stop the trace store: every contract string is checked.
+ */
+export const isWellFormed = (s: string): boolean => (s as string & { isWellFormed(): boolean }).isWellFormed();
+export const WELL_FORMED_MESSAGE = 'must be well-formed Unicode (no lone surrogates)';
+
+/** A contract string of at most `max` UTF-16 units, well-formed. */
+export const Text = (max: number) => z.string().max(max).refine(isWellFormed, WELL_FORMED_MESSAGE);
 
 /** Printable text without control characters (newlines allowed only in free text). */
 // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 
-export const Id = z
-  .string()
-  .min(1)
-  .max(LIMITS.id)
-  .regex(NO_CONTROL, 'must not contain control characters');
+export const Id = Text(LIMITS.id).min(1).regex(NO_CONTROL, 'must not contain control characters');
 
-export const Name = z.string().min(1).max(LIMITS.name).regex(NO_CONTROL, 'must not contain control characters');
+export const Name = Text(LIMITS.name).min(1).regex(NO_CONTROL, 'must not contain control characters');
 
-export const FreeText = z.string().max(LIMITS.text);
+export const FreeText = Text(LIMITS.text);
 
 export const boundedArray = <T extends z.ZodType>(item: T, max: number = LIMITS.listItems) => z.array(item).max(max);
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Action, Agent, Context, Credential, Principal, Task } from './agent-action';
-import { Decision, EpochMs, Id, Level, Name, Score, boundedArray } from './common';
+import { Decision, EpochMs, Id, Level, Name, Score, Text, boundedArray } from './common';
 import { Reason } from './finding';
 
 /** A prospective action, asked about before it runs. */
@@ -26,7 +26,7 @@ export type DecisionRequest = z.infer<typeof DecisionRequest>;
 export const ApprovalObligation = z
   .object({
     binding: Id.describe('Id of the approval binding: answer it at POST /v1/approvals/{binding}, then retry with approval_binding.'),
-    action_digest: z.string().max(128).describe('sha256 of the session id and the exact action: only that action is unlocked.'),
+    action_digest: Text(128).describe('sha256 of the session id and the exact action: only that action is unlocked.'),
     evidence_event_ids: boundedArray(Id, 16).describe('The events the step-up rests on (show them to the approver).'),
     expires_at: EpochMs.describe('Until when the binding can be answered and used.'),
   })
@@ -75,7 +75,7 @@ export const DecisionRecord = z
     agent_id: Id.nullable().describe('The acting agent, when known.'),
     tool: Name.nullable().describe('The tool asked about (null for an approval answer).'),
     policy_version: Name.describe('Version of catalog, rules and scoring that decided.'),
-    input_digest: z.string().max(128).describe('sha256 of the request as received (never the raw arguments).'),
+    input_digest: Text(128).describe('sha256 of the request as received (never the raw arguments).'),
     decision: Decision.describe('What the policy decided (the would-be decision in shadow mode).'),
     enforced: Decision.describe('What the caller was told to enforce.'),
     score: Score.describe('Risk 0–100.'),
@@ -108,14 +108,16 @@ export const ApprovalEvent = z
     state: z.enum(APPROVAL_STATES).describe('pending, approved, rejected or used.'),
     session_id: Id.describe('The session whose action is bound.'),
     trace_id: Id.nullable().describe('Its trace, when known.'),
-    action_digest: z.string().min(1).max(128).describe('sha256 of the session id and the exact action: what the caller presents when retrying.'),
-    engine_digest: z.string().min(1).max(128).describe('The detection core\'s digest of the same action (what the session state keys approvals on).'),
+    action_digest: Text(128).min(1).describe('sha256 of the session id and the exact action: what the caller presents when retrying.'),
+    engine_digest: Text(128).min(1).describe('The detection core\'s digest of the same action (what the session state keys approvals on).'),
     evidence_event_ids: boundedArray(Id, 16).describe('The events the step-up rested on.'),
     rule_ids: boundedArray(Name, 32).describe('Rules whose findings the approval covers.'),
     created_at: EpochMs.describe('When the step-up created the binding.'),
     expires_at: EpochMs.describe('Until when it can be answered and used.'),
     ts: EpochMs.describe('When this state was reached.'),
     by: Name.nullable().describe('The approver (approved / rejected), else null.'),
+    /** The subject that asked for the step-up (separation of duties: it may not approve it). Absent in older records. */
+    requested_by: Name.nullable().optional().describe('The subject that asked for the step-up; by default it may not approve it.'),
     origin: Id.describe('The decision-API instance that published it (instances skip their own records).'),
   })
   .strict()

@@ -1,5 +1,8 @@
 export {
   LIMITS,
+  Text,
+  isWellFormed,
+  WELL_FORMED_MESSAGE,
   Id,
   Name,
   EpochMs,
@@ -49,4 +52,5 @@ export {
   DECISION_RECORD_KINDS,
 } from './decision';
 export { TOPICS, type TopicName } from './topics';
+export { jsonBoundsViolation, type JsonBounds, type JsonBoundsViolation } from './json-bounds';
 export { JSON_SCHEMAS, renderJsonSchema } from './json-schemas';

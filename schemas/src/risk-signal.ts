@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DataClass, Decision, EpochMs, Id, LIMITS, Level, Name, Score, boundedArray } from './common';
+import { DataClass, Decision, EpochMs, Id, LIMITS, Level, Name, Score, Text, boundedArray } from './common';
 import { Reason } from './finding';
 
 /**
@@ -15,10 +15,10 @@ export const SessionDigest = z
     tools: boundedArray(Name, LIMITS.listItems).describe('Tools used so far.'),
     max_data_class: DataClass.nullable().describe('Highest data class read so far, or null.'),
     tainted: z.boolean().describe('Sensitive data has entered the session.'),
-    destinations: boundedArray(z.string().max(LIMITS.resource), LIMITS.listItems).describe('Destinations sent to so far.'),
+    destinations: boundedArray(Text(LIMITS.resource), LIMITS.listItems).describe('Destinations sent to so far.'),
     parent_session_id: Id.nullable().describe('The delegating session, or null.'),
     depth: z.number().int().nonnegative().describe('Depth in the delegation tree (0: not delegated).'),
-    state: z.string().max(65_536).describe('The detection core\'s serialised session state (opaque), restored by the decision API.'),
+    state: Text(65_536).describe('The detection core\'s serialised session state (opaque), restored by the decision API.'),
   })
   .strict()
   .describe('Compact digest of one session\'s behaviour state.');

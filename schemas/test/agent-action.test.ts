@@ -55,3 +55,34 @@ describe('AgentActionEvent v1 fixtures', () => {
     expect(r.error!.issues[0]!.path.join('.')).toBe('action.result_entities.paths');
   });
 });
+
+describe('well-formed Unicode at the contract', () => {
+  const valid = read(join(fixtures, 'valid', 'full.json')) as Record<string, unknown>;
+  const withField = (path: string[], value: unknown): unknown => {
+    const copy = JSON.parse(JSON.stringify(valid)) as Record<string, unknown>;
+    let cur = copy;
+    for (const key of path.slice(0, -1)) cur = cur[key] as Record<string, unknown>;
+    cur[path[path.length - 1]!] = value;
+    return copy;
+  };
+
+  it.each([
+    [['session_id']],
+    [['trace_id']],
+    [['agent', 'id']],
+    [['principal', 'sub']],
+    [['task', 'intent']],
+    [['action', 'tool']],
+    [['action', 'resource']],
+    [['action', 'destination']],
+  ])('rejects a lone surrogate in %j with a reason', (path) => {
+    const result = AgentActionEvent.safeParse(withField(path, 'x\ud800y'));
+    expect(result.success).toBe(false);
+    const issue = result.error!.issues.find((i) => i.path.join('.') === path.join('.'));
+    expect(issue?.message).toMatch(/well-formed Unicode/);
+  });
+
+  it('accepts a surrogate pair (an emoji) in the same fields', () => {
+    expect(AgentActionEvent.safeParse(withField(['action', 'resource'], 'tickets/😀')).success).toBe(true);
+  });
+});

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { openClickHouse, runMigrations, toAgentActionRow, type AgentActionRow } from '@chainwatch/clickhouse';
 import type { LogRecord, OutgoingRecord, RecordPublisher } from '@chainwatch/kafka';
 import { createLogger } from '@chainwatch/runtime';
@@ -24,8 +24,8 @@ const ROUNDS = 4;
 const TOOLS = ['docs.search', 'mail.send', 'crm.lookup', 'code.exec', 'web.fetch', 'db.query'];
 
 /**
- * Rows per second through the trace writer (log records → JSON → schema check → row → insert
- * with deduplication token) against a bare client.insert of the same rows with the same
+ * Rows per second through the trace writer (log records → JSON → schema check → row → lookup of
+ * the ids already stored → insert with deduplication token) against a bare client.insert of the same rows with the same
  * settings, into the embedded engine, in the same run. Rounds alternate so warm-up, background
  * merges and machine load fall on both sides; the best round of each side is reported.
  */
@@ -47,13 +47,15 @@ export async function runWriterBench(opts: { rows: number; log?: (s: string) => 
         action: { kind: 'tool_call', tool: TOOLS[i % TOOLS.length] ?? 'x', operation: 'read', args: { q: `query ${i} for alice@example.org` } },
       }),
     );
-    const values = events.map((e) => Buffer.from(JSON.stringify(e)));
+    // Fresh event ids every round: the writer stores one row per event_id, so a round replaying
+    // the previous one's ids would insert nothing (and measure only the lookup).
+    const freshValues = (): Buffer[] => events.map((e) => Buffer.from(JSON.stringify({ ...e, event_id: randomUUID() })));
     const dlq: RecordPublisher = { publish: async (_t: string, _r: readonly OutgoingRecord[]) => undefined };
     const writer = new TraceWriter({ client: ch.client, database, dlq, logger: createLogger({ name: 'bench', level: 'silent' }), maxRows: BATCH_ROWS });
 
     let round = 0;
     const recordsFor = (r: number): LogRecord[] =>
-      values.map((value, i) => ({ topic: TOPICS.actions, partition: r, offset: String(i), key: null, value, timestamp: now }));
+      freshValues().map((value, i) => ({ topic: TOPICS.actions, partition: r, offset: String(i), key: null, value, timestamp: now }));
     const writerRound = async (): Promise<number> => {
       const records = recordsFor(++round);
       const t0 = performance.now();
@@ -61,9 +63,9 @@ export async function runWriterBench(opts: { rows: number; log?: (s: string) => 
       return rows / ((performance.now() - t0) / 1000);
     };
     // The bare side gets rows already mapped: it measures only the insert the writer also pays.
-    const mapped: AgentActionRow[] = values.map((v) => toAgentActionRow(JSON.parse(v.toString('utf8'))));
     const bareRound = async (): Promise<number> => {
       const r = ++round;
+      const mapped: AgentActionRow[] = freshValues().map((v) => toAgentActionRow(JSON.parse(v.toString('utf8'))));
       const t0 = performance.now();
       for (let i = 0; i < mapped.length; i += BATCH_ROWS) {
         await ch.client.insert({

@@ -110,17 +110,25 @@ describe('TraceWriter', () => {
     await new TraceWriter(options).writeBatch(records.slice(0, 10));
     // Second life: the fetch from the committed offset (300) now reaches 324.
     const result = await new TraceWriter(options).writeBatch(records);
-    expect(result.rows).toEqual({ agent_actions: 25 });
+    // The 10 already stored are not stored again: 15 new rows.
+    expect(result.rows).toEqual({ agent_actions: 15 });
     expect(await count(`SELECT count() AS n FROM ${ch.database}.agent_actions WHERE session_id = {s:String}`, { s: session })).toBe(25);
     expect(await count(`SELECT uniqExact(event_id) AS n FROM ${ch.database}.agent_actions WHERE session_id = {s:String}`, { s: session })).toBe(25);
 
-    // Without intents the same sequence duplicates the first chunk: what the intents are for.
+    // Without intents nor row identity, the same sequence duplicates the first chunk: what they are for.
     const session2 = `s-${randomUUID()}`;
     const records2 = logRecords(TOPICS.actions, Array.from({ length: 25 }, () => makeEvent({ session_id: session2 })), { partition: partition + 1, firstOffset: 300 });
-    const plain = { ...options, intents: false };
+    const plain = { ...options, intents: false, dedupe: false };
     await new TraceWriter(plain).writeBatch(records2.slice(0, 10));
     await new TraceWriter(plain).writeBatch(records2);
     expect(await count(`SELECT count() AS n FROM ${ch.database}.agent_actions WHERE session_id = {s:String}`, { s: session2 })).toBe(35);
+    // Row identity alone (no intents) also keeps one row per event.
+    const session3 = `s-${randomUUID()}`;
+    const records3 = logRecords(TOPICS.actions, Array.from({ length: 25 }, () => makeEvent({ session_id: session3 })), { partition: partition + 2, firstOffset: 300 });
+    const identityOnly = { ...options, intents: false };
+    await new TraceWriter(identityOnly).writeBatch(records3.slice(0, 10));
+    await new TraceWriter(identityOnly).writeBatch(records3);
+    expect(await count(`SELECT count() AS n FROM ${ch.database}.agent_actions WHERE session_id = {s:String}`, { s: session3 })).toBe(25);
   });
 
   it('retries with back-off while inserts fail, then stores each row once', async () => {

@@ -5,21 +5,23 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { InvestigationStore } from '@chainwatch/clickhouse';
 import type { RecordPublisher } from '@chainwatch/kafka';
 import { createLogger, type Logger } from '@chainwatch/runtime';
-import type { Decision } from '@chainwatch/schemas';
+import { LIMITS, type Decision } from '@chainwatch/schemas';
 import { BindingStore } from './approvals/binding-store';
 import { authGuard, installAuthentication, requireRole } from './auth/authenticate';
+import { FailedAuthLimiter } from './auth/failed-auth-limiter';
 import { createJwtVerifier, type JwtVerifier, type JwtVerifierOptions } from './auth/jwt-verifier';
 import { SubjectRateLimiter } from './auth/rate-limiter';
 import { ApprovalLog, DecisionLog } from './decisions/publish-queue';
 import { DecisionService } from './decisions/decision-service';
 import type { SensitivityCheck } from './decisions/sensitivity';
-import { installErrorHandling } from './http/error-handler';
+import { frameworkErrorHandler, installErrorHandling } from './http/error-handler';
+import { IngestGate, type IngestGateOptions } from './ingest/ingest-gate';
 import type { LiveView } from './live-view/live-view';
 import { DecisionApiMetrics } from './metrics';
 import { approvalRoutes } from './routes/approvals';
 import { decisionRoutes } from './routes/decisions';
 import { eventRoutes } from './routes/events';
-import { healthRoutes } from './routes/health';
+import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { sessionRiskRoutes } from './routes/session-risk';
 import { traceRoutes } from './routes/traces';
 
@@ -29,18 +31,25 @@ export interface DecisionApiOptions {
   /** Requests per token subject per window. */
   readonly rateLimitMax?: number;
   readonly rateLimitWindowMs?: number;
+  /** Failed or missing authentications per client address per window, before any signature check. */
+  readonly authFailuresMax?: number;
+  readonly authFailuresWindowMs?: number;
   readonly staleMs?: number;
   readonly failModeSensitive?: 'step_up' | 'deny';
   readonly failModeOther?: Decision;
   readonly shadow?: boolean;
   readonly approvalTtlMs?: number;
   readonly approvalMaxPending?: number;
+  /** Let the subject that asked for a step-up approve it too (default false: separation of duties). */
+  readonly approvalAllowSelf?: boolean;
   /** Which actions are sensitive for the stale-view fail mode (default: from the request alone). */
   readonly isSensitive?: SensitivityCheck;
   /** Topic overrides (tests, multi-tenant brokers); default: the contract's TOPICS. */
   readonly topics?: { readonly decisions?: string; readonly actions?: string; readonly approvals?: string };
   /** Include prom-client's process metrics (default false: several APIs may share one process in tests). */
   readonly defaultMetrics?: boolean;
+  /** Bounds on what ingestion holds (in-flight bytes; the local log's backlog in `chainwatch start`). */
+  readonly ingest?: IngestGateOptions;
 }
 
 export interface DecisionApiDeps {
@@ -56,6 +65,8 @@ export interface DecisionApiDeps {
   readonly instanceId?: string;
   /** When given, the investigation endpoints (role analyst) are served over this store. */
   readonly investigation?: { readonly store: InvestigationStore };
+  /** Further conditions of /readyz (the all-in-one mode: the trace writer makes progress). */
+  readonly readiness?: readonly ReadinessCheck[];
 }
 
 export interface DecisionApi {
@@ -68,10 +79,15 @@ export interface DecisionApi {
   readonly bindings: BindingStore;
 }
 
+/** The contract's longest id (256 UTF-16 units), each percent-encoded as up to 9 characters. */
+const MAX_ENCODED_PARAM_LENGTH = LIMITS.id * 9;
+
 export const DEFAULT_OPTIONS = {
   bodyLimitBytes: 1_048_576,
   rateLimitMax: 60_000,
   rateLimitWindowMs: 60_000,
+  authFailuresMax: 100,
+  authFailuresWindowMs: 60_000,
   staleMs: 10_000,
   failModeSensitive: 'step_up',
   failModeOther: 'allow',
@@ -102,7 +118,7 @@ export async function buildDecisionApi(deps: DecisionApiDeps): Promise<DecisionA
     logger,
     ...(o.topics?.approvals ? { topic: o.topics.approvals } : {}),
   });
-  const bindings = new BindingStore({ ttlMs: o.approvalTtlMs, maxEntries: o.approvalMaxPending });
+  const bindings = new BindingStore({ ttlMs: o.approvalTtlMs, maxEntries: o.approvalMaxPending, allowSelfApproval: o.approvalAllowSelf ?? false });
   const service = new DecisionService(
     deps.view,
     bindings,
@@ -127,13 +143,20 @@ export async function buildDecisionApi(deps: DecisionApiDeps): Promise<DecisionA
     childLoggerFactory: (parent) => parent,
     bodyLimit: o.bodyLimitBytes,
     return503OnClosing: true,
+    // Path parameters up to the contract's id length (256), percent-encoded (up to 9 characters
+    // each); zod checks the decoded value. Longer ones, and malformed URLs, get the documented
+    // error shape without the path echoed.
+    routerOptions: { maxParamLength: MAX_ENCODED_PARAM_LENGTH },
+    frameworkErrors: frameworkErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // Failed and missing authentication, counted per client address, refused before any signature check.
+  const failures = await FailedAuthLimiter.install(app, { max: o.authFailuresMax, windowMs: o.authFailuresWindowMs });
   // Unknown routes answer 404 only to an authenticated caller (no route discovery without a token).
-  installErrorHandling(app, logger, { notFoundGuard: authGuard(verifier, undefined, null) });
+  installErrorHandling(app, logger, { notFoundGuard: authGuard(verifier, undefined, null, failures) });
   // Quota per token subject, checked right after authentication, before the body is read.
-  installAuthentication(app, verifier, new SubjectRateLimiter(o.rateLimitMax, o.rateLimitWindowMs));
+  installAuthentication(app, verifier, new SubjectRateLimiter(o.rateLimitMax, o.rateLimitWindowMs), failures);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -146,12 +169,14 @@ export async function buildDecisionApi(deps: DecisionApiDeps): Promise<DecisionA
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(healthRoutes, { view: deps.view, metrics });
+  await app.register(healthRoutes, { view: deps.view, metrics, ...(deps.readiness ? { checks: deps.readiness } : {}) });
   await app.register(decisionRoutes, { service });
   await app.register(approvalRoutes, { service });
   await app.register(sessionRiskRoutes, { view: deps.view, staleMs: o.staleMs });
-  await app.register(eventRoutes, { publisher: deps.publisher, metrics, ...(o.topics?.actions ? { topic: o.topics.actions } : {}) });
-  await app.register(traceRoutes, { publisher: deps.publisher, metrics, ...(o.topics?.actions ? { topic: o.topics.actions } : {}) });
+  // One gate bounds every ingestion route: NDJSON events and OTLP spans share the same storage.
+  const gate = new IngestGate(o.ingest);
+  await app.register(eventRoutes, { publisher: deps.publisher, metrics, gate, ...(o.topics?.actions ? { topic: o.topics.actions } : {}) });
+  await app.register(traceRoutes, { publisher: deps.publisher, metrics, gate, ...(o.topics?.actions ? { topic: o.topics.actions } : {}) });
   if (deps.investigation) {
     // Loaded only when served: the investigation routes pull in the ClickHouse adapter.
     const { investigationRoutes } = await import('./routes/investigation');

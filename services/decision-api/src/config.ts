@@ -11,10 +11,15 @@ const closedMode = z.enum(['step_up', 'deny'], { message: 'must be step_up or de
  */
 /** The decision policy tunables, shared by the service and the all-in-one `chainwatch start`. */
 export const DecisionTunablesEnv = z.object({
-    /** Requests per token subject (per client IP before authentication) per window. */
+    /** Requests per token subject per window (counted after authentication). */
     RATE_LIMIT_MAX: env.int(60_000, 1),
     RATE_LIMIT_WINDOW_MS: env.int(60_000, 1),
+    /** Failed or missing authentications per client address per window; past it, 429 before any signature check. */
+    AUTH_FAILURES_MAX: env.int(100, 1),
+    AUTH_FAILURES_WINDOW_MS: env.int(60_000, 1000),
     BODY_LIMIT_BYTES: env.int(1_048_576, 1024),
+    /** Bytes of ingested batches waiting for the log's acknowledgement at once; past it, 503 with Retry-After. */
+    INGEST_MAX_INFLIGHT_BYTES: env.int(64 * 1024 * 1024, 1024),
     /** The live view is stale when it has not been confirmed current for this long. */
     VIEW_STALE_MS: env.int(10_000, 1),
     /** Decision for sensitive actions (confidential+ data or egress) while the view is stale. */
@@ -24,6 +29,8 @@ export const DecisionTunablesEnv = z.object({
     SHADOW_MODE: env.bool(false),
     APPROVAL_TTL_MS: env.int(15 * 60_000, 1000),
     APPROVAL_MAX_PENDING: env.int(10_000, 1),
+    /** Separation of duties: false refuses an approval from the subject that asked for the step-up. */
+    APPROVAL_ALLOW_SELF: env.bool(false),
 });
 export type DecisionTunablesEnv = z.infer<typeof DecisionTunablesEnv>;
 
@@ -31,14 +38,18 @@ export type DecisionTunablesEnv = z.infer<typeof DecisionTunablesEnv>;
 export function apiOptionsFromEnv(c: DecisionTunablesEnv) {
   return {
     bodyLimitBytes: c.BODY_LIMIT_BYTES,
+    ingest: { maxInFlightBytes: c.INGEST_MAX_INFLIGHT_BYTES },
     rateLimitMax: c.RATE_LIMIT_MAX,
     rateLimitWindowMs: c.RATE_LIMIT_WINDOW_MS,
+    authFailuresMax: c.AUTH_FAILURES_MAX,
+    authFailuresWindowMs: c.AUTH_FAILURES_WINDOW_MS,
     staleMs: c.VIEW_STALE_MS,
     failModeSensitive: c.FAIL_MODE_SENSITIVE,
     failModeOther: c.FAIL_MODE_OTHER,
     shadow: c.SHADOW_MODE,
     approvalTtlMs: c.APPROVAL_TTL_MS,
     approvalMaxPending: c.APPROVAL_MAX_PENDING,
+    approvalAllowSelf: c.APPROVAL_ALLOW_SELF,
   } as const;
 }
 
@@ -49,6 +60,8 @@ export const DecisionApiEnv = DecisionTunablesEnv.extend({
     JWT_JWKS_URL: env.url().optional(),
     JWT_ISSUER: z.string().min(1).default('chainwatch'),
     JWT_AUDIENCE: z.string().min(1).default('chainwatch-decision-api'),
+    /** Tokens living longer than this (exp - iat, seconds), or without iat, are refused. */
+    JWT_MAX_LIFETIME_S: env.int(24 * 3600, 60),
     KAFKA_BROKERS: env.list().default(['127.0.0.1:9092']),
     KAFKA_CLIENT_ID: z.string().min(1).default('chainwatch-decision-api'),
     LOG_LEVEL: env.logLevel(),

@@ -31,3 +31,7 @@ export { mapGenAiSpans, nameUuid, type MappedSpans, type MappingOptions, type Sp
 export { spansFromJson } from './otlp/otlp-json';
 export { spansFromProtobuf } from './otlp/otlp-proto';
 export type { SpanView, AttrValue } from './otlp/otlp-spans';
+export { IngestGate, type IngestGateOptions, type Admission } from './ingest/ingest-gate';
+export { FailedAuthLimiter, type FailedAuthLimitOptions } from './auth/failed-auth-limiter';
+export type { ReadinessCheck } from './routes/health';
+export { toIssues, validKeysAt, type RawIssue } from './http/issue-format';

@@ -73,7 +73,7 @@ export async function runDecisionApiService(
     view,
     publisher,
     logger,
-    auth: { ...keys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+    auth: { ...keys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, maxLifetimeS: config.JWT_MAX_LIFETIME_S },
     ...(investigation ? { investigation: { store: investigation.store } } : {}),
     options: {
       ...apiOptionsFromEnv(config),

@@ -44,7 +44,8 @@ describe('mcp-proxy with a remote decision API', () => {
       parseMcpProxyConfig({
         upstream: { url: server.url },
         listen: { port: 0 },
-        decisions: { mode: 'remote', url: apiUrl, token: auth.token },
+        // Separation of duties: the enforcer that asked may not approve; the user's answers are relayed with their own token.
+        decisions: { mode: 'remote', url: apiUrl, token: auth.token, approverToken: await auth.sign({ sub: 'user:alice', roles: ['approver'] }) },
         identity: { principal: { sub: 'user:alice' }, task: { intent: READ_ONLY_INTENT } },
       }),
       { logger: quietLogger() },
@@ -77,7 +78,7 @@ describe('mcp-proxy with a remote decision API', () => {
     await api.decisionLog.flush();
     const kinds = log.records(TOPICS.decisions).map((r) => (JSON.parse(r.value.toString('utf8')) as { kind: string; caller: string }));
     expect(kinds.map((k) => k.kind)).toEqual(['decision', 'decision', 'rejection', 'decision']);
-    expect(kinds[2]!.caller).toBe('chainwatch-dev');
+    expect(kinds[2]!.caller).toBe('user:alice');
     expect(server.sent).toEqual([]);
     await client.close();
   });

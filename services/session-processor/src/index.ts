@@ -15,4 +15,4 @@ export { KafkaSink } from './kafka-sink';
 export { ensureProcessorTopics, processorTopicSpecs } from './processor-topics';
 export { readStateTopic, type ReadStateOptions } from './state-restorer';
 export { runKafkaSessionProcessor, type ChunkReport, type KafkaSessionProcessor, type KafkaSessionProcessorOptions } from './kafka-runner';
-export { attachProcessorToMemoryLog, memoryLogSink } from './memory-runner';
+export { attachProcessorToLocalLog, localLogSink, attachProcessorToMemoryLog, memoryLogSink, type LocalProcessorOptions } from './local-runner';

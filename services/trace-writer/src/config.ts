@@ -11,6 +11,10 @@ export const TraceWriterConfigSchema = z.object({
   TRACE_WRITER_BATCH_MAX_ROWS: env.int(10_000, 1).pipe(z.number().max(1_000_000)),
   TRACE_WRITER_BATCH_MAX_WAIT_MS: env.int(1000, 1).pipe(z.number().max(60_000)),
   TRACE_WRITER_RETRY_MAX_MS: env.int(30_000, 100),
+  /** /readyz answers 503 once a batch has waited this long without anything stored (store or DLQ unavailable). */
+  TRACE_WRITER_STALL_MS: env.int(60_000, 1000),
+  /** Largest DLQ message value in bytes; keep it under the broker's message.max.bytes. */
+  TRACE_WRITER_DLQ_MAX_BYTES: env.int(1_000_000, 16_384),
   TRACE_WRITER_METRICS_PORT: env.port(9464),
   LOG_LEVEL: env.logLevel(),
 });
@@ -20,6 +24,8 @@ export interface TraceWriterConfig {
   readonly groupId: string;
   readonly batch: { readonly maxRows: number; readonly maxWaitMs: number };
   readonly retryMaxMs: number;
+  readonly stallMs: number;
+  readonly dlqMaxBytes: number;
   readonly metricsPort: number;
   readonly logLevel: string;
   readonly clickhouse: ClickHouseConfig;
@@ -33,6 +39,8 @@ export function parseTraceWriterConfig(source: NodeJS.ProcessEnv = process.env):
     groupId: c.TRACE_WRITER_GROUP_ID,
     batch: { maxRows: c.TRACE_WRITER_BATCH_MAX_ROWS, maxWaitMs: c.TRACE_WRITER_BATCH_MAX_WAIT_MS },
     retryMaxMs: c.TRACE_WRITER_RETRY_MAX_MS,
+    stallMs: c.TRACE_WRITER_STALL_MS,
+    dlqMaxBytes: c.TRACE_WRITER_DLQ_MAX_BYTES,
     metricsPort: c.TRACE_WRITER_METRICS_PORT,
     logLevel: c.LOG_LEVEL,
     clickhouse: parseClickHouseConfig(source),

@@ -7,7 +7,7 @@ export {
   type RetryPolicy,
 } from './trace-writer';
 export { runKafkaTraceWriter, type KafkaTraceWriter, type KafkaTraceWriterOptions } from './kafka-trace-writer';
-export { attachToMemoryLog } from './memory-trace-writer';
+export { attachToLocalLog, attachToMemoryLog, type LocalTraceWriterOptions } from './local-trace-writer';
 export { TraceWriterMetrics } from './writer-metrics';
 export { TOPIC_TABLES, WRITER_TOPICS } from './topic-tables';
 export { parseTraceWriterConfig, TraceWriterConfigSchema, type TraceWriterConfig } from './config';

@@ -26,8 +26,12 @@ export interface KafkaTraceWriterOptions {
   readonly logger: Logger;
   readonly metrics: Registry | TraceWriterMetrics;
   readonly retry?: Partial<RetryPolicy>;
+  /** Largest DLQ message value (default 1,000,000 bytes); see TraceWriterOptions.dlqMaxBytes. */
+  readonly dlqMaxBytes?: number;
   /** Dead-letter publisher; default: a kafkajs producer on the same cluster (acks=all). */
   readonly dlq?: RecordPublisher;
+  /** Dead-letter topic (default TOPICS.writerDlq). */
+  readonly dlqTopic?: string;
   readonly fromBeginning?: boolean;
 }
 
@@ -74,6 +78,8 @@ export async function runKafkaTraceWriter(options: KafkaTraceWriterOptions): Pro
     metrics,
     maxRows: batch.maxRows,
     ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.dlqMaxBytes !== undefined ? { dlqMaxBytes: options.dlqMaxBytes } : {}),
+    ...(options.dlqTopic !== undefined ? { dlqTopic: options.dlqTopic } : {}),
   });
   const consumer = kafka.consumer({
     groupId: options.groupId,

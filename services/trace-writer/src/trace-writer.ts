@@ -1,6 +1,16 @@
+import { createHash } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { ROW_MAPPERS, RowMappingError, DATABASE_NAME_PATTERN, type TraceTable } from '@chainwatch/clickhouse';
-import type { LogRecord, RecordPublisher } from '@chainwatch/kafka';
+import {
+  ROW_IDENTITY,
+  ROW_MAPPERS,
+  RowMappingError,
+  DATABASE_NAME_PATTERN,
+  clickHouseErrorType,
+  isRowRejection,
+  storedIds,
+  type TraceTable,
+} from '@chainwatch/clickhouse';
+import type { LogRecord, OutgoingRecord, RecordPublisher } from '@chainwatch/kafka';
 import type { Logger } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
 import { TOPIC_TABLES } from './topic-tables';
@@ -16,8 +26,10 @@ export interface RetryPolicy {
 export interface TraceWriterOptions {
   readonly client: ClickHouseClient;
   readonly database: string;
-  /** Where unmappable records go (topic TOPICS.writerDlq). */
+  /** Where unmappable and refused records go. */
   readonly dlq: RecordPublisher;
+  /** The dead-letter topic (default TOPICS.writerDlq). */
+  readonly dlqTopic?: string;
   readonly logger: Logger;
   readonly metrics?: TraceWriterMetrics;
   /** Rows per insert at most (default 10 000). Chunks are aligned on offsets, so a redelivered range yields the same tokens. */
@@ -38,6 +50,16 @@ export interface TraceWriterOptions {
    * commit can duplicate that chunk when the redelivered fetch reaches further than the original.
    */
   readonly intents?: boolean;
+  /**
+   * Largest DLQ message value in bytes (default 1,000,000; Kafka's default message.max.bytes is
+   * 1,048,588). A record's raw bytes are cut so its DLQ record fits, and DLQ records are published
+   * in requests of at most this many bytes.
+   */
+  readonly dlqMaxBytes?: number;
+  /** Attempts at storing one row the store refuses before it goes to the DLQ (default 3). */
+  readonly rowAttempts?: number;
+  /** Drop rows whose identity (event_id, finding_id) is already stored (default true; see ROW_IDENTITY). */
+  readonly dedupe?: boolean;
 }
 
 /** Hooks of one writeBatch call: the Kafka runner pauses/heartbeats through them. */
@@ -85,14 +107,24 @@ interface Intent {
   readonly last: string;
 }
 
+interface Reject {
+  readonly record: LogRecord;
+  readonly reason: string;
+}
+
 interface PreparedChunk {
   readonly chunk: Chunk;
-  readonly rows: unknown[];
-  readonly rejects: { record: LogRecord; reason: string }[];
+  readonly rows: Record<string, unknown>[];
+  /** The record each row came from (same index). */
+  readonly rowRecords: LogRecord[];
+  readonly rejects: Reject[];
   readonly started: number;
 }
 
 const DEFAULT_RETRY: RetryPolicy = { initialMs: 200, maxMs: 10_000 };
+const DEFAULT_DLQ_MAX_BYTES = 1_000_000;
+/** Room in a DLQ message for everything but the raw bytes (reason, source, digest, JSON). */
+const DLQ_ENVELOPE_BYTES = 4096;
 const YIELD_EVERY = 500;
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -101,9 +133,17 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * - records are grouped by (topic, partition) and cut into offset-aligned chunks of at most maxRows;
  * - each chunk is one insert with `insert_deduplication_token = topic:partition:first-last`
  *   (and deduplication in dependent materialized views), so a retried or redelivered chunk adds nothing;
- * - a failed insert is retried with capped exponential back-off until it succeeds or the writer stops;
- * - a record that is not valid JSON or fails its schema goes to the DLQ with the reason.
- * writeBatch resolves only when every row of the batch is stored: callers commit offsets after it.
+ * - rows whose identity (event_id, finding_id) is already stored are dropped, so a record sent
+ *   twice is one row (ROW_IDENTITY);
+ * - an insert that fails because the store is unavailable is retried with capped exponential
+ *   back-off until it succeeds or the writer stops;
+ * - an insert the store refuses for its data (a value that does not parse or fit) is split in
+ *   halves until the refused rows are found; each is tried `rowAttempts` times and then goes to
+ *   the DLQ, and the partition moves on;
+ * - a record that is not valid JSON or fails its schema goes to the DLQ with the reason;
+ * - DLQ records carry the raw bytes cut to fit the broker's message size.
+ * writeBatch resolves only when every row of the batch is stored or dead-lettered: callers commit
+ * offsets after it. `stalledMs()` says how long a batch has been waiting without progress.
  */
 export class TraceWriter {
   private readonly maxRows: number;
@@ -115,6 +155,12 @@ export class TraceWriter {
   private readonly wakers = new Set<() => void>();
   /** Latest recorded intent per `topic\0partition` (null: none recorded); loaded on first sight. */
   private readonly intentCache = new Map<string, Intent | null>();
+  private readonly dlqMaxBytes: number;
+  private readonly rowAttempts: number;
+  /** writeBatch calls in progress, and when the oldest started; last time a chunk was stored. */
+  private active = 0;
+  private busySince = 0;
+  private lastProgressAt = Date.now();
 
   constructor(private readonly options: TraceWriterOptions) {
     if (!DATABASE_NAME_PATTERN.test(options.database)) throw new Error(`invalid database name ${JSON.stringify(options.database)}`);
@@ -125,6 +171,18 @@ export class TraceWriter {
     const q = (t: TraceTable): string => `\`${options.database}\`.${t}`;
     this.tables = { agent_actions: q('agent_actions'), findings: q('findings'), risk_signals: q('risk_signals'), decisions: q('decisions') };
     this.intentsTable = `\`${options.database}\`.writer_intents`;
+    this.dlqMaxBytes = options.dlqMaxBytes ?? DEFAULT_DLQ_MAX_BYTES;
+    if (!Number.isInteger(this.dlqMaxBytes) || this.dlqMaxBytes < DLQ_ENVELOPE_BYTES * 2) throw new Error(`dlqMaxBytes must be at least ${DLQ_ENVELOPE_BYTES * 2}`);
+    this.rowAttempts = Math.max(1, options.rowAttempts ?? 3);
+    options.metrics?.observeStall(() => this.stalledMs(Date.now()));
+  }
+
+  /**
+   * How long the batch in progress has gone without storing anything (0 when idle): a store that
+   * refuses every insert, or a DLQ that accepts nothing, shows here. The readiness of the writer.
+   */
+  stalledMs(now: number): number {
+    return this.active === 0 ? 0 : Math.max(0, now - Math.max(this.busySince, this.lastProgressAt));
   }
 
   get isStopped(): boolean {
@@ -148,6 +206,16 @@ export class TraceWriter {
    * the event loop), so large batches cost little more than the inserts themselves.
    */
   async writeBatch(records: readonly LogRecord[], control: WriteControl = {}): Promise<WriteResult> {
+    if (this.active++ === 0) this.busySince = Date.now();
+    try {
+      return await this.writeChunks(records, control);
+    } finally {
+      this.active--;
+      this.lastProgressAt = Date.now();
+    }
+  }
+
+  private async writeChunks(records: readonly LogRecord[], control: WriteControl): Promise<WriteResult> {
     const rows: Partial<Record<TraceTable, number>> = {};
     let dlq = 0;
     let ignored = 0;
@@ -160,9 +228,10 @@ export class TraceWriter {
       }
       const prepared = await this.prepare(chunk);
       if (storing) await storing;
-      const store: Promise<void> = this.store(prepared, control).then(async () => {
-        rows[chunk.table] = (rows[chunk.table] ?? 0) + prepared.rows.length;
-        dlq += prepared.rejects.length;
+      const store: Promise<void> = this.store(prepared, control).then(async (outcome) => {
+        rows[chunk.table] = (rows[chunk.table] ?? 0) + outcome.stored;
+        dlq += outcome.dlq;
+        this.lastProgressAt = Date.now();
         const last = chunk.records[chunk.records.length - 1];
         if (last && control.onChunkStored) await control.onChunkStored(last);
       });
@@ -216,7 +285,7 @@ export class TraceWriter {
       if (!this.intentCache.has(key) && this.topicTables[r.topic] && !wanted.has(key)) wanted.set(key, { topic: r.topic, partition: r.partition });
     }
     for (const [key, { topic, partition }] of wanted) {
-      await this.withRetry(this.topicTables[topic] as TraceTable, control, false, async () => {
+      await this.withRetry(this.topicTables[topic] as TraceTable, control, { failing: false }, async () => {
         const result = await this.options.client.query({
           query: `SELECT count() AS n, toString(argMax(first_offset, (written_at, last_offset))) AS first,
                     toString(argMax(last_offset, (written_at, last_offset))) AS last
@@ -234,38 +303,106 @@ export class TraceWriter {
   private async prepare(chunk: Chunk): Promise<PreparedChunk> {
     const started = performance.now();
     const mapper = ROW_MAPPERS[chunk.table];
-    const rows: unknown[] = [];
-    const rejects: { record: LogRecord; reason: string }[] = [];
+    const rows: Record<string, unknown>[] = [];
+    const rowRecords: LogRecord[] = [];
+    const rejects: Reject[] = [];
     const records = chunk.records;
     for (let i = 0; i < records.length; i++) {
       if (i > 0 && i % YIELD_EVERY === 0) await yieldToEventLoop();
       const record = records[i] as LogRecord;
       try {
-        rows.push(mapper(JSON.parse(record.value.toString('utf8'))));
+        rows.push(mapper(JSON.parse(record.value.toString('utf8'))) as unknown as Record<string, unknown>);
+        rowRecords.push(record);
       } catch (err) {
         rejects.push({ record, reason: rejectReason(err) });
       }
     }
-    return { chunk, rows, rejects, started };
+    return { chunk, rows, rowRecords, rejects, started };
   }
 
-  private async store(prepared: PreparedChunk, control: WriteControl): Promise<void> {
-    const { chunk, rows, rejects, started } = prepared;
+  private async store(prepared: PreparedChunk, control: WriteControl): Promise<{ stored: number; dlq: number }> {
+    const { chunk, rejects, started } = prepared;
     const first = chunk.records[0]?.offset ?? '0';
     const last = chunk.records[chunk.records.length - 1]?.offset ?? first;
     const scopeName = control.tokenScope ?? this.options.tokenScope;
     const scope = scopeName ? `${scopeName}:` : '';
     const token = `${scope}${chunk.topic}:${chunk.partition}:${first}-${last}`;
 
-    let failing = false;
-    if (rejects.length > 0) {
-      failing = await this.withRetry(chunk.table, control, failing, () => this.publishRejects(chunk, rejects));
+    const state = { failing: false };
+    const dead: Reject[] = [...rejects];
+    let rows = prepared.rows;
+    let rowRecords = prepared.rowRecords;
+    if (rows.length > 0 && this.options.dedupe !== false) {
+      ({ rows, rowRecords } = await this.dropStored(chunk, rows, rowRecords, control, state));
     }
     if (rows.length > 0) {
-      failing = await this.withRetry(chunk.table, control, failing, async () => {
-        if (this.options.intents) await this.recordIntent(chunk.topic, chunk.partition, first, last);
+      if (this.options.intents) {
+        await this.withRetry(chunk.table, control, state, () => this.recordIntent(chunk.topic, chunk.partition, first, last));
+      }
+      dead.push(...(await this.insertFindingRefused(chunk.table, rows, rowRecords, token, control, state)));
+    }
+    if (dead.length > 0) await this.withRetry(chunk.table, control, state, () => this.publishRejects(chunk, dead));
+    if (state.failing) control.onRecovered?.();
+    const stored = rows.length - (dead.length - rejects.length);
+    const m = this.options.metrics;
+    if (m) {
+      m.rowsWritten.inc({ table: chunk.table }, stored);
+      m.batchSeconds.observe({ table: chunk.table }, (performance.now() - started) / 1000);
+    }
+    return { stored, dlq: dead.length };
+  }
+
+  /** Rows whose identity is stored already (or repeats within the chunk) are dropped: one row per id. */
+  private async dropStored(
+    chunk: Chunk,
+    rows: Record<string, unknown>[],
+    rowRecords: LogRecord[],
+    control: WriteControl,
+    state: { failing: boolean },
+  ): Promise<{ rows: Record<string, unknown>[]; rowRecords: LogRecord[] }> {
+    const identity = ROW_IDENTITY[chunk.table];
+    if (!identity) return { rows, rowRecords };
+    const ids = rows.map((r) => String(r[identity.column]));
+    let stored = new Set<string>();
+    await this.withRetry(chunk.table, control, state, async () => {
+      stored = await storedIds(this.options.client, this.options.database, chunk.table, ids);
+    });
+    const keptRows: Record<string, unknown>[] = [];
+    const keptRecords: LogRecord[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const id = ids[i] as string;
+      if (stored.has(id)) continue;
+      stored.add(id);
+      keptRows.push(rows[i] as Record<string, unknown>);
+      keptRecords.push(rowRecords[i] as LogRecord);
+    }
+    const dropped = rows.length - keptRows.length;
+    if (dropped > 0) this.options.metrics?.duplicates.inc({ table: chunk.table }, dropped);
+    return { rows: keptRows, rowRecords: keptRecords };
+  }
+
+  /**
+   * Inserts `rows`; resolves with the records the store refused for good. While the store is
+   * unavailable, retries with back-off (forever, until stopped). When it refuses the data, a
+   * batch is split in halves (each half with its own deterministic token, so a redelivery
+   * deduplicates the same way) until the refused rows are isolated; a single refused row is
+   * tried `rowAttempts` times.
+   */
+  private async insertFindingRefused(
+    table: TraceTable,
+    rows: Record<string, unknown>[],
+    records: LogRecord[],
+    token: string,
+    control: WriteControl,
+    state: { failing: boolean },
+  ): Promise<Reject[]> {
+    let delay = this.retry.initialMs;
+    let refusals = 0;
+    for (let n = 1; ; n++) {
+      if (this.stopped || (control.keepTrying && !control.keepTrying())) throw new WriterStoppedError();
+      try {
         await this.options.client.insert({
-          table: this.tables[chunk.table],
+          table: this.tables[table],
           values: rows,
           format: 'JSONEachRow',
           clickhouse_settings: {
@@ -274,13 +411,42 @@ export class TraceWriter {
             deduplicate_blocks_in_dependent_materialized_views: 1,
           },
         });
-      });
-    }
-    if (failing) control.onRecovered?.();
-    const m = this.options.metrics;
-    if (m) {
-      m.rowsWritten.inc({ table: chunk.table }, rows.length);
-      m.batchSeconds.observe({ table: chunk.table }, (performance.now() - started) / 1000);
+        return [];
+      } catch (err) {
+        this.options.metrics?.insertFailures.inc({ table });
+        if (!state.failing) {
+          state.failing = true;
+          control.onFailing?.();
+        }
+        if (isRowRejection(err)) {
+          const type = clickHouseErrorType(err) ?? 'refused';
+          if (rows.length > 1) {
+            const mid = rows.length >> 1;
+            const half = (from: number, to: number): Promise<Reject[]> => {
+              const part = records.slice(from, to);
+              const subToken = `${token}/${part[0]?.offset}-${part[part.length - 1]?.offset}`;
+              return this.insertFindingRefused(table, rows.slice(from, to), part, subToken, control, state);
+            };
+            this.options.logger.debug({ table, rows: rows.length, type }, 'store refused the data of an insert; splitting it');
+            return [...(await half(0, mid)), ...(await half(mid, rows.length))];
+          }
+          refusals++;
+          const record = records[0] as LogRecord;
+          if (refusals >= this.rowAttempts) {
+            this.options.logger.warn(
+              { table, topic: record.topic, partition: record.partition, offset: record.offset, type, attempts: refusals },
+              'store refused a row; sending it to the DLQ',
+            );
+            return [{ record, reason: `refused by the store: ${type}` }];
+          }
+        } else {
+          // First line only: server errors may echo the rows they choked on.
+          const reason = err instanceof Error ? (err.message.split('\n')[0] ?? '').slice(0, 200) : 'unknown error';
+          this.options.logger.warn({ table, attempt: n, retry_in_ms: delay, reason }, 'clickhouse write failed; retrying');
+        }
+      }
+      await this.sleep(delay, control);
+      delay = Math.min(this.retry.maxMs, delay * 2);
     }
   }
 
@@ -293,20 +459,25 @@ export class TraceWriter {
     this.intentCache.set(`${topic}\u0000${partition}`, { first, last });
   }
 
-  private async publishRejects(chunk: Chunk, rejects: readonly { record: LogRecord; reason: string }[]): Promise<void> {
-    await this.options.dlq.publish(
-      TOPICS.writerDlq,
-      rejects.map(({ record, reason }) => ({
-        key: `${record.topic}:${record.partition}:${record.offset}`,
-        value: JSON.stringify({
-          reason,
-          topic: record.topic,
-          partition: record.partition,
-          offset: record.offset,
-          raw_base64: record.value.toString('base64'),
-        }),
-      })),
-    );
+  /**
+   * Publishes DLQ records, each cut to fit dlqMaxBytes, in requests of at most dlqMaxBytes (a
+   * broker refuses a produce batch larger than its message.max.bytes).
+   */
+  private async publishRejects(chunk: Chunk, rejects: readonly Reject[]): Promise<void> {
+    const rawMax = Math.floor(((this.dlqMaxBytes - DLQ_ENVELOPE_BYTES) * 3) / 4);
+    let batch: OutgoingRecord[] = [];
+    let bytes = 0;
+    for (const reject of rejects) {
+      const value = JSON.stringify(dlqValue(reject, rawMax));
+      if (batch.length > 0 && bytes + value.length > this.dlqMaxBytes) {
+        await this.options.dlq.publish(this.options.dlqTopic ?? TOPICS.writerDlq, batch);
+        batch = [];
+        bytes = 0;
+      }
+      batch.push({ key: `${reject.record.topic}:${reject.record.partition}:${reject.record.offset}`, value });
+      bytes += value.length;
+    }
+    if (batch.length > 0) await this.options.dlq.publish(this.options.dlqTopic ?? TOPICS.writerDlq, batch);
     this.options.metrics?.dlqRecords.inc({ topic: chunk.topic }, rejects.length);
     this.options.logger.warn(
       { topic: chunk.topic, partition: chunk.partition, count: rejects.length, first_reason: rejects[0]?.reason },
@@ -314,18 +485,18 @@ export class TraceWriter {
     );
   }
 
-  /** Runs `attempt` until it succeeds; returns whether any attempt (now or before) failed. */
-  private async withRetry(table: TraceTable, control: WriteControl, failing: boolean, attempt: () => Promise<unknown>): Promise<boolean> {
+  /** Runs `attempt` until it succeeds (the store or the DLQ being unavailable); marks `state.failing` on a failure. */
+  private async withRetry(table: TraceTable, control: WriteControl, state: { failing: boolean }, attempt: () => Promise<unknown>): Promise<void> {
     let delay = this.retry.initialMs;
     for (let n = 1; ; n++) {
       if (this.stopped || (control.keepTrying && !control.keepTrying())) throw new WriterStoppedError();
       try {
         await attempt();
-        return failing;
+        return;
       } catch (err) {
         this.options.metrics?.insertFailures.inc({ table });
-        if (!failing) {
-          failing = true;
+        if (!state.failing) {
+          state.failing = true;
           control.onFailing?.();
         }
         // First line only: server errors may echo the rows they choked on.
@@ -355,6 +526,21 @@ export class TraceWriter {
       if (control.keepTrying && !control.keepTrying()) return;
     }
   }
+}
+
+/** A trace-writer DLQ value: why, where from, and the raw bytes (cut to `rawMax`, with their full size and digest). */
+function dlqValue(reject: Reject, rawMax: number): Record<string, unknown> {
+  const { record, reason } = reject;
+  return {
+    reason,
+    topic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+    size_bytes: record.value.length,
+    raw_sha256: createHash('sha256').update(record.value).digest('hex'),
+    raw_base64: record.value.subarray(0, rawMax).toString('base64'),
+    raw_truncated: record.value.length > rawMax,
+  };
 }
 
 function rejectReason(err: unknown): string {

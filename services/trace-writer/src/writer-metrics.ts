@@ -8,6 +8,9 @@ export class TraceWriterMetrics {
   readonly dlqRecords: Counter<'topic'>;
   readonly lag: Gauge<'topic' | 'partition'>;
   readonly paused: Gauge;
+  readonly duplicates: Counter<'table'>;
+  readonly stalledSeconds: Gauge;
+  private stall: () => number = () => 0;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -30,9 +33,24 @@ export class TraceWriterMetrics {
       labelNames: ['table'],
       registers,
     });
+    this.duplicates = new Counter({
+      name: 'chainwatch_trace_writer_duplicate_rows_total',
+      help: 'Rows not inserted because a row with the same identity (event_id, finding_id) is stored, by table',
+      labelNames: ['table'],
+      registers,
+    });
+    const stalledMs = (): number => this.stall();
+    this.stalledSeconds = new Gauge({
+      name: 'chainwatch_trace_writer_stalled_seconds',
+      help: 'How long the batch in progress has gone without storing anything (0 when idle or progressing)',
+      registers,
+      collect() {
+        this.set(stalledMs() / 1000);
+      },
+    });
     this.dlqRecords = new Counter({
       name: 'chainwatch_trace_writer_dlq_records_total',
-      help: 'Records that could not be mapped to a row and went to the dead-letter topic',
+      help: 'Records that could not be mapped to a row, or that the store refused, sent to the dead-letter topic',
       labelNames: ['topic'],
       registers,
     });
@@ -47,5 +65,10 @@ export class TraceWriterMetrics {
       help: '1 while consumption is paused because ClickHouse is failing',
       registers,
     });
+  }
+
+  /** The writer reports its stall time through this (read on every scrape). */
+  observeStall(stalledMs: () => number): void {
+    this.stall = stalledMs;
   }
 }

@@ -43,3 +43,8 @@ export {
   type FindingItem,
   type FindingsPage,
 } from './investigation';
+export { ROW_IDENTITY, storedIds, type RowIdentity } from './row-identity';
+export { isRowRejection, clickHouseErrorType } from './store-errors';
+export { ClickHouseLog, type ClickHouseLogOptions, type KeyedTopic } from './local-log/clickhouse-log';
+export { tuneEmbeddedTables, EMBEDDED_OLD_PARTS_LIFETIME_S } from './embedded-tuning';
+export { EMBEDDED_MAX_CLEANUP_DELAY_S } from './embedded-tuning';

@@ -1,4 +1,4 @@
-export type { LogRecord, OutgoingRecord, RecordPublisher, RecordHandler, Subscription } from './record-log';
+export type { LogRecord, OutgoingRecord, RecordPublisher, RecordHandler, HandlerContext, Subscription, SubscribeOptions, LocalLog } from './record-log';
 export { MemoryLog } from './memory-log';
 export { createKafka, type CreateKafkaOptions } from './kafka-client';
 export { parseBrokers, BrokerList } from './brokers';

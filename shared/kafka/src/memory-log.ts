@@ -1,20 +1,24 @@
-import type { LogRecord, OutgoingRecord, RecordHandler, RecordPublisher, Subscription } from './record-log';
+import type { HandlerContext, LocalLog, LogRecord, OutgoingRecord, RecordHandler, SubscribeOptions, Subscription } from './record-log';
 
 interface Subscriber {
   readonly topics: ReadonlySet<string>;
+  readonly group: string | undefined;
+  readonly maxRecords: number;
   readonly handler: RecordHandler;
   readonly queue: LogRecord[];
   running: Promise<void> | null;
   closed: boolean;
 }
 
+const NO_COMMIT: HandlerContext = { commit: async () => undefined };
+
 /**
- * In-process stand-in for Kafka in the all-in-one mode: one partition per topic, records kept in
- * memory up to `retain` per topic, delivered to subscribers in order, one batch at a time. A
- * subscriber whose handler throws gets the same batch again after `retryMs` (at-least-once, like a
- * consumer that did not commit).
+ * In-memory LocalLog for tests and tools: one partition per topic, records kept in memory up to
+ * `retain` per topic, delivered to subscribers in order, one batch at a time. A subscriber whose
+ * handler throws gets the same batch again after `retryMs` (at-least-once, like a consumer that
+ * did not commit). Nothing survives the process: `chainwatch start` uses the durable ClickHouseLog.
  */
-export class MemoryLog implements RecordPublisher {
+export class MemoryLog implements LocalLog {
   private readonly topics = new Map<string, { records: LogRecord[]; next: bigint }>();
   private readonly subscribers = new Set<Subscriber>();
 
@@ -45,8 +49,8 @@ export class MemoryLog implements RecordPublisher {
   }
 
   /** Deliver records of `topics` published from now on (and, with fromBeginning, those retained). */
-  subscribe(topics: readonly string[], handler: RecordHandler, options: { fromBeginning?: boolean } = {}): Subscription {
-    const sub: Subscriber = { topics: new Set(topics), handler, queue: [], running: null, closed: false };
+  subscribe(topics: readonly string[], handler: RecordHandler, options: SubscribeOptions = {}): Subscription {
+    const sub: Subscriber = { topics: new Set(topics), group: options.group, maxRecords: options.maxRecords ?? 500, handler, queue: [], running: null, closed: false };
     if (options.fromBeginning) for (const t of topics) sub.queue.push(...this.topic(t).records);
     this.subscribers.add(sub);
     this.drain(sub);
@@ -71,6 +75,24 @@ export class MemoryLog implements RecordPublisher {
     return n;
   }
 
+  backlog(topic: string, group?: string): number {
+    let n = 0;
+    for (const s of this.subscribers) {
+      if (!s.topics.has(topic) || (group !== undefined && s.group !== group)) continue;
+      let mine = 0;
+      for (const r of s.queue) if (r.topic === topic) mine++;
+      n = Math.max(n, mine);
+    }
+    return n;
+  }
+
+  /** The latest retained value per key (an empty value is a tombstone). */
+  async latest(topic: string): Promise<ReadonlyMap<string, Buffer | null>> {
+    const out = new Map<string, Buffer | null>();
+    for (const r of this.topic(topic).records) if (r.key !== null) out.set(r.key, r.value.length === 0 ? null : r.value);
+    return out;
+  }
+
   /** Resolves when every subscriber has handled everything published so far. */
   async idle(): Promise<void> {
     for (;;) {
@@ -93,9 +115,9 @@ export class MemoryLog implements RecordPublisher {
     if (sub.running || sub.queue.length === 0 || sub.closed) return;
     sub.running = (async () => {
       while (sub.queue.length > 0 && !sub.closed) {
-        const batch = sub.queue.slice(0, 500);
+        const batch = sub.queue.slice(0, sub.maxRecords);
         try {
-          await sub.handler(batch);
+          await sub.handler(batch, NO_COMMIT);
           sub.queue.splice(0, batch.length);
         } catch {
           await new Promise((r) => setTimeout(r, this.options.retryMs ?? 1000));

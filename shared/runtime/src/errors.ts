@@ -15,7 +15,10 @@ export const ERRORS = {
   CW_RATE_LIMITED: { status: 429, retriable: true, message: 'rate limit exceeded' },
   CW_NOT_FOUND: { status: 404, retriable: false, message: 'not found' },
   CW_APPROVAL_INVALID: { status: 409, retriable: false, message: 'approval binding unknown, expired or already answered' },
+  CW_APPROVAL_SELF: { status: 403, retriable: false, message: 'a step-up cannot be answered by the subject that asked for it' },
   CW_VIEW_NOT_READY: { status: 503, retriable: true, message: 'live view not caught up yet' },
+  CW_OVERLOADED: { status: 503, retriable: true, message: 'ingestion is at its bound' },
+  CW_WRITER_STALLED: { status: 503, retriable: true, message: 'the trace writer is not making progress' },
   CW_POLICY_INVALID: { status: 500, retriable: false, message: 'policy (rules or catalog) failed validation' },
   CW_INTERNAL: { status: 500, retriable: true, message: 'internal error' },
 } as const;

@@ -54,10 +54,21 @@ export async function runTokenCli(argv: string[]): Promise<number> {
   if (roles.length === 0) throw new UsageError(TOKEN_USAGE);
   if (values.sub.length === 0 || values.sub.length > 256) throw new UsageError('--sub must be 1 to 256 characters');
   const ttlS = parseDuration(values.ttl);
+  // The decision API refuses tokens living longer than JWT_MAX_LIFETIME_S (default 24 h): say so
+  // here rather than mint a token every request will refuse.
+  const maxS = maxLifetimeS();
+  if (ttlS > maxS) throw new UsageError(`--ttl ${values.ttl} is longer than the decision API accepts (JWT_MAX_LIFETIME_S = ${maxS} s); raise JWT_MAX_LIFETIME_S on the API and here, or ask for a shorter token`);
   const key = await loadSigningKey(resolve(values.dir ?? defaultDir()));
   // The token alone on stdout, so that TOKEN=$(chainwatch token ...) works.
   console.log(await key.sign({ sub: values.sub, roles: roles as Role[], ttlS }));
   return 0;
+}
+
+/** The longest token lifetime the decision API accepts, as it reads it (JWT_MAX_LIFETIME_S, default 24 h). */
+function maxLifetimeS(): number {
+  const raw = process.env.JWT_MAX_LIFETIME_S;
+  const n = raw === undefined ? Number.NaN : Number(raw);
+  return Number.isInteger(n) && n >= 60 ? n : 24 * 3600;
 }
 
 /** "90s", "15m", "12h", "30d" or plain seconds, at most a year. */

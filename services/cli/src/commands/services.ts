@@ -8,7 +8,7 @@ import { createDetectionEngine } from '@chainwatch/core';
 import type { KafkaSessionProcessor } from '@chainwatch/session-processor';
 import { loadPolicyFromEnv } from './policy-env';
 import { assertBrokerReachable, createKafka } from '@chainwatch/kafka';
-import { createLogger, env, parseConfig, serveOps } from '@chainwatch/runtime';
+import { createLogger, env, parseConfig, serveOps, shutdownWithin } from '@chainwatch/runtime';
 import { z } from 'zod';
 
 /** Resolves with the signal's name on SIGINT or SIGTERM, or with `reason` once `stop(reason)` is called. */
@@ -89,8 +89,15 @@ export async function runProcessorService(_argv: string[]): Promise<number> {
       (ops ? `ops :${ops.port} (/healthz /readyz /metrics)` : 'no ops port'),
   );
   logger.info({ reason: await shutdown.done }, 'shutting down');
-  await runner.stop();
-  await ops?.close();
+  // Within the deadline whatever the state (a broker gone, outputs being retried): what was not
+  // committed is replayed by the next owner from its checkpoint.
+  await shutdownWithin(
+    async () => {
+      await runner.stop();
+      await ops?.close();
+    },
+    { logger },
+  );
   return fatal ? 1 : 0;
 }
 
@@ -102,7 +109,7 @@ export async function runDecisionApi(_argv: string[]): Promise<number> {
   const service = await runDecisionApiService(config, { engine, catalog: policy.catalog });
   console.log(`chainwatch decision-api: listening on ${service.url}`);
   await untilSignal().done;
-  await service.close();
+  await shutdownWithin(() => service.close());
   return 0;
 }
 
@@ -113,6 +120,7 @@ export async function runTraceWriterService(_argv: string[]): Promise<number> {
   const service = await startTraceWriterService(config);
   console.log(`chainwatch trace-writer: ${config.brokers.join(',')} -> ClickHouse, ops :${service.opsPort} (/healthz /readyz /metrics)`);
   await untilSignal().done;
-  await service.stop();
+  // Within the deadline even while ClickHouse refuses every insert: uncommitted batches are redelivered.
+  await shutdownWithin(() => service.stop());
   return 0;
 }

@@ -17,6 +17,8 @@ export interface ApprovalBinding {
   readonly ruleIds: readonly string[];
   readonly createdAt: number;
   readonly expiresAt: number;
+  /** Token subject of the decision request that asked for the step-up (null: not known, e.g. an older record). */
+  readonly requestedBy: string | null;
   state: BindingState;
   answeredBy: string | null;
   answeredAt: number | null;
@@ -33,6 +35,11 @@ export interface BindingStoreOptions {
   readonly ttlMs: number;
   /** Upper bound on bindings held; the oldest is forgotten first. */
   readonly maxEntries: number;
+  /**
+   * Separation of duties: false (the default) refuses an answer from the subject that asked for the
+   * step-up. True lets one subject ask and approve (a single-operator setup).
+   */
+  readonly allowSelfApproval?: boolean;
 }
 
 /**
@@ -51,7 +58,10 @@ export class BindingStore {
     return this.bindings.size;
   }
 
-  create(input: Pick<ApprovalBinding, 'sessionId' | 'traceId' | 'actionDigest' | 'engineDigest' | 'evidenceEventIds' | 'ruleIds'>, now: number): ApprovalBinding {
+  create(
+    input: Pick<ApprovalBinding, 'sessionId' | 'traceId' | 'actionDigest' | 'engineDigest' | 'evidenceEventIds' | 'ruleIds'> & { readonly requestedBy?: string | null },
+    now: number,
+  ): ApprovalBinding {
     this.sweep(now);
     while (this.bindings.size >= this.options.maxEntries) {
       const oldest = this.bindings.keys().next();
@@ -60,6 +70,7 @@ export class BindingStore {
     }
     const binding: ApprovalBinding = {
       ...input,
+      requestedBy: input.requestedBy ?? null,
       id: randomUUID(),
       createdAt: now,
       expiresAt: now + this.options.ttlMs,
@@ -71,12 +82,18 @@ export class BindingStore {
     return binding;
   }
 
-  /** Record a human answer. Only a pending, unexpired binding can be answered, once. */
+  /**
+   * Record a human answer. Only a pending, unexpired binding can be answered, once, and (unless
+   * allowSelfApproval) not by the subject that asked for it.
+   */
   answer(id: string, approved: boolean, by: string, now: number): ApprovalBinding {
     const binding = this.bindings.get(id);
     if (!binding) throw new ChainwatchError('CW_APPROVAL_INVALID', 'unknown binding');
     if (binding.expiresAt <= now) throw new ChainwatchError('CW_APPROVAL_INVALID', 'binding expired');
     if (binding.state !== 'pending') throw new ChainwatchError('CW_APPROVAL_INVALID', `binding already ${binding.state}`);
+    if (this.options.allowSelfApproval !== true && binding.requestedBy !== null && binding.requestedBy === by) {
+      throw new ChainwatchError('CW_APPROVAL_SELF');
+    }
     binding.state = approved ? 'approved' : 'rejected';
     binding.answeredBy = by;
     binding.answeredAt = now;

@@ -16,7 +16,14 @@ export type JwtVerifierOptions = JwksSource & {
   readonly cacheSize?: number;
   /** Accepted clock skew in seconds. Default 30. */
   readonly clockToleranceS?: number;
+  /**
+   * Longest lifetime (exp - iat, seconds) a token may have; longer-lived tokens are refused, and
+   * so are tokens without iat. Default 86,400 (24 h).
+   */
+  readonly maxLifetimeS?: number;
 };
+
+export const DEFAULT_MAX_TOKEN_LIFETIME_S = 24 * 3600;
 
 export interface JwtVerifier {
   /** Verify a compact JWS; throws ChainwatchError CW_UNAUTHENTICATED when it is not acceptable. */
@@ -28,6 +35,8 @@ export interface JwtVerifier {
 const Claims = z.object({
   sub: z.string().min(1).max(256),
   roles: z.array(z.string().max(64)).max(32).default([]),
+  iat: z.number(),
+  exp: z.number(),
 });
 
 const ALGORITHMS = ['ES256', 'ES384', 'EdDSA', 'RS256', 'PS256'];
@@ -41,6 +50,7 @@ export async function createJwtVerifier(options: JwtVerifierOptions): Promise<Jw
   const keys = await resolveKeys(options);
   const cacheTtlMs = options.cacheTtlMs ?? 60_000;
   const cacheSize = options.cacheSize ?? 10_000;
+  const maxLifetimeS = options.maxLifetimeS ?? DEFAULT_MAX_TOKEN_LIFETIME_S;
   const cache = new Map<string, { caller: Caller; until: number }>();
 
   const cached = (token: string, now: number): Caller | undefined => {
@@ -62,7 +72,7 @@ export async function createJwtVerifier(options: JwtVerifierOptions): Promise<Jw
           issuer: options.issuer,
           audience: options.audience,
           algorithms: ALGORITHMS,
-          requiredClaims: ['exp', 'sub'],
+          requiredClaims: ['exp', 'iat', 'sub'],
           clockTolerance: options.clockToleranceS ?? 30,
           currentDate: new Date(now),
         }));
@@ -70,9 +80,12 @@ export async function createJwtVerifier(options: JwtVerifierOptions): Promise<Jw
         throw new ChainwatchError('CW_UNAUTHENTICATED', describeJoseError(err));
       }
       const claims = Claims.safeParse(payload);
-      if (!claims.success) throw new ChainwatchError('CW_UNAUTHENTICATED', 'token claims malformed (sub, roles)');
+      if (!claims.success) throw new ChainwatchError('CW_UNAUTHENTICATED', 'token claims malformed (sub, roles, iat, exp)');
+      if (claims.data.exp - claims.data.iat > maxLifetimeS) {
+        throw new ChainwatchError('CW_UNAUTHENTICATED', `token lifetime ${claims.data.exp - claims.data.iat} s exceeds ${maxLifetimeS} s`);
+      }
       const caller: Caller = { sub: claims.data.sub, roles: new Set(claims.data.roles) };
-      const exp = (payload as { exp: number }).exp * 1000;
+      const exp = claims.data.exp * 1000;
       if (cache.size >= cacheSize) {
         const oldest = cache.keys().next();
         if (!oldest.done) cache.delete(oldest.value);

@@ -119,6 +119,7 @@ export class DecisionService {
           engineDigest: engineActionDigest(request.action),
           evidenceEventIds: evidenceOf(assessed),
           ruleIds: ruleIdsOf(assessed),
+          requestedBy: caller,
         },
         now,
       );
@@ -205,6 +206,7 @@ export class DecisionService {
         ruleIds: e.rule_ids,
         createdAt: e.created_at,
         expiresAt: e.expires_at,
+        requestedBy: e.requested_by ?? null,
         state: e.state,
         answeredBy: e.by,
         answeredAt: e.state === 'pending' ? null : e.ts,
@@ -231,6 +233,7 @@ export class DecisionService {
       expires_at: b.expiresAt,
       ts: now,
       by: b.answeredBy,
+      requested_by: b.requestedBy,
       origin: this.instanceId,
     };
   }

@@ -27,12 +27,3 @@ export function errorBody(code: ErrorCode, message?: string, issues?: readonly E
     },
   };
 }
-
-/** zod issues → caller-facing issues (never echoes the offending input value). */
-export function toIssues(issues: readonly { path: readonly PropertyKey[]; message: string; code?: string }[]): ErrorIssue[] {
-  return issues.slice(0, 50).map((i) => ({
-    path: i.path.map((p) => String(p)).join('.'),
-    message: i.message,
-    ...(i.code ? { code: i.code } : {}),
-  }));
-}

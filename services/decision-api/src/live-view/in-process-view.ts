@@ -7,6 +7,12 @@ export interface InProcessViewOptions {
    * When given, the view counts as current whenever the probe says so (a quiet system is not stale).
    */
   readonly caughtUp?: () => boolean;
+  /**
+   * Optional probe: true once the processor has restored its state and replayed what the log held
+   * at start. Until then the view is not ready and never current (decisions go by the fail modes),
+   * whatever the probes above say.
+   */
+  readonly restored?: () => boolean;
 }
 
 /**
@@ -27,11 +33,13 @@ export class InProcessView implements LiveView {
   }
 
   ready(): boolean {
+    if (this.options.restored && !this.options.restored()) return false;
     if (this.freshAt === null && this.options.caughtUp?.()) this.freshAt = Date.now();
     return this.freshAt !== null;
   }
 
   ageMs(now: number): number | null {
+    if (this.options.restored && !this.options.restored()) return null;
     if (this.options.caughtUp?.()) {
       this.freshAt = now;
       return 0;

@@ -33,7 +33,8 @@ export const approvalRoutes: FastifyPluginAsync<{ service: DecisionService }> = 
         description:
           'Role: approver. Only a pending, unexpired binding can be answered, once. The answer is published on chainwatch.approvals ' +
           '(so the processors record it in the session state), logged to the decision log (kind approval or rejection), and ' +
-          'counts only once published: 503 when the broker is unreachable (the binding stays pending; try again).',
+          'counts only once published: 503 when the broker is unreachable (the binding stays pending; try again). ' +
+          'Separation of duties: the subject that asked for the step-up cannot answer it (403 CW_APPROVAL_SELF) unless APPROVAL_ALLOW_SELF.',
         tags: ['approvals'],
         security: [{ bearer: [] }],
         params: z.object({ binding: Id }).strict(),

@@ -5,7 +5,9 @@ import type { RecordPublisher, OutgoingRecord } from '@chainwatch/kafka';
 import { ChainwatchError } from '@chainwatch/runtime';
 import { AgentActionEvent, TOPICS } from '@chainwatch/schemas';
 import type { DecisionApiMetrics } from '../metrics';
-import { ErrorBody, ErrorIssue, errorBody, toIssues } from '../http/error-body';
+import type { IngestGate } from '../ingest/ingest-gate';
+import { ErrorBody, ErrorIssue, errorBody } from '../http/error-body';
+import { toIssues } from '../http/issue-format';
 
 export const NDJSON = 'application/x-ndjson';
 
@@ -30,6 +32,8 @@ export interface EventRoutesOptions {
   readonly topic?: string;
   /** Answer 503 when the log has not accepted the batch within this long (default 10 s). */
   readonly publishTimeoutMs?: number;
+  /** Bounds on what ingestion holds; past them a batch is refused (503 CW_OVERLOADED, Retry-After). */
+  readonly gate: IngestGate;
 }
 
 /**
@@ -64,9 +68,19 @@ export const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, o
       const { records, rejected } = parseBatch(request.body);
       if (records.length === 0 && rejected.length === 0) throw new ChainwatchError('CW_INVALID_REQUEST', 'the batch holds no events');
       if (records.length > 0) {
+        const admission = options.gate.admit(request.body.length);
+        if (!admission.ok) {
+          options.metrics.events.inc({ result: 'refused' }, records.length);
+          void reply.header('retry-after', String(admission.retryAfterS));
+          throw new ChainwatchError('CW_OVERLOADED', admission.reason === 'backlog' ? 'storage is behind; retry the batch later' : 'too many batches in flight; retry the batch later');
+        }
+        const published = options.publisher.publish(topic, records);
+        // The batch is held until the publisher settles, even past the timeout below.
+        published.then(admission.release, admission.release);
         try {
-          await withTimeout(options.publisher.publish(topic, records), options.publishTimeoutMs ?? 10_000);
+          await withTimeout(published, options.publishTimeoutMs ?? 10_000);
         } catch (err) {
+          void reply.header('retry-after', '1');
           throw new ChainwatchError('CW_KAFKA_UNREACHABLE', 'events not stored; retry the batch', { cause: err });
         }
       }
@@ -94,9 +108,16 @@ function parseBatch(body: string): { records: OutgoingRecord[]; rejected: z.infe
       rejected.push({ line: i + 1, error: 'not valid JSON' });
       continue;
     }
-    const parsed = AgentActionEvent.safeParse(json);
+    let parsed: ReturnType<typeof AgentActionEvent.safeParse>;
+    try {
+      parsed = AgentActionEvent.safeParse(json);
+    } catch {
+      // Nothing a line holds may fail the batch: its good lines are kept either way.
+      rejected.push({ line: i + 1, error: 'event could not be validated' });
+      continue;
+    }
     if (!parsed.success) {
-      const issues = toIssues(parsed.error.issues);
+      const issues = toIssues(parsed.error.issues, AgentActionEvent);
       const first = issues[0];
       rejected.push({ line: i + 1, error: first ? `${first.path || '(event)'}: ${first.message}` : 'invalid event', issues });
       continue;

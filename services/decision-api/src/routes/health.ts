@@ -3,13 +3,23 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { LiveView } from '../live-view/live-view';
 import type { DecisionApiMetrics } from '../metrics';
+import type { ErrorCode } from '@chainwatch/runtime';
 import { ErrorBody, errorBody } from '../http/error-body';
 
 const Health = z.object({ status: z.literal('ok') });
 const Ready = z.object({ status: z.literal('ready'), view_age_ms: z.number().int().nonnegative().nullable(), policy_version: z.string() });
 
-/** Liveness, readiness (the live view caught up), Prometheus metrics. No token needed. */
-export const healthRoutes: FastifyPluginAsync<{ view: LiveView; metrics: DecisionApiMetrics }> = async (app, { view, metrics }) => {
+/** A further condition of readiness (the all-in-one mode: the trace writer makes progress). */
+export interface ReadinessCheck {
+  /** null while fine; otherwise why the service is not ready (a code of the catalogue and a short reason). */
+  check(): { readonly code: ErrorCode; readonly reason: string } | null;
+}
+
+/** Liveness, readiness (the live view caught up, and every extra check passes), Prometheus metrics. No token needed. */
+export const healthRoutes: FastifyPluginAsync<{ view: LiveView; metrics: DecisionApiMetrics; checks?: readonly ReadinessCheck[] }> = async (
+  app,
+  { view, metrics, checks = [] },
+) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.get(
     '/healthz',
@@ -24,6 +34,10 @@ export const healthRoutes: FastifyPluginAsync<{ view: LiveView; metrics: Decisio
     },
     async (_request, reply) => {
       if (!view.ready()) return reply.code(503).send(errorBody('CW_VIEW_NOT_READY'));
+      for (const c of checks) {
+        const failed = c.check();
+        if (failed) return reply.code(503).send(errorBody(failed.code, failed.reason));
+      }
       const age = view.ageMs(Date.now());
       return { status: 'ready' as const, view_age_ms: age === null ? null : Math.round(age), policy_version: view.engine.policyVersion };
     },

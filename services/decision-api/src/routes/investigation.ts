@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { ChainwatchError } from '@chainwatch/runtime';
 import { Id, Level, Name } from '@chainwatch/schemas';
 import { INVESTIGATION_LIMITS, type InvestigationStore } from '@chainwatch/clickhouse';
-import { errorBody, toIssues } from '../http/error-body';
+import { errorBody } from '../http/error-body';
+import { toIssues } from '../http/issue-format';
 
 export interface InvestigationRoutesOptions {
   readonly store: InvestigationStore;
@@ -47,7 +48,7 @@ type Parsed<S extends z.ZodType> = { ok: true; value: z.infer<S> } | { ok: false
 function parse<S extends z.ZodType>(schema: S, input: unknown, what: string, reply: FastifyReply): Parsed<S> {
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, value: result.data };
-  void reply.code(400).send(errorBody('CW_INVALID_REQUEST', `${what} failed validation`, toIssues(result.error.issues)));
+  void reply.code(400).send(errorBody('CW_INVALID_REQUEST', `${what} failed validation`, toIssues(result.error.issues, schema)));
   return { ok: false };
 }
 

@@ -1,6 +1,7 @@
 import { createGunzip } from 'node:zlib';
 import type { FastifyPluginAsync } from 'fastify';
 import { Counter } from 'prom-client';
+import type { IngestGate } from '../ingest/ingest-gate';
 import type { RecordPublisher } from '@chainwatch/kafka';
 import { ChainwatchError } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
@@ -16,6 +17,8 @@ const JSON_TYPE = 'application/json';
 
 export interface TraceRoutesOptions {
   readonly publisher: RecordPublisher;
+  /** Bounds what ingestion holds in memory (shared with POST /v1/events). */
+  readonly gate: IngestGate;
   readonly metrics: DecisionApiMetrics;
   readonly topic?: string;
   readonly mapping?: MappingOptions;
@@ -78,9 +81,18 @@ export const traceRoutes: FastifyPluginAsync<TraceRoutesOptions> = async (app, o
       const mapped = mapGenAiSpans(spans, options.mapping);
       if (mapped.events.length > 0) {
         const records = mapped.events.map((e) => ({ key: e.trace_id, value: JSON.stringify(e) }));
+        const size = Buffer.isBuffer(request.body) ? request.body.length : typeof request.body === 'string' ? request.body.length : records.reduce((n, r) => n + r.value.length, 0);
+        const admission = options.gate.admit(size);
+        if (!admission.ok) {
+          void reply.header('retry-after', String(admission.retryAfterS));
+          throw new ChainwatchError('CW_OVERLOADED', admission.reason === 'backlog' ? 'storage is behind; retry the export later' : 'too many exports in flight; retry the export later');
+        }
+        const published = options.publisher.publish(topic, records);
+        published.then(admission.release, admission.release);
         try {
-          await withTimeout(options.publisher.publish(topic, records), options.publishTimeoutMs ?? 10_000);
+          await withTimeout(published, options.publishTimeoutMs ?? 10_000);
         } catch (err) {
+          void reply.header('retry-after', '1');
           throw new ChainwatchError('CW_KAFKA_UNREACHABLE', 'spans not stored; retry the export', { cause: err });
         }
       }
