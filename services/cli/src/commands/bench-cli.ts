@@ -17,11 +17,7 @@ const pick = (source: object, keys: readonly string[]): Figures =>
   Object.fromEntries(keys.map((k) => [k, (source as Record<string, number>)[k] ?? Number.NaN]));
 
 export async function runBenchCli(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCliArgs(
-    argv,
-    { json: { type: 'string' }, events: { type: 'string' }, duration: { type: 'string' }, rows: { type: 'string' }, calibrate: { type: 'string' } },
-    USAGE,
-  );
+  const { values, positionals } = parseCliArgs(argv, 'bench');
   const suites = positionals.length > 0 ? positionals : ['core', 'decisions', 'writer'];
   const log = (line: string) => console.log(line);
   const results: Record<string, Figures> = {};

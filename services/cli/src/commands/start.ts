@@ -8,13 +8,16 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { createDetectionEngine } from '@chainwatch/core';
-import { InvestigationStore, openClickHouse, parseClickHouseConfig, runMigrations } from '@chainwatch/clickhouse';
+import { InvestigationStore, ensureWritableDir, openClickHouse, parseClickHouseConfig, runMigrations } from '@chainwatch/clickhouse';
 import { MemoryLog } from '@chainwatch/kafka';
 import { createLogger, env, parseConfig } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
 import { DecisionTunablesEnv, apiOptionsFromEnv, buildDecisionApi, catalogSensitivity, createDevAuth, InProcessView, listenDecisionApi } from '@chainwatch/decision-api';
 import { SessionProcessor, attachProcessorToMemoryLog, createProcessorMetrics, memoryLogSink } from '@chainwatch/session-processor';
 import { TraceWriter, TraceWriterMetrics, attachToMemoryLog } from '@chainwatch/trace-writer';
+import { parseAlertsConfig, startAlerts } from '../alerts/start-alerts';
+import { InstanceFile } from '../instance/instance-file';
+import { assertCanListen, listenError } from '../instance/port-check';
 import { parseCliArgs } from './cli-args';
 import { devTokenPath } from './dev-token';
 import { loadPolicyFromEnv, withSimulatorTools } from './policy-env';
@@ -27,14 +30,8 @@ const StartEnv = z.object({
   IDLE_SESSION_MS: env.int(30 * 60_000, 1000),
 });
 
-const USAGE = 'usage: chainwatch start [--port N] [--host H] [--simulate] [--rate N]';
-
 export async function runStart(argv: string[]): Promise<number> {
-  const { values } = parseCliArgs(
-    argv,
-    { port: { type: 'string' }, host: { type: 'string' }, simulate: { type: 'boolean' }, rate: { type: 'string' } },
-    USAGE,
-  );
+  const { values } = parseCliArgs(argv, 'start');
   const config = parseConfig(StartEnv, {
     ...process.env,
     ...(values.port !== undefined ? { CHAINWATCH_PORT: values.port } : {}),
@@ -44,8 +41,14 @@ export async function runStart(argv: string[]): Promise<number> {
   const chConfig = parseClickHouseConfig(process.env);
   const logger = createLogger({ name: 'chainwatch', level: config.LOG_LEVEL });
   const dataDir = resolve(config.CHAINWATCH_DATA_DIR);
+  const alertsConfig = parseAlertsConfig({ webhookUrl: values.webhook, webhookLevel: values['webhook-level'] });
 
-  // Storage first: a bad data directory must fail before anything listens.
+  // Cheap checks before the store is opened and migrated: the data directory is writable and not
+  // used by another instance, and the port is free. Each fails with one line and its fix.
+  ensureWritableDir(dataDir);
+  const instance = InstanceFile.claim(dataDir, chConfig.url ? null : resolve(chConfig.dataDir));
+  await assertCanListen(config.CHAINWATCH_HOST, config.CHAINWATCH_PORT);
+
   const ch = await openClickHouse(chConfig, logger);
   await runMigrations({ client: ch.client, database: ch.database, ttlDays: chConfig.ttlDays, logger });
 
@@ -82,8 +85,17 @@ export async function runStart(argv: string[]): Promise<number> {
   });
   const processorSub = await attachProcessorToMemoryLog(log, processor, { onProcessed: (now) => view.markFresh(now) });
 
-  const url = await listenDecisionApi(api, { host: config.CHAINWATCH_HOST, port: config.CHAINWATCH_PORT });
+  const url = await listenDecisionApi(api, { host: config.CHAINWATCH_HOST, port: config.CHAINWATCH_PORT }).catch(async (err: NodeJS.ErrnoException) => {
+    throw await listenError(err, config.CHAINWATCH_HOST, config.CHAINWATCH_PORT);
+  });
   writeFileSync(devTokenPath(dataDir), `${dev.token}\n`, { mode: 0o600 });
+  instance.announce(url);
+  const alerts = startAlerts(log, alertsConfig, {
+    quiet: values.quiet === true,
+    registry,
+    logger: logger.child({ component: 'alerts' }),
+    source: `chainwatch start on ${url}`,
+  });
 
   console.log(
     [
@@ -91,7 +103,7 @@ export async function runStart(argv: string[]): Promise<number> {
       `chainwatch: traces in ${ch.mode} ClickHouse at ${ch.location} (database ${ch.database}); policy ${engine.policyVersion}`,
       `chainwatch: development token (roles enforcer, approver, analyst; 12 h) saved to ${devTokenPath(dataDir)}:`,
       dev.token,
-      `chainwatch: try  npm run chainwatch -- simulate --target http --url ${url} --count 2000`,
+      `chainwatch: ${alerts.description}; try  npm run chainwatch -- simulate --count 2000  in another terminal`,
     ].join('\n'),
   );
 
@@ -118,10 +130,12 @@ export async function runStart(argv: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   stopSimulation.abort();
+  await alerts.close();
   await api.app.close();
   await processorSub.close();
   await log.idle();
   await writerSub.close();
   await ch.close();
+  instance.release();
   return 0;
 }
