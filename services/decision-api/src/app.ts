@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { InvestigationStore } from '@chainwatch/clickhouse';
 import type { RecordPublisher } from '@chainwatch/kafka';
 import { createLogger, type Logger } from '@chainwatch/runtime';
@@ -13,7 +13,9 @@ import { SubjectRateLimiter } from './auth/rate-limiter';
 import { ApprovalLog, DecisionLog } from './decisions/publish-queue';
 import { DecisionService } from './decisions/decision-service';
 import type { SensitivityCheck } from './decisions/sensitivity';
+import { apiDocs } from './http/api-docs';
 import { installErrorHandling } from './http/error-handler';
+import './http/openapi-components';
 import type { LiveView } from './live-view/live-view';
 import { DecisionApiMetrics } from './metrics';
 import { approvalRoutes } from './routes/approvals';
@@ -144,6 +146,7 @@ export async function buildDecisionApi(deps: DecisionApiDeps): Promise<DecisionA
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(healthRoutes, { view: deps.view, metrics });
   await app.register(decisionRoutes, { service });
@@ -155,7 +158,7 @@ export async function buildDecisionApi(deps: DecisionApiDeps): Promise<DecisionA
     const { investigationRoutes } = await import('./routes/investigation');
     await app.register(investigationRoutes, { store: deps.investigation.store, preHandler: requireRole('analyst') });
   }
-  app.get('/docs/json', { schema: { hide: true }, config: { public: true, rateLimit: false } }, async () => app.swagger());
+  await app.register(apiDocs);
 
   app.addHook('onClose', async () => {
     await Promise.all([decisionLog.close(), approvalLog.close()]);

@@ -99,7 +99,7 @@ export async function runStart(argv: string[]): Promise<number> {
 
   console.log(
     [
-      `chainwatch: listening on ${url}  (POST /v1/events, POST /v1/decisions, GET /healthz, /readyz, /metrics, /docs/json)`,
+      `chainwatch: listening on ${url}  (POST /v1/events, POST /v1/decisions, GET /healthz, /readyz, /metrics; API docs at /docs)`,
       `chainwatch: traces in ${ch.mode} ClickHouse at ${ch.location} (database ${ch.database}); policy ${engine.policyVersion}`,
       `chainwatch: development token (roles enforcer, approver, analyst; 12 h) saved to ${devTokenPath(dataDir)}:`,
       dev.token,
