@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { InvestigationStore } from '@chainwatch/clickhouse';
+import type { InvestigationStore, ReadOnlySql } from '@chainwatch/clickhouse';
 import type { RecordPublisher } from '@chainwatch/kafka';
 import { createLogger, type Logger } from '@chainwatch/runtime';
 import type { Decision } from '@chainwatch/schemas';
@@ -57,6 +57,8 @@ export interface DecisionApiDeps {
   readonly instanceId?: string;
   /** When given, the investigation endpoints (role analyst) are served over this store. */
   readonly investigation?: { readonly store: InvestigationStore };
+  /** When given, a read-only ClickHouse HTTP interface (role analyst) at /clickhouse, for Grafana. */
+  readonly clickhouseHttp?: { readonly reader: ReadOnlySql };
 }
 
 export interface DecisionApi {
@@ -157,6 +159,10 @@ export async function buildDecisionApi(deps: DecisionApiDeps): Promise<DecisionA
     // Loaded only when served: the investigation routes pull in the ClickHouse adapter.
     const { investigationRoutes } = await import('./routes/investigation');
     await app.register(investigationRoutes, { store: deps.investigation.store, preHandler: requireRole('analyst') });
+  }
+  if (deps.clickhouseHttp) {
+    const { clickHouseHttpRoutes } = await import('./routes/clickhouse-http');
+    await app.register(clickHouseHttpRoutes, { reader: deps.clickhouseHttp.reader, logger });
   }
   await app.register(apiDocs);
 

@@ -15,3 +15,4 @@ export { isSensitiveAction, catalogSensitivity, type SensitivityCheck } from './
 export { BindingStore, type ApprovalBinding, type BindingState } from './approvals/binding-store';
 export { DecisionApiMetrics } from './metrics';
 export { errorBody, ErrorBody } from './http/error-body';
+export { CLICKHOUSE_HTTP_PATH } from './routes/clickhouse-http';

@@ -43,3 +43,7 @@ export {
   type FindingItem,
   type FindingsPage,
 } from './investigation';
+export { ClickHouseException, chError } from './readonly/clickhouse-exception';
+export { MAX_QUERY_BYTES, OUTPUT_FORMATS, bindHttpParams, checkQueryTree, prepareReadOnlyQuery, resolveFormat, unescapeEscaped, type PreparedQuery } from './readonly/read-only-query';
+export { openEmbeddedReadOnlySql, type ReadOnlyLimits, type ReadOnlySql } from './readonly/embedded-reader';
+export { HELLO_VALUES_SQL, encodeHelloBlock, isDriverHello, type HelloValues } from './readonly/native-protocol';

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { createDetectionEngine } from '@chainwatch/core';
-import { InvestigationStore, ensureWritableDir, openClickHouse, parseClickHouseConfig, runMigrations } from '@chainwatch/clickhouse';
+import { InvestigationStore, ensureWritableDir, openClickHouse, openEmbeddedReadOnlySql, parseClickHouseConfig, runMigrations } from '@chainwatch/clickhouse';
 import { MemoryLog } from '@chainwatch/kafka';
 import { createLogger, env, parseConfig } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
@@ -57,6 +57,8 @@ export async function runStart(argv: string[]): Promise<number> {
   const log = new MemoryLog();
   const view = new InProcessView(engine, { caughtUp: () => log.pending(TOPICS.actions) === 0 });
   const dev = await createDevAuth();
+  // Grafana reads the embedded store through a read-only ClickHouse HTTP endpoint (a server it reads directly).
+  const grafanaReader = ch.mode === 'embedded' ? openEmbeddedReadOnlySql(ch.location, ch.database) : null;
   const api = await buildDecisionApi({
     view,
     publisher: log,
@@ -64,6 +66,7 @@ export async function runStart(argv: string[]): Promise<number> {
     logger: logger.child({ component: 'decision-api' }),
     options: { ...apiOptionsFromEnv(tunables), isSensitive: catalogSensitivity(policy.catalog), defaultMetrics: true },
     investigation: { store: new InvestigationStore(ch.client, ch.database) },
+    ...(grafanaReader ? { clickhouseHttp: { reader: grafanaReader } } : {}),
   });
   // One /metrics for the whole process: the processor and the writer register on the API's registry.
   const registry = api.metrics.registry;
@@ -101,6 +104,7 @@ export async function runStart(argv: string[]): Promise<number> {
     [
       `chainwatch: listening on ${url}  (POST /v1/events, POST /v1/decisions, GET /healthz, /readyz, /metrics; API docs at /docs)`,
       `chainwatch: traces in ${ch.mode} ClickHouse at ${ch.location} (database ${ch.database}); policy ${engine.policyVersion}`,
+      ...(grafanaReader ? [`chainwatch: Grafana: ClickHouse datasource over HTTP at ${url}/clickhouse (any user, the token as password; docs/dashboards.md)`] : []),
       `chainwatch: development token (roles enforcer, approver, analyst; 12 h) saved to ${devTokenPath(dataDir)}:`,
       dev.token,
       `chainwatch: ${alerts.description}; try  npm run chainwatch -- simulate --count 2000  in another terminal`,
@@ -132,6 +136,7 @@ export async function runStart(argv: string[]): Promise<number> {
   stopSimulation.abort();
   await alerts.close();
   await api.app.close();
+  await grafanaReader?.close();
   await processorSub.close();
   await log.idle();
   await writerSub.close();
