@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { makeEvent } from '../fixtures/events';
+import { duplicateKeysIn } from '../fixtures/log-lines';
 import { runCli, startCli, stopCli } from './run-cli';
 
 /**
@@ -36,7 +37,8 @@ describe('chainwatch start (all-in-one)', () => {
     const hookUrl = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/services/T0/B0/secret`;
     const started = await startCli(
       ['start', '--port', '0', '--webhook', hookUrl, '--webhook-level', 'high'],
-      { CHAINWATCH_DATA_DIR: dataDir },
+      // info: the start-up log lines (migrations, HTTP listening) are checked for repeated keys.
+      { CHAINWATCH_DATA_DIR: dataDir, LOG_LEVEL: 'info' },
       /listening on (http:\/\/\S+)[\s\S]*saved to \S+:\n(\S+)\n/,
       90_000,
     );
@@ -55,6 +57,13 @@ describe('chainwatch start (all-in-one)', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(output()).toContain(join(dataDir, 'clickhouse'));
     expect(token.split('.')).toHaveLength(3);
+  });
+
+  it('writes log lines that carry each key once', () => {
+    const lines = output().split('\n').filter((l) => l.startsWith('{'));
+    expect(lines.some((l) => l.includes('"migration applied"'))).toBe(true);
+    expect(lines.some((l) => l.includes('"part":"http"'))).toBe(true);
+    expect(duplicateKeysIn(output())).toEqual([]);
   });
 
   it('serves /healthz and becomes ready', async () => {

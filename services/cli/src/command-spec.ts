@@ -153,7 +153,7 @@ export const COMMAND_SPECS = {
     },
   },
   bench: {
-    usage: ['chainwatch bench [core|decisions|writer|processor] [--json OUT] [--events N] [--duration S] [--rows N] [--calibrate US,US...]'],
+    usage: ['chainwatch bench [core|decisions|writer|processor] [--json OUT] [--docs FILE] [--events N] [--duration S] [--rows N] [--calibrate US,US...]'],
     description: 'Benchmarks against same-run baselines (`npm run bench -- ...`); `processor` needs KAFKA_BROKERS.',
     options: {
       json: { type: 'string', arg: 'OUT', help: 'write the figures as JSON' },

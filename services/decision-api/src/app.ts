@@ -4,7 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { InvestigationStore, ReadOnlySql } from '@chainwatch/clickhouse';
 import type { RecordPublisher } from '@chainwatch/kafka';
-import { createLogger, type Logger } from '@chainwatch/runtime';
+import { childLogger, createLogger, type Logger } from '@chainwatch/runtime';
 import type { Decision } from '@chainwatch/schemas';
 import { BindingStore } from './approvals/binding-store';
 import { authGuard, installAuthentication, requireRole } from './auth/authenticate';
@@ -123,7 +123,7 @@ export async function buildDecisionApi(deps: DecisionApiDeps): Promise<DecisionA
   );
 
   const app = Fastify({
-    loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
+    loggerInstance: childLogger(logger, 'http') as FastifyBaseLogger,
     // No per-request log lines on the hot path; errors are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
     // One logger for all requests: no per-request child logger (and its redaction setup) on the hot path.

@@ -5,11 +5,12 @@
  * broker needed) and --json writes them keyed by suite. `processor` needs a Kafka broker
  * (KAFKA_BROKERS, default 127.0.0.1:9092) and runs only when named.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { UsageError } from '../usage-error';
+import { benchRunInfo, renderBenchDoc } from './bench-report';
 import { intOption, parseCliArgs } from './cli-args';
 
-const USAGE = 'usage: chainwatch bench [core|decisions|writer|processor] [--json OUT] [--events N] [--duration S] [--rows N] [--calibrate US,US...]';
+const USAGE = 'usage: chainwatch bench [core|decisions|writer|processor] [--json OUT] [--docs FILE] [--events N] [--duration S] [--rows N] [--calibrate US,US...]';
 
 type Figures = Record<string, number>;
 
@@ -19,6 +20,7 @@ const pick = (source: object, keys: readonly string[]): Figures =>
 export async function runBenchCli(argv: string[]): Promise<number> {
   const { values, positionals } = parseCliArgs(argv, 'bench');
   const suites = positionals.length > 0 ? positionals : ['core', 'decisions', 'writer'];
+  const run = benchRunInfo(`npm run bench -- ${argv.join(' ')}`);
   const log = (line: string) => console.log(line);
   const results: Record<string, Figures> = {};
   for (const suite of suites) {
@@ -53,6 +55,16 @@ export async function runBenchCli(argv: string[]): Promise<number> {
         throw new UsageError(`unknown bench suite '${suite}'\n${USAGE}`);
     }
     console.log(`bench ${suite}: ${JSON.stringify(results[suite])}`);
+  }
+  if (values.docs) {
+    let existing: string | null = null;
+    try {
+      existing = readFileSync(values.docs, 'utf8');
+    } catch {
+      existing = null;
+    }
+    writeFileSync(values.docs, renderBenchDoc(existing, results, run));
+    console.log(`bench: wrote ${Object.keys(results).join(', ')} into ${values.docs}`);
   }
   if (values.json) {
     const only = suites.length === 1 ? results[suites[0]!] : results;

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { createDetectionEngine } from '@chainwatch/core';
 import { InvestigationStore, ensureWritableDir, openClickHouse, openEmbeddedReadOnlySql, parseClickHouseConfig, runMigrations } from '@chainwatch/clickhouse';
 import { MemoryLog } from '@chainwatch/kafka';
-import { createLogger, env, parseConfig } from '@chainwatch/runtime';
+import { childLogger, createLogger, env, parseConfig } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
 import { DecisionTunablesEnv, apiOptionsFromEnv, buildDecisionApi, catalogSensitivity, createDevAuth, InProcessView, listenDecisionApi } from '@chainwatch/decision-api';
 import { SessionProcessor, attachProcessorToMemoryLog, createProcessorMetrics, memoryLogSink } from '@chainwatch/session-processor';
@@ -63,7 +63,7 @@ export async function runStart(argv: string[]): Promise<number> {
     view,
     publisher: log,
     auth: { jwks: dev.jwks, issuer: dev.issuer, audience: dev.audience },
-    logger: logger.child({ component: 'decision-api' }),
+    logger: childLogger(logger, 'decision-api'),
     options: { ...apiOptionsFromEnv(tunables), isSensitive: catalogSensitivity(policy.catalog), defaultMetrics: true },
     investigation: { store: new InvestigationStore(ch.client, ch.database) },
     ...(grafanaReader ? { clickhouseHttp: { reader: grafanaReader } } : {}),
@@ -75,7 +75,7 @@ export async function runStart(argv: string[]): Promise<number> {
     client: ch.client,
     database: ch.database,
     dlq: log,
-    logger: logger.child({ component: 'trace-writer' }),
+    logger: childLogger(logger, 'trace-writer'),
     metrics: new TraceWriterMetrics(registry),
   });
   const writerSub = attachToMemoryLog(log, writer);
@@ -83,7 +83,7 @@ export async function runStart(argv: string[]): Promise<number> {
   const processor = new SessionProcessor({
     engine,
     sink: memoryLogSink(log),
-    logger: logger.child({ component: 'session-processor' }),
+    logger: childLogger(logger, 'session-processor'),
     metrics: createProcessorMetrics(registry),
   });
   const processorSub = await attachProcessorToMemoryLog(log, processor, { onProcessed: (now) => view.markFresh(now) });
@@ -96,7 +96,7 @@ export async function runStart(argv: string[]): Promise<number> {
   const alerts = startAlerts(log, alertsConfig, {
     quiet: values.quiet === true,
     registry,
-    logger: logger.child({ component: 'alerts' }),
+    logger: childLogger(logger, 'alerts'),
     source: `chainwatch start on ${url}`,
   });
 
