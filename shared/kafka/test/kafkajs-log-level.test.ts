@@ -7,6 +7,7 @@ describe('kafkajs error lines', () => {
     expect(response('This server does not host this topic-partition')).toBe(true); // UNKNOWN_TOPIC_OR_PARTITION, retried
     expect(response('This server is not the leader for that topic-partition')).toBe(true); // NOT_LEADER, retried
     expect(response('The group is rebalancing, so a rejoin is needed')).toBe(true); // the consumer rejoins
+    expect(isHandledResponseError('Producer', 'Failed to send messages: This server is not the leader for that topic-partition', {})).toBe(true);
   });
 
   it('keeps everything else an error', () => {
@@ -15,5 +16,7 @@ describe('kafkajs error lines', () => {
     expect(isHandledResponseError('Connection', 'Connection error: connect ECONNREFUSED', { error: 'This server does not host this topic-partition' })).toBe(false);
     expect(isHandledResponseError('Consumer', 'Response Metadata', { error: 'This server does not host this topic-partition' })).toBe(false);
     expect(isHandledResponseError('Connection', 'Response Metadata', {})).toBe(false);
+    expect(isHandledResponseError('Producer', 'Failed to send messages: Topic authorization failed', {})).toBe(false);
+    expect(isHandledResponseError('Producer', 'This server is not the leader for that topic-partition', {})).toBe(false);
   });
 });
