@@ -41,13 +41,14 @@ const CLIENT_ENV = {
 
 export const COMMAND_SPECS = {
   start: {
-    usage: ['chainwatch start [--port N] [--host H] [--quiet] [--webhook URL [--webhook-level L]] [--simulate [--rate N]]'],
+    usage: ['chainwatch start [--port N] [--host H] [--quiet | --print-level L] [--webhook URL [--webhook-level L]] [--simulate [--rate N]]'],
     description:
       'Runs everything in one process on embedded defaults: HTTP ingestion, the session processor on an in-process log, the decision API and the trace writer on the embedded ClickHouse engine. Prints one line per new finding or session level change.',
     options: {
       port: { type: 'string', arg: 'N', help: 'port to listen on (default 8080; 0 = any free port)' },
       host: { type: 'string', arg: 'H', help: 'address to listen on (default 127.0.0.1)' },
       quiet: { type: 'boolean', help: 'do not print findings and level changes to the terminal' },
+      'print-level': { type: 'string', arg: 'L', help: 'lowest severity printed: low (default), medium, high or critical (a level change is printed when it reaches it)' },
       webhook: { type: 'string', arg: 'URL', help: 'POST findings at or above --webhook-level to this URL (Slack-compatible JSON)' },
       'webhook-level': { type: 'string', arg: 'L', help: 'lowest finding severity sent to the webhook: low, medium, high (default) or critical' },
       simulate: { type: 'boolean', help: 'also run the traffic simulator inside the process' },
@@ -57,6 +58,7 @@ export const COMMAND_SPECS = {
       CHAINWATCH_HOST: 'address to listen on (--host)',
       CHAINWATCH_PORT: 'port to listen on (--port)',
       CHAINWATCH_DATA_DIR: 'data directory (default ./data): embedded ClickHouse files, development token, where this instance listens',
+      CHAINWATCH_PRINT_LEVEL: 'lowest severity printed to the terminal (--print-level)',
       CHAINWATCH_WEBHOOK_URL: 'webhook for findings (--webhook)',
       CHAINWATCH_WEBHOOK_MIN_LEVEL: 'lowest severity sent to the webhook (--webhook-level)',
       CLICKHOUSE_URL: 'a ClickHouse server instead of the embedded engine',

@@ -26,6 +26,13 @@ describe('progress', () => {
     expect(chunks[2]).toBe('\n');
   });
 
+  it('draws the whole line on a terminal that reports no width', () => {
+    const chunks: string[] = [];
+    const p = new ProgressReporter({ isTTY: true, columns: 0, write: (c: string) => (chunks.push(c), true) }, { label: 'replay:' });
+    p.update({ done: 1, total: 2, detail: '10 lines sent, 10 accepted' });
+    expect(chunks[0]).toContain('50% 10 lines sent, 10 accepted');
+  });
+
   it('writes plain lines, at most one per interval, when not on a terminal', () => {
     const { chunks, s } = stream(false);
     let now = 0;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryLog } from '@chainwatch/kafka';
 import { ConfigError } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
-import { makeFinding } from '../../../test/fixtures/events';
+import { makeFinding, makeRiskSignal } from '../../../test/fixtures/events';
 import { parseAlertsConfig, startAlerts } from '../src/alerts/start-alerts';
 
 function sink() {
@@ -27,6 +27,26 @@ describe('start alerts', () => {
     expect(loud.lines).toHaveLength(1);
     expect(loud.lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} HIGH +s {2}r-1: /);
     expect(quiet.lines).toEqual([]);
+  });
+
+  it('prints from a minimum severity, and a level change once it reaches it', async () => {
+    const log = new MemoryLog();
+    const out = sink();
+    const a = startAlerts(log, parseAlertsConfig({ printLevel: 'high' }, {}), { quiet: false, out: out.out });
+    expect(a.description).toBe('findings: high and above printed below');
+    await log.publish(TOPICS.findings, [
+      { key: 's', value: JSON.stringify(makeFinding({ session_id: 's', rule_id: 'low-rule', severity: 'low' })) },
+      { key: 's', value: JSON.stringify(makeFinding({ session_id: 's', rule_id: 'high-rule', severity: 'high' })) },
+    ]);
+    await log.publish(TOPICS.riskSignals, [{ key: 's', value: JSON.stringify(makeRiskSignal({ session_id: 's', level: 'medium', score: 45 })) }]);
+    await log.publish(TOPICS.riskSignals, [{ key: 's', value: JSON.stringify(makeRiskSignal({ session_id: 's', level: 'critical', score: 95 })) }]);
+    await log.idle();
+    await new Promise((r) => setImmediate(r));
+    await a.close();
+    expect(out.lines.map((l) => l.replace(/^\S+ /, ''))).toEqual([
+      expect.stringMatching(/^HIGH +s {2}high-rule: /),
+      expect.stringMatching(/^CRITICAL s {2}level medium -> critical/),
+    ]);
   });
 
   it('takes the webhook from flags over the environment, and rejects a bad URL or level by name', () => {

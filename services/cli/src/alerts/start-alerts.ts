@@ -7,11 +7,13 @@ import type { Registry } from 'prom-client';
 import type { MemoryLog } from '@chainwatch/kafka';
 import { env, parseConfig, type Logger } from '@chainwatch/runtime';
 import { Level } from '@chainwatch/schemas';
+import { levelRank, type Alert } from './alert';
 import { AlertFeed } from './alert-feed';
 import { formatAlert, useColor } from './alert-line';
 import { WebhookNotifier } from './webhook-notifier';
 
 export const AlertsEnv = z.object({
+  CHAINWATCH_PRINT_LEVEL: Level.default('low'),
   CHAINWATCH_WEBHOOK_URL: env.url().refine((u) => /^https?:\/\//i.test(u), 'must be an http or https URL').optional(),
   CHAINWATCH_WEBHOOK_MIN_LEVEL: Level.default('high'),
   CHAINWATCH_WEBHOOK_QUEUE: env.int(1000, 1),
@@ -21,9 +23,10 @@ export const AlertsEnv = z.object({
 
 export interface StartAlertsOptions {
   readonly quiet: boolean;
-  /** --webhook and --webhook-level (override the environment). */
+  /** --webhook, --webhook-level and --print-level (override the environment). */
   readonly webhookUrl?: string | undefined;
   readonly webhookLevel?: string | undefined;
+  readonly printLevel?: string | undefined;
   readonly out?: NodeJS.WritableStream & { isTTY?: boolean };
   readonly registry?: Registry;
   readonly logger?: Logger;
@@ -38,9 +41,10 @@ export interface StartAlerts {
 }
 
 /** Parses the alert settings (throws ConfigError naming a bad variable or flag) before anything starts. */
-export function parseAlertsConfig(options: Pick<StartAlertsOptions, 'webhookUrl' | 'webhookLevel'>, source: NodeJS.ProcessEnv = process.env) {
+export function parseAlertsConfig(options: Pick<StartAlertsOptions, 'webhookUrl' | 'webhookLevel' | 'printLevel'>, source: NodeJS.ProcessEnv = process.env) {
   return parseConfig(AlertsEnv, {
     ...source,
+    ...(options.printLevel !== undefined ? { CHAINWATCH_PRINT_LEVEL: options.printLevel } : {}),
     ...(options.webhookUrl !== undefined ? { CHAINWATCH_WEBHOOK_URL: options.webhookUrl } : {}),
     ...(options.webhookLevel !== undefined ? { CHAINWATCH_WEBHOOK_MIN_LEVEL: options.webhookLevel } : {}),
   });
@@ -62,13 +66,16 @@ export function startAlerts(log: MemoryLog, config: z.infer<typeof AlertsEnv>, o
       })
     : null;
   if (options.quiet && !webhook) return { description: 'findings: not printed (--quiet)', close: async () => undefined };
+  const printFrom = levelRank(config.CHAINWATCH_PRINT_LEVEL);
+  const printed = (alert: Alert): boolean =>
+    alert.kind === 'finding' ? levelRank(alert.level) >= printFrom : Math.max(levelRank(alert.level), alert.from ? levelRank(alert.from) : 0) >= printFrom;
   const feed = new AlertFeed((alert) => {
-    if (!options.quiet) out.write(`${formatAlert(alert, color)}\n`);
+    if (!options.quiet && printed(alert)) out.write(`${formatAlert(alert, color)}\n`);
     if (webhook && alert.kind === 'finding') webhook.notify(alert);
   });
   const subscription = feed.attach(log);
   const where = [
-    options.quiet ? null : 'printed below',
+    options.quiet ? null : config.CHAINWATCH_PRINT_LEVEL === 'low' ? 'printed below' : `${config.CHAINWATCH_PRINT_LEVEL} and above printed below`,
     webhook ? `${config.CHAINWATCH_WEBHOOK_MIN_LEVEL} and above sent to the webhook at ${new URL(config.CHAINWATCH_WEBHOOK_URL ?? '').origin}` : null,
   ].filter((x) => x !== null);
   return {

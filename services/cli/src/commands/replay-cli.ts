@@ -27,7 +27,7 @@ export async function runReplayCli(argv: string[]): Promise<number> {
       reporter.update({
         done: p.bytesRead,
         total: p.totalBytes,
-        detail: `${p.lines} lines sent, ${p.accepted} accepted, ${p.rejected} rejected, ${Math.round(p.rate)} lines/s`,
+        detail: `${p.lines} lines, ${p.accepted} accepted, ${p.rejected} rejected, ${Math.round(p.rate)}/s`,
       }),
   });
   reporter.finish();

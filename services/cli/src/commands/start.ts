@@ -41,7 +41,7 @@ export async function runStart(argv: string[]): Promise<number> {
   const chConfig = parseClickHouseConfig(process.env);
   const logger = createLogger({ name: 'chainwatch', level: config.LOG_LEVEL });
   const dataDir = resolve(config.CHAINWATCH_DATA_DIR);
-  const alertsConfig = parseAlertsConfig({ webhookUrl: values.webhook, webhookLevel: values['webhook-level'] });
+  const alertsConfig = parseAlertsConfig({ webhookUrl: values.webhook, webhookLevel: values['webhook-level'], printLevel: values['print-level'] });
 
   // Cheap checks before the store is opened and migrated: the data directory is writable and not
   // used by another instance, and the port is free. Each fails with one line and its fix.

@@ -40,7 +40,8 @@ export class ProgressReporter {
 
   update(state: ProgressState): void {
     if (this.tty) {
-      const columns = this.stream.columns ?? 80;
+      // A terminal that reports no size (0, e.g. under script(1)) is taken as 80 columns.
+      const columns = this.stream.columns !== undefined && this.stream.columns >= 20 ? this.stream.columns : 80;
       const line = `${this.options.label} ${state.total > 0 ? `${renderBar(state.done / state.total, 24)} ` : ''}${state.detail}`;
       // Clear to the end of the line: the new text may be shorter than the last.
       this.stream.write(`\r${line.slice(0, Math.max(10, columns - 1))}\x1b[K`);
