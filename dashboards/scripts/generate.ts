@@ -5,7 +5,7 @@
  *   npm run generate -w dashboards -- --check # exit 1 when a generated file is stale or extra
  */
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderDashboards } from '../src/render-dashboards';
 
@@ -16,7 +16,7 @@ async function main(): Promise<number> {
   const rendered = renderDashboards();
   const wanted = new Set(rendered.map((r) => r.file));
   await mkdir(GENERATED_DIR, { recursive: true });
-  const existing = (await readdir(GENERATED_DIR)).filter((f) => f.endsWith('.json'));
+  const existing = (await readdir(GENERATED_DIR, { recursive: true })).filter((f) => f.endsWith('.json'));
   const problems: string[] = [];
 
   for (const { file, json } of rendered) {
@@ -25,6 +25,7 @@ async function main(): Promise<number> {
     if (current === json) continue;
     if (check) problems.push(`${file}: ${current === null ? 'missing' : 'stale'}`);
     else {
+      await mkdir(dirname(path), { recursive: true });
       await writeFile(path, json);
       console.log(`wrote generated/${file}`);
     }

@@ -1,28 +1,53 @@
-import type { ClickHouseTarget, DataSourceRef } from './grafana-model';
-
-/** The datasource provisioned by infra/grafana/provisioning/datasources/clickhouse.yaml. */
-export const CLICKHOUSE_DATASOURCE: DataSourceRef = Object.freeze({
-  type: 'grafana-clickhouse-datasource',
-  uid: 'chainwatch-clickhouse',
-});
+/**
+ * Queries for the Grafana ClickHouse plugin (grafana-clickhouse-datasource), which the
+ * foundation SDK has no builder for: a `cog.Builder<cog.Dataquery>` emitting the plugin's SQL
+ * query model (src/types/sql.ts of grafana/clickhouse-datasource).
+ */
+import type * as cog from '@grafana/grafana-foundation-sdk/cog';
+import type * as common from '@grafana/grafana-foundation-sdk/common';
+import { CLICKHOUSE_DATASOURCE } from './datasources';
 
 /** How Grafana should shape a query's result. */
 export type ResultShape = 'timeseries' | 'table';
+
+/** The plugin's SQL query (CHSqlQuery). */
+export interface ClickHouseQuery extends cog.Dataquery {
+  refId: string;
+  datasource: common.DataSourceRef;
+  editorType: 'sql';
+  queryType: ResultShape;
+  /** sqlds format: 0 = time series, 1 = table. */
+  format: 0 | 1;
+  rawSql: string;
+}
+
+export class ClickHouseQueryBuilder implements cog.Builder<cog.Dataquery> {
+  private readonly internal: ClickHouseQuery;
+
+  constructor(refId: string, rawSql: string, shape: ResultShape) {
+    this.internal = {
+      refId,
+      datasource: CLICKHOUSE_DATASOURCE,
+      editorType: 'sql',
+      queryType: shape,
+      format: shape === 'timeseries' ? 0 : 1,
+      rawSql,
+      _implementsDataqueryVariant: () => undefined,
+    };
+  }
+
+  build(): ClickHouseQuery {
+    return this.internal;
+  }
+}
 
 /**
  * One SQL query against the Chainwatch ClickHouse datasource. Tables are unqualified: the
  * datasource's default database (`chainwatch`) resolves them. SQL may use the plugin's macros
  * ($__timeFilter, $__timeInterval, $__interval_s) and template variables through `sqlVar` only.
  */
-export function sqlTarget(refId: string, rawSql: string, shape: ResultShape = 'table'): ClickHouseTarget {
-  return {
-    refId,
-    datasource: CLICKHOUSE_DATASOURCE,
-    editorType: 'sql',
-    queryType: shape,
-    format: shape === 'timeseries' ? 0 : 1,
-    rawSql: dedent(rawSql),
-  };
+export function sqlTarget(refId: string, rawSql: string, shape: ResultShape = 'table'): ClickHouseQueryBuilder {
+  return new ClickHouseQueryBuilder(refId, dedent(rawSql), shape);
 }
 
 /**

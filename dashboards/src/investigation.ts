@@ -1,9 +1,9 @@
 import { sqlTarget, sqlVar } from './clickhouse-datasource';
-import { buildDashboard } from './dashboard-builder';
+import { buildDashboard } from './dashboard-layout';
 import {
   INVESTIGATION_UID,
   LEVEL_COLORS,
-  RISK_SCORE_THRESHOLDS,
+  RISK_SCORE_STEPS,
   decisionColumn,
   decisionMapping,
   fixedColor,
@@ -12,9 +12,11 @@ import {
   levelMapping,
   linkColumn,
   unitColumn,
+  widthColumn,
+  type FieldOverride,
 } from './field-overrides';
-import type { Dashboard, FieldDefaults, FieldOverride } from './grafana-model';
-import { nodeGraph, stat, table, timeSeries } from './panel-builders';
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { nodeGraphPanel, statPanel, tablePanel, timeSeries, type FieldDefaults } from './panel-builders';
 import { indentSql } from './sql-indent';
 import { customVariable, queryVariable } from './variables';
 
@@ -69,7 +71,7 @@ const variables = [
 
 function sessionStats() {
   const latest = (title: string, description: string, expression: string, defaults: FieldDefaults, text = false) =>
-    stat({
+    statPanel({
       title,
       description,
       text,
@@ -84,13 +86,13 @@ function sessionStats() {
       defaults,
     });
   const count = (title: string, description: string, sql: string) =>
-    stat({
+    statPanel({
       title,
       description,
       w: 4,
       h: 4,
       targets: [sqlTarget('A', sql)],
-      defaults: { unit: 'short', decimals: 0, thresholds: { mode: 'absolute', steps: [{ color: 'blue', value: null }] } },
+      defaults: { unit: 'short', decimals: 0, thresholds: [{ color: 'blue', value: null }] },
     });
   return [
     latest('Risk score', 'Latest risk score of the session (0-100).', 'round(argMax(score, (ts, seq)), 1) AS score', {
@@ -98,20 +100,20 @@ function sessionStats() {
       decimals: 1,
       min: 0,
       max: 100,
-      thresholds: RISK_SCORE_THRESHOLDS,
+      thresholds: RISK_SCORE_STEPS,
     }),
     latest(
       'Level',
       'Latest risk level of the session.',
       'argMax(level, (ts, seq)) AS level',
-      { mappings: [levelMapping()], color: { mode: 'fixed', fixedColor: 'text' } },
+      { mappings: [levelMapping()], fixedColor: 'text' },
       true,
     ),
     latest(
       'Recommended decision',
       'What the latest signal recommends for the next action: allow, step_up or deny.',
       'argMax(decision, (ts, seq)) AS decision',
-      { mappings: [decisionMapping()], color: { mode: 'fixed', fixedColor: 'text' } },
+      { mappings: [decisionMapping()], fixedColor: 'text' },
       true,
     ),
     latest('Delegation depth', 'How many delegations separate this session from the originating principal.', 'argMax(depth, (ts, seq)) AS depth', {
@@ -237,7 +239,7 @@ const FINDINGS_SQL = `
   ORDER BY time DESC, rule_id
   LIMIT 500`;
 
-export function investigationDashboard(): Dashboard {
+export function investigationDashboard(): dashboard.Dashboard {
   return buildDashboard({
     uid: INVESTIGATION_UID,
     title: 'Chainwatch / Investigation',
@@ -271,23 +273,23 @@ export function investigationDashboard(): Dashboard {
             unit: 'none',
             min: 0,
             max: 100,
-            thresholds: RISK_SCORE_THRESHOLDS,
-            custom: { drawStyle: 'line', lineInterpolation: 'stepAfter', thresholdsStyle: { mode: 'area' }, fillOpacity: 0, showPoints: 'always' },
+            thresholds: RISK_SCORE_STEPS,
           },
+          steps: true,
         }),
-        nodeGraph({
+        nodeGraphPanel({
           title: 'Delegation graph of the trace',
           description:
             'Sessions of the trace (nodes: agent type, agent id, latest score and level, arc coloured by level) and who delegated to whom (edges, from parent_session_id and delegation actions).',
           w: 14,
           h: 10,
-          nodesSql: sqlTarget('nodes', NODES_SQL),
-          edgesSql: sqlTarget('edges', EDGES_SQL),
+          nodes: sqlTarget('nodes', NODES_SQL),
+          edges: sqlTarget('edges', EDGES_SQL),
           overrides: ARC_COLORS,
         }),
       ],
       [
-        table({
+        tablePanel({
           title: 'Session timeline',
           description:
             'Actions, findings, risk signals and decision-log records of the session in time order. level: data class (actions), severity (findings) or risk level (signals, decisions); result: outcome, detector, recommended or enforced decision.',
@@ -297,12 +299,12 @@ export function investigationDashboard(): Dashboard {
           overrides: [
             levelColumn('level'),
             decisionColumn('result'),
-            { matcher: { id: 'byName', options: 'detail' }, properties: [{ id: 'custom.width', value: 520 }] },
+            widthColumn('detail', 520),
           ],
         }),
       ],
       [
-        table({
+        tablePanel({
           title: 'Findings search (all sessions)',
           description: 'Findings in the time range across all sessions, filtered by the Rule and Min severity variables, newest first. Click a session to investigate it.',
           w: 24,

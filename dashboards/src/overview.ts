@@ -1,5 +1,5 @@
 import { sqlTarget } from './clickhouse-datasource';
-import { buildDashboard } from './dashboard-builder';
+import { buildDashboard } from './dashboard-layout';
 import {
   DECISION_COLORS,
   decisionColumn,
@@ -9,8 +9,8 @@ import {
   linkColumn,
   scoreColumn,
 } from './field-overrides';
-import type { Dashboard } from './grafana-model';
-import { barGauge, stat, table, timeSeries } from './panel-builders';
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { barGaugePanel, statPanel, tablePanel, timeSeries } from './panel-builders';
 
 /**
  * Per-minute rate over a Grafana interval: the aggregate tables hold one row per minute, so a
@@ -36,15 +36,15 @@ const LATEST_SIGNAL_PER_SESSION = `
   WHERE $__timeFilter(ts)
   GROUP BY session_id`;
 
-function statRow(): ReturnType<typeof stat>[] {
+function statRow(): ReturnType<typeof statPanel>[] {
   const count = (title: string, description: string, sql: string, color: string) =>
-    stat({
+    statPanel({
       title,
       description,
       w: 4,
       h: 4,
       targets: [sqlTarget('A', sql)],
-      defaults: { unit: 'short', decimals: 0, thresholds: { mode: 'absolute', steps: [{ color, value: null }] } },
+      defaults: { unit: 'short', decimals: 0, thresholds: [{ color, value: null }] },
     });
   return [
     count(
@@ -86,7 +86,7 @@ function statRow(): ReturnType<typeof stat>[] {
   ];
 }
 
-export function overviewDashboard(): Dashboard {
+export function overviewDashboard(): dashboard.Dashboard {
   return buildDashboard({
     uid: 'chainwatch-overview',
     title: 'Chainwatch / Overview',
@@ -116,7 +116,7 @@ export function overviewDashboard(): Dashboard {
           ],
           defaults: { unit: 'short', displayName: '${__field.labels.agent_type}' },
         }),
-        barGauge({
+        barGaugePanel({
           title: 'Top tools',
           description: 'The 15 most called tools in the time range, all agent types together (actions_per_minute).',
           w: 12,
@@ -184,7 +184,7 @@ export function overviewDashboard(): Dashboard {
         }),
       ],
       [
-        table({
+        tablePanel({
           title: 'Sessions at high / critical risk',
           description:
             'Sessions whose latest risk signal in the time range (argMax over ts, seq) is high or critical, riskiest first. Click a session to investigate it.',
@@ -220,7 +220,7 @@ export function overviewDashboard(): Dashboard {
           ],
           sortBy: { displayName: 'score', desc: true },
         }),
-        table({
+        tablePanel({
           title: 'Top rules',
           description: 'Rules that fired most in the time range, with their detector and severity (findings_per_minute).',
           w: 8,

@@ -1,8 +1,8 @@
 import { sqlTarget } from './clickhouse-datasource';
-import { buildDashboard } from './dashboard-builder';
+import { buildDashboard } from './dashboard-layout';
 import { fixedColor, unitColumn } from './field-overrides';
-import type { Dashboard } from './grafana-model';
-import { table, timeSeries } from './panel-builders';
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { tablePanel, timeSeries } from './panel-builders';
 import { indentSql } from './sql-indent';
 
 const PER_MINUTE = 'greatest($__interval_s / 60, 1)';
@@ -44,17 +44,17 @@ const LAG_SUMMARY_SQL = perStream((t) => [
   `FROM ${t} WHERE $__timeFilter(ts)`,
 ]);
 
-export function pipelineDashboard(): Dashboard {
+export function pipelineDashboard(): dashboard.Dashboard {
   return buildDashboard({
     uid: 'chainwatch-pipeline',
     title: 'Chainwatch / Pipeline',
     description:
-      'Health of the path from Kafka to ClickHouse and of the decision API view, as far as ClickHouse can tell: rows per stream, freshness, write lag, decision view age and stale-view decisions. DLQ counts and decision latency are Prometheus metrics (chainwatch_trace_writer_dlq_records_total, chainwatch_decision_duration_seconds); the DLQ records themselves stay in Kafka.',
+      'Health of the path from Kafka to ClickHouse and of the decision API view, as far as ClickHouse can tell: rows per stream, freshness, write lag, decision view age and stale-view decisions. DLQ counts and decision latency are Prometheus metrics: see the Chainwatch / Services dashboard; the DLQ records themselves stay in Kafka.',
     tags: ['chainwatch'],
     time: { from: 'now-3h', to: 'now' },
     rows: [
       [
-        table({
+        tablePanel({
           title: 'Freshness by table',
           description:
             'Rows per table in the time range, the newest event time, and how long ago the trace writer last stored a row. A growing "since last write" while agents are active means the writer is paused or ClickHouse is refusing inserts.',
@@ -107,7 +107,7 @@ export function pipelineDashboard(): Dashboard {
           targets: [sqlTarget('A', LAG_P95_SQL, 'timeseries')],
           defaults: { unit: 'ms', displayName: '${__field.labels.stream}' },
         }),
-        table({
+        tablePanel({
           title: 'Write lag by stream',
           description: 'ingested_at - ts over the whole time range: median, p95, p99 and worst case per table.',
           w: 10,
@@ -188,7 +188,7 @@ export function pipelineDashboard(): Dashboard {
           defaults: { unit: 'short', decimals: 0 },
           overrides: [fixedColor('fail_open', 'orange'), fixedColor('fail_closed', 'red'), fixedColor('shadow', 'purple')],
         }),
-        table({
+        tablePanel({
           title: 'Decision log by kind and caller',
           description: 'Decision-log records (decisions, approvals, rejections) by calling enforcement point in the time range.',
           w: 12,

@@ -1,5 +1,5 @@
-import { CLICKHOUSE_DATASOURCE } from './clickhouse-datasource';
-import type { CustomVariable, QueryVariable } from './grafana-model';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { CLICKHOUSE_DATASOURCE } from './datasources';
 
 export interface QueryVariableInput {
   readonly name: string;
@@ -15,26 +15,24 @@ export interface QueryVariableInput {
 }
 
 /** A dropdown filled by a ClickHouse query, refreshed when the time range changes. */
-export function queryVariable(input: QueryVariableInput): QueryVariable {
+export function queryVariable(input: QueryVariableInput): dashboard.QueryVariableBuilder {
   const sql = input.sql.trim().replace(/\s+/g, ' ');
   const all = input.allValue !== undefined;
-  return {
-    type: 'query',
-    name: input.name,
-    label: input.label,
-    description: input.description,
-    hide: 0,
-    datasource: CLICKHOUSE_DATASOURCE,
-    query: sql,
-    definition: sql,
-    refresh: 2,
-    sort: 0,
-    multi: false,
-    includeAll: all,
-    ...(all ? { allValue: input.allValue } : {}),
-    current: all ? { text: 'All', value: '$__all' } : { text: '', value: '' },
-    options: [],
-  };
+  const v = new dashboard.QueryVariableBuilder(input.name)
+    .label(input.label)
+    .description(input.description)
+    .hide(dashboard.VariableHide.DontHide)
+    .datasource(CLICKHOUSE_DATASOURCE)
+    .query(sql)
+    .definition(sql)
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.Disabled)
+    .multi(false)
+    .includeAll(all)
+    .current(all ? { text: 'All', value: '$__all' } : { text: '', value: '' })
+    .options([]);
+  if (input.allValue !== undefined) v.allValue(input.allValue);
+  return v;
 }
 
 export interface CustomVariableInput {
@@ -46,21 +44,18 @@ export interface CustomVariableInput {
 }
 
 /** A fixed list of values (e.g. the risk levels). */
-export function customVariable(input: CustomVariableInput): CustomVariable {
+export function customVariable(input: CustomVariableInput): dashboard.CustomVariableBuilder {
   if (!input.values.includes(input.initial)) throw new Error(`${input.name}: initial value ${input.initial} is not an option`);
   for (const v of input.values) {
     if (v.includes(',')) throw new Error(`${input.name}: custom variable values cannot contain a comma`);
   }
-  return {
-    type: 'custom',
-    name: input.name,
-    label: input.label,
-    description: input.description,
-    hide: 0,
-    query: input.values.join(','),
-    multi: false,
-    includeAll: false,
-    current: { text: input.initial, value: input.initial },
-    options: input.values.map((v) => ({ text: v, value: v, selected: v === input.initial })),
-  };
+  return new dashboard.CustomVariableBuilder(input.name)
+    .label(input.label)
+    .description(input.description)
+    .hide(dashboard.VariableHide.DontHide)
+    .values(input.values.join(','))
+    .multi(false)
+    .includeAll(false)
+    .current({ text: input.initial, value: input.initial })
+    .options(input.values.map((v) => ({ text: v, value: v, selected: v === input.initial })));
 }

@@ -1,28 +1,40 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import { ROW_MAPPERS, type TraceTable } from '@chainwatch/clickhouse';
+import { ROW_MAPPERS, openEmbeddedReadOnlySql, type TraceTable } from '@chainwatch/clickhouse';
+import { createDetectionEngine } from '@chainwatch/core';
+import { InProcessView, buildDecisionApi, createDevAuth, listenDecisionApi } from '@chainwatch/decision-api';
+import { MemoryLog } from '@chainwatch/kafka';
+import { createLogger } from '@chainwatch/runtime';
 import { testClickHouse, type TestClickHouse } from '../../test/fixtures/clickhouse';
 import { makeDecisionRecord, makeEvent, makeFinding, makeRiskSignal } from '../../test/fixtures/events';
-import { CLICKHOUSE_DATASOURCE } from '../src/clickhouse-datasource';
-import type { ClickHouseTarget, Dashboard } from '../src/grafana-model';
+import type * as grafana from '@grafana/grafana-foundation-sdk/dashboard';
+import type { ClickHouseQuery } from '../src/clickhouse-datasource';
+import { CLICKHOUSE_DATASOURCE } from '../src/datasources';
+import { DATASOURCE_INPUTS } from '../src/datasources';
 import { allDashboards, renderDashboards } from '../src/render-dashboards';
 import { percentEncode, renderGrafanaSql, unsafeVariableReferences, type GrafanaQueryContext } from './grafana-sql';
 
 const GENERATED_DIR = fileURLToPath(new URL('../generated/', import.meta.url));
-const dashboards = allDashboards();
-const byUid = (uid: string): Dashboard => {
+/** The ClickHouse dashboards (the service dashboard reads Prometheus; its own test is below). */
+const dashboards = allDashboards().filter((d) => d.uid !== 'chainwatch-service');
+type Panel = Omit<grafana.Panel, 'targets'> & { targets: ClickHouseQuery[] };
+/** Panels with queries; every query of these dashboards is the plugin's SQL query. */
+const panelsOf = (d: grafana.Dashboard): Panel[] => (d.panels ?? []).filter((p) => 'targets' in p && Array.isArray(p.targets)) as unknown as Panel[];
+const variablesOf = (d: grafana.Dashboard): grafana.VariableModel[] => d.templating?.list ?? [];
+const byUid = (uid: string): grafana.Dashboard => {
   const d = dashboards.find((x) => x.uid === uid);
   if (!d) throw new Error(`no dashboard ${uid}`);
   return d;
 };
-const panel = (uid: string, title: string) => {
-  const p = byUid(uid).panels.find((x) => x.title === title);
+const panel = (uid: string, title: string): Panel => {
+  const p = panelsOf(byUid(uid)).find((x) => x.title === title);
   if (!p) throw new Error(`no panel "${title}" in ${uid}`);
   return p;
 };
-const target = (uid: string, title: string, refId = 'A'): ClickHouseTarget => {
+const target = (uid: string, title: string, refId = 'A'): ClickHouseQuery => {
   const t = panel(uid, title).targets.find((x) => x.refId === refId);
   if (!t) throw new Error(`no target ${refId} in "${title}"`);
   return t;
@@ -30,14 +42,14 @@ const target = (uid: string, title: string, refId = 'A'): ClickHouseTarget => {
 
 /** Every SQL text of every dashboard: panel targets and variable queries. */
 const allQueries = dashboards.flatMap((d) => [
-  ...d.panels.flatMap((p) => p.targets.map((t) => ({ where: `${d.uid} / ${p.title} / ${t.refId}`, sql: t.rawSql }))),
-  ...d.templating.list.flatMap((v) => (v.type === 'query' ? [{ where: `${d.uid} / $${v.name}`, sql: v.query }] : [])),
+  ...panelsOf(d).flatMap((p) => p.targets.map((t) => ({ where: `${d.uid} / ${p.title ?? ''} / ${t.refId}`, sql: t.rawSql }))),
+  ...variablesOf(d).flatMap((v) => (v.type === 'query' ? [{ where: `${d.uid} / $${v.name}`, sql: String(v.query) }] : [])),
 ]);
 
 describe('generated dashboards', () => {
   it('dashboards/generated matches the TypeScript definitions (run npm run generate -w dashboards)', async () => {
     const rendered = renderDashboards();
-    const files = (await readdir(GENERATED_DIR)).filter((f) => f.endsWith('.json')).sort();
+    const files = (await readdir(GENERATED_DIR, { recursive: true })).filter((f) => f.endsWith('.json')).sort();
     expect(files).toEqual(rendered.map((r) => r.file).sort());
     for (const { file, json } of rendered) {
       expect(await readFile(`${GENERATED_DIR}${file}`, 'utf8'), file).toBe(json);
@@ -52,18 +64,20 @@ describe('generated dashboards', () => {
   it('gives every dashboard a unique uid and every panel a unique id and the ClickHouse datasource', () => {
     expect(new Set(dashboards.map((d) => d.uid)).size).toBe(dashboards.length);
     for (const d of dashboards) {
-      const ids = d.panels.map((p) => p.id);
+      const panels = panelsOf(d);
+      expect(panels.length, d.uid).toBe(d.panels?.length);
+      const ids = panels.map((p) => p.id);
       expect(new Set(ids).size, d.uid).toBe(ids.length);
-      for (const p of d.panels) {
-        expect(p.datasource.uid, `${d.uid} / ${p.title}`).toBe('chainwatch-clickhouse');
+      for (const p of panels) {
+        expect(p.datasource, `${d.uid} / ${p.title}`).toEqual(CLICKHOUSE_DATASOURCE);
         expect(p.targets.length, `${d.uid} / ${p.title}`).toBeGreaterThan(0);
         for (const t of p.targets) expect(t.datasource).toEqual(CLICKHOUSE_DATASOURCE);
         expect(new Set(p.targets.map((t) => t.refId)).size).toBe(p.targets.length);
-        expect(p.gridPos.x + p.gridPos.w, `${d.uid} / ${p.title}`).toBeLessThanOrEqual(24);
+        expect((p.gridPos?.x ?? 0) + (p.gridPos?.w ?? 0), `${d.uid} / ${p.title}`).toBeLessThanOrEqual(24);
       }
-      const titles = d.panels.map((p) => p.title);
+      const titles = panels.map((p) => p.title);
       expect(new Set(titles).size, `${d.uid} panel titles`).toBe(titles.length);
-      for (const v of d.templating.list) if (v.type === 'query') expect(v.datasource.uid).toBe('chainwatch-clickhouse');
+      for (const v of variablesOf(d)) if (v.type === 'query') expect(v.datasource).toEqual(CLICKHOUSE_DATASOURCE);
     }
   });
 
@@ -90,6 +104,50 @@ describe('generated dashboards', () => {
     expect(target('chainwatch-overview', 'Actions per minute by agent type').rawSql).toContain('FROM actions_per_minute');
     expect(target('chainwatch-overview', 'Findings per minute by detector').rawSql).toContain('FROM findings_per_minute');
     expect(target('chainwatch-overview', 'Decisions by outcome').rawSql).toContain('FROM decisions_per_minute');
+  });
+
+  it('imports into any Grafana: every datasource is an __inputs entry, referenced as ${DS_...}, no uid hard-coded', async () => {
+    for (const { file, json } of renderDashboards().filter((r) => !r.file.startsWith('provisioning/'))) {
+      const d = JSON.parse(json) as { __inputs: { name: string; type: string; pluginId: string }[]; __requires: { type: string; id: string }[] };
+      const refs = [...json.matchAll(/"uid": "([^"]*)"/g)].map((m) => m[1]!).filter((uid) => !uid.startsWith('chainwatch-') || uid.includes('$'));
+      const datasourceUids = [...json.matchAll(/"datasource": \{\s*"type": "[^"]+",\s*"uid": "([^"]+)"/g)].map((m) => m[1]!);
+      expect(datasourceUids.length, file).toBeGreaterThan(0);
+      // Every datasource reference is an input placeholder...
+      for (const uid of datasourceUids) expect(uid, file).toMatch(/^\$\{DS_[A-Z_]+\}$/);
+      // ...every placeholder is declared as an input of the right plugin, and every input is used.
+      const used = new Set(datasourceUids.map((u) => u.slice(2, -1)));
+      expect(d.__inputs.map((i) => i.name).sort(), file).toEqual([...used].sort());
+      for (const input of d.__inputs) {
+        expect(input.type).toBe('datasource');
+        expect(d.__requires).toContainEqual(expect.objectContaining({ type: 'datasource', id: input.pluginId }));
+      }
+      expect(refs.every((r) => r.startsWith('${DS_') || /^chainwatch-[a-z]+$/.test(r)), file).toBe(true);
+      // What Grafana's import does: substitute the chosen datasource for each input. Nothing is left unresolved.
+      let imported = json;
+      for (const input of d.__inputs) imported = imported.replaceAll(`\${${input.name}}`, `picked-${input.pluginId}`);
+      expect(imported, file).not.toMatch(/\$\{DS_/);
+    }
+  });
+
+  it('binds the provisioning copies to the datasources infra/grafana provisions', async () => {
+    const provisionedUids = new Set<string>();
+    const dir = fileURLToPath(new URL('../../infra/grafana/provisioning/datasources/', import.meta.url));
+    for (const f of await readdir(dir)) {
+      const y = parseYaml(await readFile(`${dir}${f}`, 'utf8')) as { datasources: { uid: string; type: string }[] };
+      for (const ds of y.datasources) provisionedUids.add(`${ds.type}/${ds.uid}`);
+    }
+    for (const input of DATASOURCE_INPUTS) expect(provisionedUids).toContain(`${input.pluginId}/${input.provisionedUid}`);
+    for (const { file, json } of renderDashboards().filter((r) => r.file.startsWith('provisioning/'))) {
+      expect(json, file).not.toContain('${DS_');
+      expect(json, file).not.toContain('__inputs');
+      for (const m of json.matchAll(/"datasource": \{\s*"type": "([^"]+)",\s*"uid": "([^"]+)"/g)) expect(provisionedUids, file).toContain(`${m[1]}/${m[2]}`);
+    }
+  });
+
+  it('describes every panel of every dashboard in docs/dashboards.md', async () => {
+    const doc = await readFile(fileURLToPath(new URL('../../docs/dashboards.md', import.meta.url)), 'utf8');
+    const missing = allDashboards().flatMap((d) => (d.panels ?? []).map((p) => p.title ?? '').filter((t) => !doc.includes(`**${t}**`)));
+    expect(missing).toEqual([]);
   });
 
   it('feeds the delegation graph a nodes frame and an edges frame', () => {
@@ -209,6 +267,41 @@ describe('dashboard queries against the migrated schema', () => {
       }
     }
     expect(failures).toEqual([]);
+  });
+
+  it.runIf(!process.env.CLICKHOUSE_URL)('answers every panel and variable query through the read-only ClickHouse endpoint of npm start, as Grafana would ask', async () => {
+    // The quick start: Grafana's ClickHouse datasource pointed at /clickhouse of `chainwatch start`.
+    const engineReader = openEmbeddedReadOnlySql(`${process.env.CHAINWATCH_TEST_DATA_DIR}/clickhouse`, ch.database);
+    const auth = await createDevAuth();
+    const api = await buildDecisionApi({
+      view: new InProcessView(createDetectionEngine(), { caughtUp: () => true }),
+      publisher: new MemoryLog(),
+      auth: { jwks: auth.jwks, issuer: auth.issuer, audience: auth.audience },
+      clickhouseHttp: { reader: engineReader },
+      logger: createLogger({ name: 'dashboards-test', level: 'silent' }),
+    });
+    const url = await listenDecisionApi(api, { host: '127.0.0.1', port: 0 });
+    const grafana = createClient({ url, pathname: '/clickhouse', username: 'grafana', password: await auth.sign({ sub: 'grafana', roles: ['analyst'] }), database: ch.database });
+    try {
+      const failures: string[] = [];
+      for (const { where, sql } of allQueries) {
+        try {
+          const direct = await run(sql);
+          const viaEndpoint = await (await grafana.query({ query: renderGrafanaSql(sql, ctx()), format: 'JSONEachRow' })).json();
+          // Same rows (order of UNION ALL parts and "seconds since now" aside).
+          const normal = (rows: unknown[]) =>
+            rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r as object).filter(([k]) => k !== 'since_last_write')))).sort();
+          expect(normal(viaEndpoint), where).toEqual(normal(direct));
+        } catch (err) {
+          failures.push(`${where}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+        }
+      }
+      expect(failures).toEqual([]);
+    } finally {
+      await grafana.close();
+      await api.app.close();
+      await engineReader.close();
+    }
   });
 
   it('would catch a query on a column or table the migrations do not create', async () => {

@@ -336,7 +336,27 @@ describe('session risk, health, metrics, OpenAPI', () => {
     expect((await harness.api.app.inject({ method: 'GET', url: '/v1/sessions/s-risk/risk', headers: bearer(approver) })).statusCode).toBe(403);
   });
 
-  it('serves /healthz, /readyz, /metrics (decisions by outcome, latency, view age) and /docs/json without a token', async () => {
+  it('POST /v1/sessions/risk answers many sessions at once: known ones in items, the rest in missing', async () => {
+    const engine = new FakeEngine();
+    engine.loadSignal(taintedSignal('s-a', 'evt-1', 2));
+    engine.loadSignal(taintedSignal('s-b', 'evt-2', 5));
+    const h = await buildHarness(engine);
+    harness = h;
+    const analyst = await h.auth.sign({ sub: 'an', roles: ['analyst'] });
+    const ask = (payload: unknown, token = analyst) =>
+      h.api.app.inject({ method: 'POST', url: '/v1/sessions/risk', headers: { ...bearer(token), 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
+    const res = await ask({ session_ids: ['s-b', 'nope', 's-a', 's-b'] });
+    expect(res.statusCode).toBe(200);
+    const body = res.json<{ items: { session_id: string; seq: number; level: string }[]; missing: string[] }>();
+    expect(body.items.map((i) => [i.session_id, i.seq])).toEqual([['s-b', 5], ['s-a', 2]]);
+    expect(body.missing).toEqual(['nope']);
+    expect((await ask({ session_ids: [] })).statusCode).toBe(400);
+    expect((await ask({ session_ids: Array.from({ length: 1001 }, (_, i) => `s-${i}`) })).statusCode).toBe(400);
+    const approver = await h.auth.sign({ sub: 'ap', roles: ['approver'] });
+    expect((await ask({ session_ids: ['s-a'] }, approver)).statusCode).toBe(403);
+  });
+
+  it('serves /healthz, /readyz, /metrics (decisions by outcome, latency, view age) without a token, /docs/json with one', async () => {
     harness = await buildHarness(new FakeEngine());
     await decide(harness, decisionRequest('s-m', READ));
     await decide(harness, decisionRequest('s-m', { kind: 'tool_call', tool: 'wipe_disk' }));
@@ -347,11 +367,18 @@ describe('session risk, health, metrics, OpenAPI', () => {
     expect(metrics).toMatch(/chainwatch_decisions_total\{decision="deny",enforced="deny",mode="enforce"\} 1/);
     expect(metrics).toMatch(/chainwatch_decision_duration_seconds_count 2/);
     expect(metrics).toMatch(/chainwatch_decision_view_age_seconds 0/);
-    const doc = (await harness.api.app.inject({ method: 'GET', url: '/docs/json' })).json() as { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>> };
+    expect((await harness.api.app.inject({ method: 'GET', url: '/docs/json' })).statusCode).toBe(401);
+    const doc = (await harness.api.app.inject({ method: 'GET', url: '/docs/json', headers: bearer(harness.token) })).json() as {
+      openapi: string;
+      paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
     expect(doc.openapi).toMatch(/^3\./);
     const post = doc.paths['/v1/decisions']?.post;
     expect(post?.requestBody).toBeDefined();
-    expect(JSON.stringify(post?.requestBody)).toContain('session_id');
+    const ref = /#\/components\/schemas\/(\w+)/.exec(JSON.stringify(post?.requestBody))?.[1] ?? '';
+    expect(ref).toMatch(/^DecisionRequest/);
+    expect(JSON.stringify(doc.components.schemas[ref])).toContain('session_id');
     expect(Object.keys(post?.responses ?? {})).toEqual(expect.arrayContaining(['200', '400', '401', '403', '413', '429']));
     expect(doc.paths['/v1/approvals/{binding}']).toBeDefined();
     expect(doc.paths['/v1/events']).toBeDefined();

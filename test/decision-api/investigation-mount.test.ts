@@ -43,7 +43,7 @@ describe('investigation endpoints mounted by the decision API', () => {
     expect(ok.statusCode).toBe(200);
     const timeline = await api.app.inject({ method: 'GET', url: '/v1/sessions/s-none/timeline', headers: bearer(analyst) });
     expect([200, 404]).toContain(timeline.statusCode);
-    const doc = await api.app.inject({ method: 'GET', url: '/docs/json' });
+    const doc = await api.app.inject({ method: 'GET', url: '/docs/json', headers: bearer(analyst) });
     expect(doc.statusCode).toBe(200);
     expect(Object.keys((doc.json() as { paths: object }).paths)).toEqual(expect.arrayContaining(['/v1/findings', '/v1/decisions']));
   });

@@ -21,6 +21,7 @@ function repoFiles(): ManifestFiles {
     dockerfile: readFileSync(join(REPO_ROOT, 'infra', 'Dockerfile'), 'utf8'),
     compose: readFileSync(join(REPO_ROOT, 'infra', 'docker-compose.yml'), 'utf8'),
     repoHas: (path) => existsSync(join(REPO_ROOT, path)),
+    pinnedNode: (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies.node,
   };
 }
 
@@ -128,7 +129,8 @@ const BREAKS: readonly Break[] = [
   { what: 'a missing resource file', file: 'kustomization.yaml', from: '  - configmap.yaml', to: '  - configmap.yaml\n  - network-policy.yaml', expect: /lists network-policy\.yaml, which does not exist/ },
   { what: 'a manifest left out', file: 'kustomization.yaml', from: '  - trace-writer.yaml\n', to: '', expect: /does not list trace-writer\.yaml[\s\S]*no Deployment runs chainwatch trace-writer/ },
   { what: 'an image the override misses', file: 'processor.yaml', from: 'image: chainwatch', to: 'image: chainwatch-processor', expect: /image chainwatch-processor is not in kustomization\.yaml images/ },
-  { what: 'npx as entrypoint', file: 'Dockerfile', from: 'ENTRYPOINT ["node", "--import", "tsx",', to: 'ENTRYPOINT ["npx", "tsx",', expect: /ENTRYPOINT starts npx/ },
+  { what: 'npx as entrypoint', file: 'Dockerfile', from: 'ENTRYPOINT ["/app/node_modules/.bin/node", "--import", "tsx",', to: 'ENTRYPOINT ["npx", "tsx",', expect: /ENTRYPOINT starts npx/ },
+  { what: 'a base image on another Node major', file: 'Dockerfile', from: 'FROM node:24-bookworm-slim', to: 'FROM node:20-bookworm-slim', expect: /base image runs Node 20, but package.json pins Node 24/ },
   { what: 'an image running as root', file: 'Dockerfile', from: 'USER 1000:1000', to: 'USER root', expect: /USER must be a numeric non-root uid/ },
   // docker compose
   { what: 'an unknown compose variable', file: 'docker-compose.yml', from: '      JWT_ISSUER: https://issuer.example.org', to: '      JWT_ISUER: https://issuer.example.org', expect: /service decision-api: environment JWT_ISUER is not a variable/ },

@@ -205,6 +205,8 @@ export interface ManifestFiles {
   readonly compose: string;
   /** Whether a path relative to the repository root (= the image's WORKDIR) exists. */
   readonly repoHas: (path: string) => boolean;
+  /** The Node.js version pinned in the root package.json (devDependency `node`). */
+  readonly pinnedNode?: string;
 }
 
 export interface CheckContext {
@@ -223,7 +225,7 @@ const LOOPBACK = /^(127\.|localhost$|::1$|\[::1\]$)/;
 const isLoopbackBroker = (broker: string): boolean => LOOPBACK.test(broker.replace(/:\d+$/, ''));
 const isCommand = (c: string): c is ServiceCommand => Object.hasOwn(SERVICES, c);
 
-function parseDockerfile(text: string, problems: string[]): Image {
+function parseDockerfile(text: string, problems: string[], pinnedNode?: string): Image {
   const line = (instruction: string): string | undefined =>
     text
       .split('\n')
@@ -240,6 +242,11 @@ function parseDockerfile(text: string, problems: string[]): Image {
   }
   if (entrypoint.length > 0 && ['npx', 'npm', 'sh', '/bin/sh', 'bash'].includes(entrypoint[0] ?? '')) {
     problems.push(`Dockerfile: ENTRYPOINT starts ${entrypoint[0]}, which stands between SIGTERM and the service`);
+  }
+  const base = /^FROM\s+node:(\d+)/im.exec(text)?.[1];
+  const pinnedMajor = pinnedNode?.split('.')[0];
+  if (pinnedMajor !== undefined && base !== pinnedMajor) {
+    problems.push(`Dockerfile: base image runs Node ${base ?? '?'}, but package.json pins Node ${pinnedNode ?? '?'} (FROM node:${pinnedMajor}-...)`);
   }
   const main = entrypoint.find((a) => a.endsWith('services/cli/src/main.ts'));
   if (!main) problems.push('Dockerfile: ENTRYPOINT does not run the chainwatch CLI (services/cli/src/main.ts)');
@@ -288,7 +295,7 @@ const selects = (selector: Record<string, string>, labels: Record<string, string
 /** Every problem found; empty when the manifests, the image and compose agree with the code. */
 export async function findProblems(files: ManifestFiles, ctx: CheckContext): Promise<string[]> {
   const problems: string[] = [];
-  const image = parseDockerfile(files.dockerfile, problems);
+  const image = parseDockerfile(files.dockerfile, problems, files.pinnedNode);
   const k8s = parseK8s(files, problems);
 
   // ---- kustomization.yaml ----

@@ -61,7 +61,9 @@ function spawnImageEntrypoint(args: readonly string[], env: Record<string, strin
     .find((l) => l.startsWith('ENTRYPOINT '));
   const entrypoint = JSON.parse(line?.slice('ENTRYPOINT '.length) ?? '[]') as string[];
   const [program = '', ...rest] = entrypoint;
-  return spawn(program === 'node' ? process.execPath : program, [...rest, ...args], {
+  // The image's WORKDIR is /app: its paths are the repository's.
+  const executable = program === 'node' ? process.execPath : program.startsWith('/app/') ? join(REPO_ROOT, program.slice('/app/'.length)) : program;
+  return spawn(executable, [...rest, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -1,10 +1,11 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createKafka } from '@chainwatch/kafka';
 import { createLogger } from '@chainwatch/runtime';
 import { runKafkaSessionProcessor } from '@chainwatch/session-processor';
 import { kafkaBrokers, randomName } from '../fixtures/kafka';
 import { makeEvent } from '../fixtures/events';
-import { produceEvents, randomProcessorTopics, simulationEngine, testLogger } from './harness';
+import { produceEvents, randomProcessorTopics, simulationEngine } from './harness';
 
 // A consumer that kafkajs gives up on (crash without restart) must be reported, so the service
 // can exit and be restarted; a live process that no longer consumes would hold its partitions.
@@ -16,6 +17,18 @@ describe('processor: fatal consumer crash', () => {
       logger: createLogger({ name: 'fatal-test', level: 'silent' }),
       retry: { retries: 1, initialRetryTime: 20, maxRetryTime: 100, restartOnFailure: async () => false },
     });
+    // The crash is expected here: its error line is captured and asserted, not printed.
+    const lines: { level: number; msg: string }[] = [];
+    const logger = createLogger({
+      name: 'fatal-test',
+      level: 'warn',
+      destination: new Writable({
+        write(chunk: Buffer, _enc, done) {
+          for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as { level: number; msg: string });
+          done();
+        },
+      }),
+    });
     const topics = randomProcessorTopics();
     let fatal: (err: Error) => void = () => undefined;
     const crashed = new Promise<Error>((resolve) => (fatal = resolve));
@@ -23,7 +36,7 @@ describe('processor: fatal consumer crash', () => {
       kafka,
       groupId: randomName('fatal-group'),
       engine: simulationEngine(),
-      logger: testLogger,
+      logger,
       topics,
       partitions: 1,
       punctuateIntervalMs: 0,
@@ -42,6 +55,7 @@ describe('processor: fatal consumer crash', () => {
         new Promise<null>((resolve) => setTimeout(() => resolve(null), 30_000)),
       ]);
       expect(err).not.toBeNull();
+      expect(lines).toContainEqual(expect.objectContaining({ level: 50, msg: 'consumer crashed' }));
     } finally {
       await running.stop();
     }

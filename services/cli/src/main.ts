@@ -4,7 +4,10 @@
  * used, so `chainwatch rules validate` does not load Kafka or ClickHouse.
  */
 import { ChainwatchError, ConfigError } from '@chainwatch/runtime';
+import { renderCommandHelp } from './command-spec';
+import { closestMatch } from './did-you-mean';
 import { UsageError } from './usage-error';
+import { versionLine, wantsHelp, wantsVersion } from './help-flags';
 
 interface Command {
   readonly summary: string;
@@ -88,14 +91,24 @@ function usage(): string {
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (wantsVersion(argv)) {
+    console.log(versionLine());
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(usage());
+    const topic = name === 'help' ? rest[0] : undefined;
+    if (topic !== undefined && COMMANDS[topic]) console.log(renderCommandHelp(topic, COMMANDS[topic].summary));
+    else console.log(usage());
     return name ? 0 : 2;
   }
   const command = COMMANDS[name];
   if (!command) {
-    console.error(`chainwatch: unknown command '${name}'\n\n${usage()}`);
-    return 2;
+    const suggestion = closestMatch(name, Object.keys(COMMANDS));
+    throw new UsageError(`unknown command '${name}'${suggestion ? `; did you mean '${suggestion}'?` : ''} (chainwatch --help lists the commands)`);
+  }
+  if (wantsHelp(rest)) {
+    console.log(renderCommandHelp(name, command.summary));
+    return 0;
   }
   const code = await command.run(rest);
   return typeof code === 'number' ? code : 0;

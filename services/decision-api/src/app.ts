@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { InvestigationStore } from '@chainwatch/clickhouse';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { InvestigationStore, ReadOnlySql } from '@chainwatch/clickhouse';
 import type { RecordPublisher } from '@chainwatch/kafka';
-import { createLogger, type Logger } from '@chainwatch/runtime';
+import { childLogger, createLogger, type Logger } from '@chainwatch/runtime';
 import { LIMITS, type Decision } from '@chainwatch/schemas';
 import { BindingStore } from './approvals/binding-store';
 import { authGuard, installAuthentication, requireRole } from './auth/authenticate';
@@ -14,7 +14,9 @@ import { SubjectRateLimiter } from './auth/rate-limiter';
 import { ApprovalLog, DecisionLog } from './decisions/publish-queue';
 import { DecisionService } from './decisions/decision-service';
 import type { SensitivityCheck } from './decisions/sensitivity';
+import { apiDocs } from './http/api-docs';
 import { frameworkErrorHandler, installErrorHandling } from './http/error-handler';
+import './http/openapi-components';
 import { IngestGate, type IngestGateOptions } from './ingest/ingest-gate';
 import type { LiveView } from './live-view/live-view';
 import { DecisionApiMetrics } from './metrics';
@@ -67,6 +69,8 @@ export interface DecisionApiDeps {
   readonly investigation?: { readonly store: InvestigationStore };
   /** Further conditions of /readyz (the all-in-one mode: the trace writer makes progress). */
   readonly readiness?: readonly ReadinessCheck[];
+  /** When given, a read-only ClickHouse HTTP interface (role analyst) at /clickhouse, for Grafana. */
+  readonly clickhouseHttp?: { readonly reader: ReadOnlySql };
 }
 
 export interface DecisionApi {
@@ -136,7 +140,7 @@ export async function buildDecisionApi(deps: DecisionApiDeps): Promise<DecisionA
   );
 
   const app = Fastify({
-    loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
+    loggerInstance: childLogger(logger, 'http') as FastifyBaseLogger,
     // No per-request log lines on the hot path; errors are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
     // One logger for all requests: no per-request child logger (and its redaction setup) on the hot path.
@@ -168,6 +172,7 @@ export async function buildDecisionApi(deps: DecisionApiDeps): Promise<DecisionA
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(healthRoutes, { view: deps.view, metrics, ...(deps.readiness ? { checks: deps.readiness } : {}) });
   await app.register(decisionRoutes, { service });
@@ -182,7 +187,11 @@ export async function buildDecisionApi(deps: DecisionApiDeps): Promise<DecisionA
     const { investigationRoutes } = await import('./routes/investigation');
     await app.register(investigationRoutes, { store: deps.investigation.store, preHandler: requireRole('analyst') });
   }
-  app.get('/docs/json', { schema: { hide: true }, config: { public: true, rateLimit: false } }, async () => app.swagger());
+  if (deps.clickhouseHttp) {
+    const { clickHouseHttpRoutes } = await import('./routes/clickhouse-http');
+    await app.register(clickHouseHttpRoutes, { reader: deps.clickhouseHttp.reader, logger });
+  }
+  await app.register(apiDocs);
 
   app.addHook('onClose', async () => {
     await Promise.all([decisionLog.close(), approvalLog.close()]);

@@ -35,3 +35,4 @@ export { IngestGate, type IngestGateOptions, type Admission } from './ingest/ing
 export { FailedAuthLimiter, type FailedAuthLimitOptions } from './auth/failed-auth-limiter';
 export type { ReadinessCheck } from './routes/health';
 export { toIssues, validKeysAt, type RawIssue } from './http/issue-format';
+export { CLICKHOUSE_HTTP_PATH } from './routes/clickhouse-http';

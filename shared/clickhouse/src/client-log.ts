@@ -1,5 +1,5 @@
 import type { Logger as ClientLogger, ErrorLogParams, LogParams, WarnLogParams } from '@clickhouse/client';
-import type { Logger } from '@chainwatch/runtime';
+import { childLogger, type Logger } from '@chainwatch/runtime';
 
 /**
  * Routes @clickhouse/client's own log lines into pino (and so through its redaction) instead of
@@ -7,7 +7,7 @@ import type { Logger } from '@chainwatch/runtime';
  * Without a pino logger the client's logs are dropped (errors still surface as exceptions).
  */
 export function clientLoggerClass(logger: Logger | undefined): new () => ClientLogger {
-  const log = logger?.child({ component: 'clickhouse-client' });
+  const log = logger ? childLogger(logger, 'clickhouse-client') : undefined;
   const fields = (p: LogParams & { err?: Error }): Record<string, unknown> => ({
     module: p.module,
     ...(p.err ? { err: (p.err.message.split('\n')[0] ?? '').slice(0, 300) } : {}),

@@ -48,3 +48,7 @@ export { isRowRejection, clickHouseErrorType } from './store-errors';
 export { ClickHouseLog, type ClickHouseLogOptions, type KeyedTopic } from './local-log/clickhouse-log';
 export { tuneEmbeddedTables, EMBEDDED_OLD_PARTS_LIFETIME_S } from './embedded-tuning';
 export { EMBEDDED_MAX_CLEANUP_DELAY_S } from './embedded-tuning';
+export { ClickHouseException, chError } from './readonly/clickhouse-exception';
+export { MAX_QUERY_BYTES, OUTPUT_FORMATS, bindHttpParams, checkQueryTree, prepareReadOnlyQuery, resolveFormat, unescapeEscaped, type PreparedQuery } from './readonly/read-only-query';
+export { openEmbeddedReadOnlySql, type ReadOnlyLimits, type ReadOnlySql } from './readonly/embedded-reader';
+export { HELLO_VALUES_SQL, encodeHelloBlock, isDriverHello, type HelloValues } from './readonly/native-protocol';

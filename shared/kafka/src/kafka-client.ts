@@ -1,8 +1,9 @@
 import kafkajs from 'kafkajs';
 import type { Kafka, KafkaConfig, LogEntry, RetryOptions } from 'kafkajs';
 import { z } from 'zod';
-import { createLogger, type Logger } from '@chainwatch/runtime';
+import { childLogger, createLogger, type Logger } from '@chainwatch/runtime';
 import { BrokerList } from './brokers';
+import { isHandledResponseError } from './kafkajs-log-level';
 
 const { Kafka: KafkaClient, logLevel: KafkaLogLevel } = kafkajs;
 
@@ -45,7 +46,7 @@ export function createKafka(options: CreateKafkaOptions): Kafka {
     connectionTimeoutMs: options.connectionTimeoutMs,
     requestTimeoutMs: options.requestTimeoutMs,
   });
-  const logger = (options.logger ?? createLogger({ name: parsed.clientId })).child({ component: 'kafkajs' });
+  const logger = childLogger(options.logger ?? createLogger({ name: parsed.clientId }), 'kafkajs');
   const config: KafkaConfig = {
     brokers: parsed.brokers,
     clientId: parsed.clientId,
@@ -84,7 +85,8 @@ function forwardLog(logger: Logger, entry: LogEntry): void {
   const record = { kafkajs: entry.namespace, ...fields };
   switch (entry.level) {
     case KafkaLogLevel.ERROR:
-      logger.error(record, message);
+      if (isHandledResponseError(entry.namespace, message, fields)) logger.warn(record, message);
+      else logger.error(record, message);
       break;
     case KafkaLogLevel.WARN:
       logger.warn(record, message);

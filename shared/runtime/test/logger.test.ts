@@ -1,8 +1,9 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger';
+import { childLogger, createLogger } from '../src/logger';
+import { duplicates, topLevelKeys } from '../../../test/fixtures/log-lines';
 
-function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
+function capture(): { stream: Writable; lines: (() => Record<string, unknown>[]) & { raw: () => string[] } } {
   const chunks: string[] = [];
   const stream = new Writable({
     write(chunk, _enc, cb) {
@@ -10,7 +11,9 @@ function capture(): { stream: Writable; lines: () => Record<string, unknown>[] }
       cb();
     },
   });
-  return { stream, lines: () => chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+  const raw = () => chunks.join('').trim().split('\n');
+  const lines = Object.assign(() => raw().map((l) => JSON.parse(l) as Record<string, unknown>), { raw });
+  return { stream, lines };
 }
 
 describe('logger redaction', () => {
@@ -29,5 +32,24 @@ describe('logger redaction', () => {
     expect(text).not.toContain('SECRET');
     expect(text).toContain('send_email');
     expect(text).toContain('[redacted]');
+  });
+});
+
+
+describe('log lines carry each key once', () => {
+  it('names nested parts with distinct keys instead of repeating component', () => {
+    const out = capture();
+    const root = createLogger({ name: 'chainwatch', destination: out.stream });
+    const api = childLogger(root, 'decision-api');
+    const http = childLogger(api, 'http');
+    childLogger(http, 'inner').info({ name: 'trace_tables', version: 1 }, 'migration applied');
+    const raw = out.lines.raw();
+    expect(duplicates(topLevelKeys(raw[0] ?? ''))).toEqual([]);
+    expect(out.lines()[0]).toMatchObject({ service: 'chainwatch', component: 'decision-api', part: 'http', part2: 'inner', name: 'trace_tables' });
+  });
+
+  it('finds duplicates where pino writes them (the check itself)', () => {
+    expect(duplicates(topLevelKeys('{"a":1,"b":{"a":2},"a":3}'))).toEqual(['a']);
+    expect(duplicates(topLevelKeys('{"a":"x\\",\\"a","b":[{"a":1}]}'))).toEqual([]);
   });
 });

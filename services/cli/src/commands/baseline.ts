@@ -6,10 +6,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { Baseline } from '@chainwatch/core';
 import { type BaselineBuild, buildBaselineFromText } from '@chainwatch/eval';
 import { UsageError } from '../usage-error';
+import { parseCliArgs } from './cli-args';
+import { assertInputFile } from './input-file';
 
 export const BASELINE_USAGE = 'usage: chainwatch baseline build FILE [--out OUT]';
 
@@ -33,14 +34,10 @@ export function loadBaseline(file: string): Baseline {
 }
 
 export async function runBaselineCli(argv: readonly string[], log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: { out: { type: 'string', short: 'o' } }, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${BASELINE_USAGE}`);
-  }
+  const parsed = parseCliArgs([...argv], 'baseline');
   const [sub, file] = parsed.positionals;
-  if (sub !== 'build' || file === undefined) throw new UsageError(BASELINE_USAGE);
+  if (sub !== 'build' || file === undefined) throw new UsageError(`${BASELINE_USAGE} (chainwatch baseline --help)`);
+  assertInputFile(file, 'an NDJSON file', 'give an NDJSON file of AgentActionEvents (`chainwatch corpus --out DIR` writes one)');
   const out = parsed.values.out ?? 'baseline.json';
   const r = buildBaselineWithStats(file);
   writeFileSync(out, `${JSON.stringify(r.baseline)}\n`);

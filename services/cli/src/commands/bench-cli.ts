@@ -7,11 +7,12 @@
  * (KAFKA_BROKERS, default 127.0.0.1:9092) and runs only when named; so does `mcp-proxy` (--events
  * sets its number of calls per target).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { UsageError } from '../usage-error';
 import { intOption, parseCliArgs } from './cli-args';
+import { benchRunInfo, renderBenchDoc } from './bench-report';
 
-const USAGE = 'usage: chainwatch bench [core|decisions|writer|processor|mcp-proxy|shell] [--json OUT] [--events N] [--duration S] [--rows N] [--calibrate US,US...] [--traces N]';
+const USAGE = 'usage: chainwatch bench [core|decisions|writer|processor|mcp-proxy|shell] [--json OUT] [--docs FILE] [--events N] [--duration S] [--rows N] [--calibrate US,US...] [--traces N]';
 
 type Figures = Record<string, number>;
 
@@ -19,11 +20,8 @@ const pick = (source: object, keys: readonly string[]): Figures =>
   Object.fromEntries(keys.map((k) => [k, (source as Record<string, number>)[k] ?? Number.NaN]));
 
 export async function runBenchCli(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCliArgs(
-    argv,
-    { json: { type: 'string' }, events: { type: 'string' }, duration: { type: 'string' }, rows: { type: 'string' }, calibrate: { type: 'string' }, traces: { type: 'string' } },
-    USAGE,
-  );
+  const { values, positionals } = parseCliArgs(argv, 'bench');
+  const run = benchRunInfo(`npm run bench -- ${argv.join(' ')}`);
   const suites = positionals.length > 0 ? positionals : ['core', 'decisions', 'writer'];
   const log = (line: string) => console.log(line);
   const results: Record<string, Figures> = {};
@@ -71,6 +69,16 @@ export async function runBenchCli(argv: string[]): Promise<number> {
         throw new UsageError(`unknown bench suite '${suite}'\n${USAGE}`);
     }
     console.log(`bench ${suite}: ${JSON.stringify(results[suite])}`);
+  }
+  if (values.docs) {
+    let existing: string | null = null;
+    try {
+      existing = readFileSync(values.docs, 'utf8');
+    } catch {
+      existing = null;
+    }
+    writeFileSync(values.docs, renderBenchDoc(existing, results, run));
+    console.log(`bench: wrote ${Object.keys(results).join(', ')} into ${values.docs}`);
   }
   if (values.json) {
     const only = suites.length === 1 ? results[suites[0]!] : results;

@@ -12,23 +12,7 @@ import { intOption, parseCliArgs } from './cli-args';
 const USAGE = 'usage: chainwatch corpus --out DIR [--suite all|core|...] [--traces N] [--seed S] [--attack-rate R] [--scenarios a,b,...]';
 
 export async function runCorpusCli(argv: string[], log: (line: string) => void = (l) => console.log(l)): Promise<number> {
-  const { values, positionals } = parseCliArgs(
-    argv,
-    {
-      out: { type: 'string' },
-      suite: { type: 'string' },
-      traces: { type: 'string' },
-      seed: { type: 'string' },
-      'attack-rate': { type: 'string' },
-      scenarios: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    USAGE,
-  );
-  if (values.help === true) {
-    log(USAGE);
-    return 0;
-  }
+  const { values, positionals } = parseCliArgs(argv, 'corpus');
   if (positionals.length > 0 || values.out === undefined) throw new UsageError(USAGE);
   const attackRate = values['attack-rate'] !== undefined ? Number(values['attack-rate']) : 0.3;
   if (!(attackRate >= 0 && attackRate <= 1)) throw new UsageError('--attack-rate must be between 0 and 1');

@@ -8,11 +8,13 @@
  * Both take --catalog FILE, --rules shipped|off, --json OUT and --sessions OUT (one NDJSON line per
  * session: flagged, index of the first flagged call, rule ids).
  */
-import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { createDetectionEngine, loadDefaultPolicy, loadToolCatalog } from '@chainwatch/core';
+import { writeFileSync } from 'node:fs';
 import { NdjsonError, formatHoldOut, holdOut, runEval, runEventsEval } from '@chainwatch/eval';
 import { UsageError } from '../usage-error';
+import { wantsHelp } from '../help-flags';
+import { parseCliArgs } from './cli-args';
+import { assertInputFile } from './input-file';
 
 export const EVAL_USAGE = [
   'usage: chainwatch eval --dataset DIR [--dataset DIR ...] [options]',
@@ -26,30 +28,21 @@ export function evalMain(
   log: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
   err: (message: string) => void = (m) => process.stderr.write(m),
 ): number {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        dataset: { type: 'string', multiple: true },
-        events: { type: 'string' },
-        labels: { type: 'string' },
-        catalog: { type: 'string' },
-        json: { type: 'string' },
-        sessions: { type: 'string' },
-        'hold-out': { type: 'string', multiple: true },
-        rules: { type: 'string', default: 'shipped' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (e) {
-    err(`${(e as Error).message}\n${EVAL_USAGE}\n`);
-    return 2;
-  }
-  if (values.help === true) {
+  if (wantsHelp(argv)) {
     log(EVAL_USAGE);
     return 0;
+  }
+  let values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseCliArgs([...argv], 'eval'));
+  } catch (e) {
+    err(`${(e as Error).message}\n`);
+    return 2;
+  }
+  if (positionals.length > 0) {
+    err(`unexpected argument '${positionals[0] ?? ''}' (chainwatch eval --help)\n`);
+    return 2;
   }
   const datasets = values.dataset ?? [];
   const eventsMode = values.events !== undefined || values.labels !== undefined;
@@ -69,6 +62,10 @@ export function evalMain(
     err(`--rules must be 'shipped' or 'off'\n${EVAL_USAGE}\n`);
     return 2;
   }
+  const corpusHint = 'give an NDJSON file; `chainwatch corpus --out DIR` writes a labelled simulator corpus (DIR/events.ndjson, DIR/labels.ndjson)';
+  if (values.events !== undefined) assertInputFile(values.events, 'an NDJSON file', corpusHint);
+  if (values.labels !== undefined) assertInputFile(values.labels, 'an NDJSON file', corpusHint);
+  if (values.catalog !== undefined) assertInputFile(values.catalog, 'a tool catalog', 'give a tool catalog YAML file, like shared/core/policy/catalog.yaml');
   const common = {
     ...(values.json !== undefined ? { json: values.json } : {}),
     ...(values.sessions !== undefined ? { sessions: values.sessions } : {}),

@@ -3,12 +3,12 @@
  * through POST {url}/v1/events, in batches, with a progress line and a summary of accepted and
  * rejected lines (rejections carry file line numbers).
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { ChainwatchError } from '@chainwatch/runtime';
+import { assertInputFile } from './input-file';
 
 export const ReplayOptions = z
   .object({
@@ -24,6 +24,8 @@ export const ReplayOptions = z
     maxRejections: z.number().int().min(0).max(100_000).default(20),
     /** Attempts per batch on 429 / 503 / network errors before giving up. */
     maxAttempts: z.number().int().min(1).max(100).default(8),
+    /** At most one progress report per this many ms (a TTY bar wants them often, a log rarely). */
+    progressIntervalMs: z.number().int().min(0).max(60_000).default(1000),
   })
   .strict();
 export type ReplayOptionsInput = z.input<typeof ReplayOptions>;
@@ -35,6 +37,9 @@ export interface ReplayProgress {
   /** Lines per second since the start. */
   readonly rate: number;
   readonly elapsedMs: number;
+  /** Bytes of the file read so far, and its size (for a progress bar). */
+  readonly bytesRead: number;
+  readonly totalBytes: number;
 }
 
 export interface ReplaySummary {
@@ -52,19 +57,15 @@ const BatchAnswer = z.object({
   rejected: z.array(z.object({ line: z.number().int().positive(), error: z.string() }).loose()).default([]),
 });
 
-/** Formats a progress line: `replay: 12000 lines sent, 11990 accepted, 10 rejected, 5400 lines/s`. */
-export function formatProgress(p: ReplayProgress): string {
-  return `replay: ${p.lines} lines sent, ${p.accepted} accepted, ${p.rejected} rejected, ${Math.round(p.rate)} lines/s`;
-}
 
 export async function runReplay(
   input: ReplayOptionsInput & { onProgress?: (p: ReplayProgress) => void },
 ): Promise<ReplaySummary> {
   const { onProgress, ...rest } = input;
   const o = ReplayOptions.parse(rest);
-  await stat(o.file).catch((err: unknown) => {
-    throw new ChainwatchError('CW_INVALID_REQUEST', `cannot read ${o.file}: ${err instanceof Error ? err.message : String(err)}`);
-  });
+  assertInputFile(o.file, 'an NDJSON file', 'give the path of an NDJSON file of AgentActionEvents (one JSON object per line)');
+  const totalBytes = statSync(o.file).size;
+  let bytesRead = 0;
   const endpoint = new URL('/v1/events', o.url).toString();
   const started = Date.now();
   let lines = 0;
@@ -75,10 +76,10 @@ export async function runReplay(
 
   const progress = (force: boolean): void => {
     const now = Date.now();
-    if (!onProgress || (!force && now - lastProgress < 1000)) return;
+    if (!onProgress || (!force && now - lastProgress < o.progressIntervalMs)) return;
     lastProgress = now;
     const elapsedMs = now - started;
-    onProgress({ lines, accepted, rejected, rate: elapsedMs > 0 ? (lines * 1000) / elapsedMs : 0, elapsedMs });
+    onProgress({ lines, accepted, rejected, rate: elapsedMs > 0 ? (lines * 1000) / elapsedMs : 0, elapsedMs, bytesRead, totalBytes });
   };
 
   let batch: string[] = [];
@@ -104,14 +105,16 @@ export async function runReplay(
   let fileLine = 0;
   for await (const line of reader) {
     fileLine++;
-    if (line.trim().length === 0) continue;
     const size = Buffer.byteLength(line) + 1;
+    bytesRead += size;
+    if (line.trim().length === 0) continue;
     if (batch.length > 0 && (batch.length >= o.batchLines || batchBytes + size > o.batchBytes)) await flush();
     batch.push(line);
     batchFileLines.push(fileLine);
     batchBytes += size;
   }
   await flush();
+  bytesRead = totalBytes;
   progress(true);
   return { lines, accepted, rejected, rejections, elapsedMs: Date.now() - started };
 }
@@ -128,7 +131,7 @@ async function postBatch(endpoint: string, token: string | undefined, body: stri
       });
     } catch (err) {
       if (attempt >= maxAttempts) {
-        throw new ChainwatchError('CW_INVALID_REQUEST', `cannot reach ${endpoint}: ${err instanceof Error ? err.message : String(err)}`);
+        throw new ChainwatchError('CW_SERVER_UNREACHABLE', `${endpoint} stopped answering (${err instanceof Error ? err.message : String(err)}); is Chainwatch still running?`);
       }
       await sleep(delay);
       delay = Math.min(delay * 2, 10_000);

@@ -3,7 +3,7 @@
  * order; default the shipped rules) exactly as the engine would, and report every problem with
  * its file, line and rule id. Exit code 0 when valid, 1 on errors, 2 on usage errors.
  */
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from './cli-args';
 import { formatIssue, loadRuleSet, RuleSetError, SHIPPED_RULES_DIR, type RuleIssue } from '@chainwatch/core';
 
 export const RULES_VALIDATE_USAGE = 'usage: chainwatch rules validate [PATH...] [--json]';
@@ -41,14 +41,10 @@ const STDIO: ValidateIo = {
 export async function runRulesValidate(argv: readonly string[], io: ValidateIo = STDIO): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseCliArgs([...argv], 'rules');
   } catch (err) {
-    io.err(`${(err as Error).message}\n${RULES_VALIDATE_USAGE}`);
+    io.err((err as Error).message);
     return (process.exitCode = 2);
-  }
-  if (parsed.values.help === true) {
-    io.out(RULES_VALIDATE_USAGE);
-    return (process.exitCode = 0);
   }
   const paths = parsed.positionals.length > 0 ? parsed.positionals : [SHIPPED_RULES_DIR];
   const result = validateRules(paths);

@@ -1,40 +1,30 @@
 import { UsageError } from '../usage-error';
+import { assertReachable, locateServer } from '../instance/server-locator';
 import { intOption, parseCliArgs } from './cli-args';
 import { resolveToken } from './dev-token';
-
-const USAGE =
-  'usage: chainwatch simulate [--target http|kafka] [--url U] [--token T] [--brokers B] [--rate N] [--count N | --duration S] [--seed S] [--attack-rate R]';
+import { InjectionLedger, collectVerdicts, formatVerdicts } from './simulate-verdicts';
 
 export async function runSimulateCli(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCliArgs(
-    argv,
-    {
-      target: { type: 'string' },
-      url: { type: 'string' },
-      token: { type: 'string' },
-      brokers: { type: 'string' },
-      rate: { type: 'string' },
-      count: { type: 'string' },
-      duration: { type: 'string' },
-      seed: { type: 'string' },
-      'attack-rate': { type: 'string' },
-    },
-    USAGE,
-  );
-  if (positionals.length > 0) throw new UsageError(USAGE);
+  const { values, positionals } = parseCliArgs(argv, 'simulate');
+  if (positionals.length > 0) throw new UsageError(`simulate takes no arguments, got '${positionals[0] ?? ''}' (chainwatch simulate --help)`);
   const target = values.target ?? 'http';
-  if (target !== 'http' && target !== 'kafka') throw new UsageError(`--target must be http or kafka\n${USAGE}`);
+  if (target !== 'http' && target !== 'kafka') throw new UsageError(`--target must be http or kafka, got '${target}' (chainwatch simulate --help)`);
   const attackRate = values['attack-rate'] !== undefined ? Number(values['attack-rate']) : 0.1;
   if (!(attackRate >= 0 && attackRate <= 1)) throw new UsageError('--attack-rate must be between 0 and 1');
   const duration = values.duration !== undefined ? intOption('duration', values.duration, 0) : undefined;
   const count = values.count !== undefined ? intOption('count', values.count, 0) : duration === undefined ? 1000 : undefined;
+  // Over HTTP the server is the target; over Kafka it is asked for verdicts only when named.
+  const server = target === 'http' || values.url !== undefined || process.env.CHAINWATCH_URL ? locateServer(values.url) : null;
+  if (server) await assertReachable(server);
+  const token = resolveToken(values.token);
+  const ledger = values['no-summary'] === true || !server ? null : new InjectionLedger();
   const { runSimulate } = await import('./simulate');
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   const summary = await runSimulate({
     target,
     ...(target === 'http'
-      ? { url: values.url ?? process.env.CHAINWATCH_URL ?? 'http://127.0.0.1:8080', token: resolveToken(values.token) }
+      ? { url: server?.url ?? '', token }
       : { brokers: (values.brokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',') }),
     rate: intOption('rate', values.rate, 100),
     ...(count !== undefined ? { count } : {}),
@@ -43,6 +33,15 @@ export async function runSimulateCli(argv: string[]): Promise<number> {
     attackRate,
     log: (line) => console.log(line),
     signal: abort.signal,
+    ...(ledger ? { onTrace: (t) => ledger.onTrace(t), onSent: (events) => ledger.onSent(events) } : {}),
   });
+  if (ledger && server && summary.sent > 0) {
+    try {
+      const verdicts = await collectVerdicts(ledger, { url: server.url, token });
+      for (const line of formatVerdicts(verdicts, server.url)) console.log(line);
+    } catch (err) {
+      console.log(`simulate: could not ask ${server.url} what it flagged: ${(err as Error).message.split('\n')[0] ?? ''}`);
+    }
+  }
   return summary.sent > 0 ? 0 : 1;
 }

@@ -56,6 +56,8 @@ export interface SimulateRun extends SimulateOptions {
   readonly signal?: AbortSignal;
   /** Called with each generated trace's label (ground truth for the caller). */
   readonly onTrace?: (trace: GeneratedTrace) => void;
+  /** Called with each batch once the target accepted it. */
+  readonly onSent?: (events: readonly AgentActionEvent[]) => void;
 }
 
 interface EventSink {
@@ -131,6 +133,7 @@ export async function runSimulate(run: SimulateRun): Promise<SimulateSummary> {
       const batch: AgentActionEvent[] = [];
       for (let i = 0; i < n; i++) batch.push(nextEvent());
       await sink.send(batch);
+      run.onSent?.(batch);
       sent += batch.length;
       const now = Date.now();
       if (now - lastProgress >= 1000) {

@@ -12,12 +12,25 @@ import { join, resolve } from 'node:path';
 import { Gauge } from 'prom-client';
 import { z } from 'zod';
 import { createDetectionEngine } from '@chainwatch/core';
-import { ClickHouseLog, InvestigationStore, openClickHouse, parseClickHouseConfig, runMigrations, tuneEmbeddedTables, type ClickHouseHandle } from '@chainwatch/clickhouse';
-import { createLogger, env, parseConfig, shutdownWithin } from '@chainwatch/runtime';
+import {
+  ClickHouseLog,
+  InvestigationStore,
+  ensureWritableDir,
+  openClickHouse,
+  openEmbeddedReadOnlySql,
+  parseClickHouseConfig,
+  runMigrations,
+  tuneEmbeddedTables,
+  type ClickHouseHandle,
+} from '@chainwatch/clickhouse';
+import { childLogger, createLogger, env, parseConfig, shutdownWithin } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
 import { DecisionTunablesEnv, ROLES, apiOptionsFromEnv, buildDecisionApi, catalogSensitivity, InProcessView, listenDecisionApi, loadOrCreateSigningKey } from '@chainwatch/decision-api';
 import { SessionProcessor, attachProcessorToLocalLog, createProcessorMetrics, localLogSink } from '@chainwatch/session-processor';
 import { TraceWriter, TraceWriterMetrics, WRITER_TOPICS, attachToLocalLog } from '@chainwatch/trace-writer';
+import { parseAlertsConfig, startAlerts } from '../alerts/start-alerts';
+import { InstanceFile } from '../instance/instance-file';
+import { assertCanListen, listenError } from '../instance/port-check';
 import { parseCliArgs } from './cli-args';
 import { devApproverTokenPath, devTokenPath } from './dev-token';
 import { loadPolicyFromEnv, withSimulatorTools } from './policy-env';
@@ -38,14 +51,8 @@ const StartEnv = z.object({
 const PROCESSOR_GROUP = 'session-processor';
 const WRITER_GROUP = 'trace-writer';
 
-const USAGE = 'usage: chainwatch start [--port N] [--host H] [--simulate] [--rate N]';
-
 export async function runStart(argv: string[]): Promise<number> {
-  const { values } = parseCliArgs(
-    argv,
-    { port: { type: 'string' }, host: { type: 'string' }, simulate: { type: 'boolean' }, rate: { type: 'string' } },
-    USAGE,
-  );
+  const { values } = parseCliArgs(argv, 'start');
   const config = parseConfig(StartEnv, {
     ...process.env,
     ...(values.port !== undefined ? { CHAINWATCH_PORT: values.port } : {}),
@@ -55,6 +62,13 @@ export async function runStart(argv: string[]): Promise<number> {
   const chConfig = parseClickHouseConfig(process.env);
   const logger = createLogger({ name: 'chainwatch', level: config.LOG_LEVEL });
   const dataDir = resolve(config.CHAINWATCH_DATA_DIR);
+  const alertsConfig = parseAlertsConfig({ webhookUrl: values.webhook, webhookLevel: values['webhook-level'], printLevel: values['print-level'] });
+
+  // Cheap checks before the store is opened and migrated: the data directory is writable and not
+  // used by another instance, and the port is free. Each fails with one line and its fix.
+  ensureWritableDir(dataDir);
+  const instance = InstanceFile.claim(dataDir, chConfig.url ? null : resolve(chConfig.dataDir));
+  await assertCanListen(config.CHAINWATCH_HOST, config.CHAINWATCH_PORT);
 
   // Storage first: a bad data directory must fail before anything listens. The log gets a
   // connection of its own (same engine, same data directory): acknowledging a batch never
@@ -76,7 +90,7 @@ export async function runStart(argv: string[]): Promise<number> {
       [TOPICS.sessionState]: { stream: false, expiring: false },
       [TOPICS.approvals]: { stream: true, expiring: true },
     },
-    logger: logger.child({ component: 'local-log' }),
+    logger: childLogger(logger, 'local-log'),
   });
 
   const policy = withSimulatorTools(loadPolicyFromEnv());
@@ -96,11 +110,13 @@ export async function runStart(argv: string[]): Promise<number> {
   };
   const writerRef: { writer: TraceWriter | null } = { writer: null };
   const apiOptions = apiOptionsFromEnv(tunables);
+  // Grafana reads the embedded store through a read-only ClickHouse HTTP endpoint (a server it reads directly).
+  const grafanaReader = ch.mode === 'embedded' ? openEmbeddedReadOnlySql(ch.location, ch.database) : null;
   const api = await buildDecisionApi({
     view,
     publisher: log,
     auth: { jwks: dev.jwks, issuer: dev.issuer, audience: dev.audience },
-    logger: logger.child({ component: 'decision-api' }),
+    logger: childLogger(logger, 'decision-api'),
     options: {
       ...apiOptions,
       isSensitive: catalogSensitivity(policy.catalog),
@@ -116,6 +132,7 @@ export async function runStart(argv: string[]): Promise<number> {
         },
       },
     ],
+    ...(grafanaReader ? { clickhouseHttp: { reader: grafanaReader } } : {}),
   });
   // One /metrics for the whole process: the processor and the writer register on the API's registry.
   const registry = api.metrics.registry;
@@ -138,7 +155,7 @@ export async function runStart(argv: string[]): Promise<number> {
   const processor = new SessionProcessor({
     engine,
     sink: localLogSink(log),
-    logger: logger.child({ component: 'session-processor' }),
+    logger: childLogger(logger, 'session-processor'),
     metrics: createProcessorMetrics(registry),
   });
   // Restores every checkpoint and approval, then replays what the processor had not handled.
@@ -155,27 +172,37 @@ export async function runStart(argv: string[]): Promise<number> {
     database: ch.database,
     dlq: log,
     intents: true,
-    logger: logger.child({ component: 'trace-writer' }),
+    logger: childLogger(logger, 'trace-writer'),
     metrics: new TraceWriterMetrics(registry),
   });
   writerRef.writer = writer;
   const writerSub = await attachToLocalLog(log, writer, { group: WRITER_GROUP, tokenScope: `log-${log.id}`, closeGraceMs: 2000 });
 
-  const url = await listenDecisionApi(api, { host: config.CHAINWATCH_HOST, port: config.CHAINWATCH_PORT });
+  const url = await listenDecisionApi(api, { host: config.CHAINWATCH_HOST, port: config.CHAINWATCH_PORT }).catch(async (err: NodeJS.ErrnoException) => {
+    throw await listenError(err, config.CHAINWATCH_HOST, config.CHAINWATCH_PORT);
+  });
   writeFileSync(devTokenPath(dataDir), `${dev.token}\n`, { mode: 0o600 });
   // Separation of duties: the development token cannot approve its own step-ups; this one can.
   const approverToken = await dev.sign({ sub: 'chainwatch-dev-approver', roles: ['approver'] });
   writeFileSync(devApproverTokenPath(dataDir), `${approverToken}\n`, { mode: 0o600 });
+  instance.announce(url);
+  const alerts = await startAlerts(log, alertsConfig, {
+    quiet: values.quiet === true,
+    registry,
+    logger: childLogger(logger, 'alerts'),
+    source: `chainwatch start on ${url}`,
+  });
 
   console.log(
     [
-      `chainwatch: listening on ${url}  (POST /v1/events, /v1/traces, /v1/decisions, GET /healthz, /readyz, /metrics, /docs/json)`,
+      `chainwatch: listening on ${url}  (POST /v1/events, /v1/traces, /v1/decisions, GET /healthz, /readyz, /metrics; API docs at /docs)`,
       `chainwatch: traces in ${ch.mode} ClickHouse at ${ch.location} (database ${ch.database}); policy ${engine.policyVersion}`,
       `chainwatch: events acknowledged once on disk (durable local log); ${log.backlog(TOPICS.actions)} record(s) to replay`,
+      ...(grafanaReader ? [`chainwatch: Grafana: ClickHouse datasource over HTTP at ${url}/clickhouse (any user, the token as password; docs/dashboards.md)`] : []),
       `chainwatch: development token (roles enforcer, approver, analyst; 12 h) saved to ${devTokenPath(dataDir)}:`,
       dev.token,
       `chainwatch: approver token (approves step-ups the development token asked for) saved to ${devApproverTokenPath(dataDir)}`,
-      `chainwatch: try  npm run chainwatch -- simulate --target http --url ${url} --count 2000`,
+      `chainwatch: ${alerts.description}; try  npm run chainwatch -- simulate --count 2000  in another terminal`,
     ].join('\n'),
   );
 
@@ -207,12 +234,15 @@ export async function runStart(argv: string[]): Promise<number> {
   await shutdownWithin(
     async () => {
       stopSimulation.abort();
+      await alerts.close();
       await api.app.close();
+      await grafanaReader?.close();
       await processorSub.close();
       await writerSub.close();
       await log.close();
       await openLogCh.close();
       await ch.close();
+      instance.release();
     },
     { logger },
   );

@@ -1,12 +1,26 @@
 import { createGunzip } from 'node:zlib';
 import type { FastifyPluginAsync } from 'fastify';
 import { Counter } from 'prom-client';
+import { z } from 'zod';
 import type { IngestGate } from '../ingest/ingest-gate';
 import type { RecordPublisher } from '@chainwatch/kafka';
 import { ChainwatchError } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
 import type { DecisionApiMetrics } from '../metrics';
-import { errorBody } from '../http/error-body';
+import { ErrorBody, errorBody } from '../http/error-body';
+
+/**
+ * OTLP ExportTraceServiceResponse as JSON (the protobuf answer carries the same fields): empty when
+ * every span was accepted, else how many were rejected and why.
+ */
+export const OtlpExportResponse = z
+  .object({
+    partialSuccess: z
+      .object({ rejectedSpans: z.string().describe('Spans rejected, as OTLP JSON writes int64.'), errorMessage: z.string() })
+      .optional()
+      .describe('Present when some spans were rejected.'),
+  })
+  .describe('OTLP ExportTraceServiceResponse (JSON; the protobuf encoding when the request was protobuf).');
 import { mapGenAiSpans, type MappingOptions, type SpanResult } from '../otlp/genai-span-events';
 import { spansFromJson } from '../otlp/otlp-json';
 import { encodeProtobufResponse, spansFromProtobuf } from '../otlp/otlp-proto';
@@ -63,6 +77,7 @@ export const traceRoutes: FastifyPluginAsync<TraceRoutesOptions> = async (app, o
         tags: ['events'],
         security: [{ bearer: [] }],
         consumes: [PROTOBUF, JSON_TYPE],
+        response: { 200: OtlpExportResponse, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody, 503: ErrorBody },
       },
       config: { roles: ['enforcer'] },
     },
