@@ -78,6 +78,7 @@ export type ToolArgs = z.infer<typeof ToolArgs>;
  */
 export const ToolAnnotations = z
   .object({
+    title: z.string().max(256).optional().describe('MCP title: a human-readable name of the tool ("Run a shell command"); recognises shell-like tools.'),
     readOnlyHint: z.boolean().optional().describe('MCP readOnlyHint: the tool does not modify its environment (MCP default false).'),
     destructiveHint: z
       .boolean()

@@ -8,6 +8,7 @@ import type { JwksSource } from './auth/jwt-verifier';
 import { apiOptionsFromEnv, type DecisionApiEnv } from './config';
 import { catalogSensitivity } from './decisions/sensitivity';
 import { KafkaSignalView } from './live-view/kafka-signal-view';
+import { loadShellPort } from '@chainwatch/shell';
 
 export interface DecisionApiService {
   readonly api: DecisionApi;
@@ -52,7 +53,7 @@ export async function runDecisionApiService(
   if (!engine || !catalog) {
     const shipped = loadDefaultPolicy();
     catalog ??= shipped.catalog;
-    engine ??= createDetectionEngine({ catalog: shipped.catalog, policy: shipped.policy, rules: shipped.rules });
+    engine ??= createDetectionEngine({ catalog: shipped.catalog, policy: shipped.policy, rules: shipped.rules, shell: await loadShellPort() });
   }
   const view = new KafkaSignalView({
     kafka,

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
-import { loadDefaultPolicy, type DefaultPolicyFiles, type DetectionEngine } from '@chainwatch/core';
+import { loadDefaultPolicy, type DefaultPolicyFiles, type DetectionEngine, type ShellPort } from '@chainwatch/core';
 import { createLogger, type Logger } from '@chainwatch/runtime';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -25,6 +25,8 @@ export interface McpProxyDeps {
   readonly logger?: Logger;
   /** In-process mode: the policy (default: the shipped one) or a ready engine (tests, bench). */
   readonly policy?: DefaultPolicyFiles;
+  /** In-process mode: a shell-command analyser (`await loadShellPort()`), so shell tools are judged by their commands. */
+  readonly shell?: ShellPort;
   readonly engine?: DetectionEngine;
   /** Stdio mode: the streams to speak MCP on (default: this process's stdin / stdout). */
   readonly stdio?: { readonly stdin: Readable; readonly stdout: Writable };
@@ -57,7 +59,7 @@ export async function runMcpProxy(config: McpProxyConfig, deps: McpProxyDeps = {
           logger,
         })
       : new InProcessDecider({
-          ...(deps.engine ? { engine: deps.engine } : { policy: { catalog: policy.catalog, policy: policy.policy, rules: policy.rules } }),
+          ...(deps.engine ? { engine: deps.engine } : { policy: { catalog: policy.catalog, policy: policy.policy, rules: policy.rules, ...(deps.shell !== undefined ? { shell: deps.shell } : {}) } }),
           logger,
           onInvalidEvent: (issue) => logger.error({ issue }, 'event not reported: invalid'),
         });

@@ -1,6 +1,6 @@
 /**
  * What the upstream server said about its tools in tools/list: each tool's MCP annotations (the
- * four hints the contract carries in action.annotations) and input schema. A tool whose definition
+ * four hints and the title the contract carries in action.annotations) and input schema. A tool whose definition
  * changes after it was first listed (a "rug pull") is reported, so the caller can log it.
  */
 import { createHash } from 'node:crypto';
@@ -17,18 +17,22 @@ export interface ToolRecord {
 const HINTS = ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const;
 const MAX_TOOLS = 4096;
 
-/** The four hints, when the server declared any of them as booleans. */
-export function annotationsOf(tool: { annotations?: unknown }): ToolAnnotations | undefined {
-  const a = tool.annotations;
-  if (a === null || typeof a !== 'object') return undefined;
+/** The four hints, when the server declared any of them as booleans, and the tool's title (it names shells). */
+export function annotationsOf(tool: { annotations?: unknown; title?: unknown }): ToolAnnotations | undefined {
+  const a = tool.annotations !== null && typeof tool.annotations === 'object' ? (tool.annotations as Record<string, unknown>) : {};
   const out: ToolAnnotations = {};
   let any = false;
   for (const h of HINTS) {
-    const v = (a as Record<string, unknown>)[h];
+    const v = a[h];
     if (typeof v === 'boolean') {
       out[h] = v;
       any = true;
     }
+  }
+  const title = a.title ?? tool.title;
+  if (typeof title === 'string' && title !== '') {
+    out.title = title.slice(0, 256);
+    any = true;
   }
   return any ? out : undefined;
 }
@@ -41,7 +45,7 @@ export class ToolRegistry {
     const changed: string[] = [];
     for (const t of tools) {
       if (t === null || typeof t !== 'object') continue;
-      const tool = t as { name?: unknown; inputSchema?: unknown; annotations?: unknown };
+      const tool = t as { name?: unknown; title?: unknown; inputSchema?: unknown; annotations?: unknown };
       if (typeof tool.name !== 'string') continue;
       const { name } = tool;
       const digest = `sha256:${createHash('sha256').update(JSON.stringify(t)).digest('hex')}`;

@@ -49,8 +49,8 @@ describe('mcp-proxy in front of server-filesystem (npm, stdio)', () => {
     const listed = await viaProxy.listTools();
     expect(JSON.stringify(listed)).toBe(JSON.stringify(await direct.listTools()));
     expect(proxy.registry.size).toBe(listed.tools.length);
-    expect(proxy.registry.get('read_text_file')?.annotations).toEqual({ readOnlyHint: true, openWorldHint: false });
-    expect(proxy.registry.get('write_file')?.annotations).toEqual({ readOnlyHint: false, idempotentHint: true, destructiveHint: true, openWorldHint: false });
+    expect(proxy.registry.get('read_text_file')?.annotations).toEqual({ readOnlyHint: true, openWorldHint: false, title: 'Read Text File' });
+    expect(proxy.registry.get('write_file')?.annotations).toMatchObject({ readOnlyHint: false, idempotentHint: true, destructiveHint: true, openWorldHint: false });
     expect(proxy.registry.get('read_text_file')?.inputSchema).toEqual(listed.tools.find((t) => t.name === 'read_text_file')!.inputSchema);
   });
 
@@ -67,14 +67,14 @@ describe('mcp-proxy in front of server-filesystem (npm, stdio)', () => {
       expect(call.name === 'get_file_info' ? strip(a) : JSON.stringify(a)).toBe(call.name === 'get_file_info' ? strip(b) : JSON.stringify(b));
     }
     const read = rec.requests.find((r) => r.action.tool === 'read_text_file')!;
-    expect(read.action.annotations).toEqual({ readOnlyHint: true, openWorldHint: false });
+    expect(read.action.annotations).toEqual({ readOnlyHint: true, openWorldHint: false, title: 'Read Text File' });
     expect(read.context).toEqual({ source: 'mcp-proxy' });
   });
 
   it('reports the result\'s entities and size, never its text', async () => {
     const event = rec.events.find((e) => e.action.tool === 'read_text_file')!;
     expect(event.outcome).toBe('allowed');
-    expect(event.action.annotations).toEqual({ readOnlyHint: true, openWorldHint: false });
+    expect(event.action.annotations).toEqual({ readOnlyHint: true, openWorldHint: false, title: 'Read Text File' });
     expect(event.action.result_entities?.emails).toEqual(['billing@vendor-pay.test']);
     expect(event.action.result_entities?.ibans).toEqual(['DE89370400440532013000']);
     expect(event.action.result_bytes).toBeGreaterThan(SECRET_LINE.length);

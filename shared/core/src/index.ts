@@ -2,6 +2,7 @@
 export type { DetectionEngine, ObserveResult, AssessResult, ApprovalRecord } from './engine-api';
 export type { RuleContext, RuleEventView, RuleSessionView, RuleMatch } from './rule-context';
 export { createDetectionEngine, DETECTORS, DEFAULT_IDLE_MS, type DetectionEngineOptions } from './engine/create-detection-engine';
+export type { ShellPort, ShellAnalysisPort, ShellEffectPort } from './shell/shell-port';
 export { DETECTOR_RULES, detectorRule, type DetectorRule, type RuleRole } from './registry/detector-rules';
 export { DEFAULT_APPROVAL_TTL_MS } from './engine/approval-book';
 export { loadDefaultPolicy, SHIPPED_POLICY_DIR, SHIPPED_CATALOG_PATH, SHIPPED_POLICY_PATH, type DefaultPolicyFiles } from './engine/default-policy';

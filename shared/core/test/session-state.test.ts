@@ -39,6 +39,22 @@ describe('SessionState packed fields', () => {
     expect(sessionToJson(back, names)).toEqual(sessionToJson(s, names));
   });
 
+  it('keeps what shell commands left for later calls (downloads, encrypted and created files), bounded', () => {
+    const names = new Interner();
+    const s = new SessionState('s', 't');
+    s.recordDownload('f:/tmp/x.sh', 7);
+    s.recordEncrypted('f:data.csv');
+    for (let i = 0; i < 40; i++) s.recordMade(`f:/root/w${i}`);
+    const json = SessionJsonSchema.parse(JSON.parse(JSON.stringify(sessionToJson(s, names))));
+    const back = sessionFromJson(json, new Interner());
+    expect(back.downloadOrigin('f:/tmp/x.sh')).toBe(7);
+    expect(back.downloadOrigin('f:/tmp/y.sh')).toBe(-1);
+    expect(back.wasEncrypted('f:data.csv')).toBe(true);
+    expect(back.wasMade('f:/root/w39')).toBe(true);
+    expect(back.wasMade('f:/root/w0')).toBe(false);
+    expect(back.shellMade.length).toBeLessThanOrEqual(16);
+  });
+
   it('keeps first and last times and the score exact, whatever their values', () => {
     const s = new SessionState('s', 't');
     expect([s.firstTs, s.lastTs, s.score]).toEqual([0, 0, 0]);

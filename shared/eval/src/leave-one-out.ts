@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { createDetectionEngine, loadDefaultPolicy, Policy, type RuleSetPort, type ToolCatalog } from '@chainwatch/core';
+import { createDetectionEngine, loadDefaultPolicy, Policy, type RuleSetPort, type ToolCatalog, type ShellPort } from '@chainwatch/core';
 import { loadDataset, loadLabels, type ReplaySession } from './dataset';
 import { type RateCount, rateOf } from './events-eval';
 
@@ -68,8 +68,8 @@ function withWeights(base: Policy, w: Weights): Policy {
 }
 
 /** Which sessions get flagged (replay never reads labels). */
-function flaggedSessions(sessions: readonly ReplaySession[], policy: Policy, rules: RuleSetPort, catalog: ToolCatalog | undefined): Set<string> {
-  const engine = createDetectionEngine({ policy, rules, ...(catalog !== undefined ? { catalog } : {}) });
+function flaggedSessions(sessions: readonly ReplaySession[], policy: Policy, rules: RuleSetPort, catalog: ToolCatalog | undefined, shell: ShellPort | undefined): Set<string> {
+  const engine = createDetectionEngine({ policy, rules, ...(catalog !== undefined ? { catalog } : {}), ...(shell !== undefined ? { shell } : {}) });
   const flagged = new Set<string>();
   for (const s of sessions) {
     for (const step of s.steps) {
@@ -99,7 +99,7 @@ function* grid(): Generator<Weights> {
         for (const d of GRID.step_up) yield { pointed_recipient_weight: a, delegated_recipient_weight: b, pointed_link_confidence: c, step_up: d };
 }
 
-export function holdOut(dir: string, hidden: string, opts: { fpCost?: number; catalog?: ToolCatalog; progress?: (line: string) => void } = {}): HoldOutResult {
+export function holdOut(dir: string, hidden: string, opts: { fpCost?: number; catalog?: ToolCatalog; shell?: ShellPort; progress?: (line: string) => void } = {}): HoldOutResult {
   const shipped = loadDefaultPolicy();
   const suites = suitesOf(dir);
   const data = loadDataset(dir);
@@ -115,7 +115,7 @@ export function holdOut(dir: string, hidden: string, opts: { fpCost?: number; ca
   let best: { w: Weights; r: SuiteRates; score: number } | null = null;
   let n = 0;
   for (const w of grid()) {
-    const r = rates(tuneIds, flaggedSessions(tuneSessions, withWeights(shipped.policy, w), shipped.rules, opts.catalog), tuneLabels);
+    const r = rates(tuneIds, flaggedSessions(tuneSessions, withWeights(shipped.policy, w), shipped.rules, opts.catalog, opts.shell), tuneLabels);
     const score = r.breached.rate - fpCost * r.benign.rate;
     n++;
     if (best === null || score > best.score + 1e-9) best = { w, r, score };
@@ -129,8 +129,8 @@ export function holdOut(dir: string, hidden: string, opts: { fpCost?: number; ca
     tunedOn,
     chosen,
     tuning: best!.r,
-    heldOut: rates(hiddenIds, flaggedSessions(hiddenSessions, withWeights(shipped.policy, chosen), shipped.rules, opts.catalog), hiddenLabels),
-    heldOutShipped: rates(hiddenIds, flaggedSessions(hiddenSessions, shipped.policy, shipped.rules, opts.catalog), hiddenLabels),
+    heldOut: rates(hiddenIds, flaggedSessions(hiddenSessions, withWeights(shipped.policy, chosen), shipped.rules, opts.catalog, opts.shell), hiddenLabels),
+    heldOutShipped: rates(hiddenIds, flaggedSessions(hiddenSessions, shipped.policy, shipped.rules, opts.catalog, opts.shell), hiddenLabels),
     candidates: n,
   };
 }

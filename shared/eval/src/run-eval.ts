@@ -4,7 +4,7 @@
  * and flag rates. Labels are read only after the replay, for scoring.
  */
 import { writeFileSync } from 'node:fs';
-import { createDetectionEngine, loadDefaultPolicy, loadToolCatalog, type RuleSetPort } from '@chainwatch/core';
+import { createDetectionEngine, loadDefaultPolicy, loadToolCatalog, type RuleSetPort, type ShellPort } from '@chainwatch/core';
 import { loadDataset, loadLabels } from './dataset';
 import { type RateCount, type SessionOutcome, rateOf as rate } from './events-eval';
 
@@ -28,18 +28,21 @@ export interface RunEvalOptions {
   readonly sessions?: string;
   /** Rule set to use; default the shipped rules, null for detectors only. */
   readonly rules?: RuleSetPort | null;
+  /** Shell-command analyser (`await loadShellPort()` from @chainwatch/shell); without it shell tools are judged by name. */
+  readonly shell?: ShellPort;
   readonly log: (line: string) => void;
 }
 
 const pct = (r: RateCount): string => `${(r.rate * 100).toFixed(1)}% (${r.flagged}/${r.n})`;
 
-export function evalDataset(dir: string, opts: { catalog?: string; rules?: RuleSetPort | null }): DatasetResult {
+export function evalDataset(dir: string, opts: { catalog?: string; rules?: RuleSetPort | null; shell?: ShellPort }): DatasetResult {
   const shipped = loadDefaultPolicy();
   const rules = opts.rules === undefined ? shipped.rules : opts.rules;
   const engine = createDetectionEngine({
     policy: shipped.policy,
     ...(opts.catalog !== undefined ? { catalog: loadToolCatalog(opts.catalog) } : {}),
     ...(rules !== null ? { rules } : {}),
+    ...(opts.shell !== undefined ? { shell: opts.shell } : {}),
   });
   const data = loadDataset(dir);
   const flagged = new Map<string, string[]>();
@@ -105,7 +108,7 @@ export function runEval(opts: RunEvalOptions): Record<string, DatasetResult> {
   for (const dir of opts.datasets) {
     const name = dir.replace(/\/+$/, '').split('/').pop() ?? dir;
     const t0 = performance.now();
-    const r = evalDataset(dir, { ...(opts.catalog !== undefined ? { catalog: opts.catalog } : {}), ...(opts.rules !== undefined ? { rules: opts.rules } : {}) });
+    const r = evalDataset(dir, { ...(opts.catalog !== undefined ? { catalog: opts.catalog } : {}), ...(opts.rules !== undefined ? { rules: opts.rules } : {}), ...(opts.shell !== undefined ? { shell: opts.shell } : {}) });
     results[name] = r;
     opts.log(`dataset ${name}: ${r.sessions} sessions, catalog ${opts.catalog ?? '(none: inference only)'}, rules ${opts.rules === null ? 'off' : 'shipped'}, ${Math.round(performance.now() - t0)} ms`);
     opts.log(`  detection on breached:                 ${pct(r.breached)}`);

@@ -12,3 +12,4 @@ export type { PathValue, UrlValue } from './normalise';
 export { canonicalUrl, normaliseHost, normalisePath } from './normalise';
 export { DEFAULT_LIMITS, type ShellLimits } from './limits';
 export { isShellTool, shellCommandOf, shellQuote, ShellToolHints, type ShellCommand } from './shell-tool';
+export { shellPort, loadShellPort, type ShellPortLike } from './shell-port';

@@ -43,13 +43,18 @@ export function shellTask(rng: Rng): ShellTask {
   return { repo: repoName(rng), org: orgName(rng), gitHost: namedHost(rng), pm, ext: e };
 }
 
+/** `exec` and `files.read`: the scopes the shipped catalog requires of run_shell, execute_command and read_file. */
+const CODING_SCOPES = ['repo.read', 'repo.write', 'ci.run', 'exec', 'files.read'];
+
 /** A coding agent with no declared envelope (the common deployment), or one that allows its shell tool. */
 export function shellSpec(rng: Rng, intent: string, tool: string, readTool: string | null): SessionSpec {
   const declared = rng.chance(0.3);
   return {
     agentType: 'coding-agent',
     intent,
-    scopes: declared ? ['repo.read', 'repo.write', 'ci.run'] : [],
+    scopes: declared ? CODING_SCOPES : [],
+    // The agent's token grants its scopes whether or not the task declares an envelope.
+    credentialScopes: CODING_SCOPES,
     ...(declared ? { allowedTools: readTool === null ? [tool] : [tool, readTool] } : {}),
   };
 }

@@ -11,6 +11,7 @@
 import { createDetectionEngine, loadDefaultPolicy, loadToolCatalog } from '@chainwatch/core';
 import { writeFileSync } from 'node:fs';
 import { NdjsonError, formatHoldOut, holdOut, runEval, runEventsEval } from '@chainwatch/eval';
+import { loadShellPort } from '@chainwatch/shell';
 import { UsageError } from '../usage-error';
 import { wantsHelp } from '../help-flags';
 import { parseCliArgs } from './cli-args';
@@ -23,11 +24,11 @@ export const EVAL_USAGE = [
   'options: --catalog FILE  --rules shipped|off  --json OUT  --sessions OUT',
 ].join('\n');
 
-export function evalMain(
+export async function evalMain(
   argv: readonly string[],
   log: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
   err: (message: string) => void = (m) => process.stderr.write(m),
-): number {
+): Promise<number> {
   if (wantsHelp(argv)) {
     log(EVAL_USAGE);
     return 0;
@@ -76,10 +77,12 @@ export function evalMain(
     err(`--hold-out takes exactly one --dataset\n${EVAL_USAGE}\n`);
     return 2;
   }
+  // Shell-like tools are judged by what their commands do, as in the services.
+  const shell = await loadShellPort();
   try {
     if (hidden.length > 0) {
       const catalog = values.catalog !== undefined ? loadToolCatalog(values.catalog) : undefined;
-      const results = hidden.map((suite) => holdOut(datasets[0]!, suite, { ...(catalog !== undefined ? { catalog } : {}), progress: log }));
+      const results = hidden.map((suite) => holdOut(datasets[0]!, suite, { ...(catalog !== undefined ? { catalog } : {}), shell, progress: log }));
       for (const r of results) for (const line of formatHoldOut(r)) log(line);
       if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
       return 0;
@@ -90,12 +93,14 @@ export function evalMain(
         policy: shipped.policy,
         ...(values.catalog !== undefined ? { catalog: loadToolCatalog(values.catalog) } : {}),
         ...(values.rules === 'shipped' ? { rules: shipped.rules } : {}),
+        shell,
       });
       runEventsEval({ events: values.events ?? '', labels: values.labels ?? '', engine, ...common });
     } else {
       runEval({
         ...(values.rules === 'off' ? { rules: null } : {}),
         datasets,
+        shell,
         ...(values.catalog !== undefined ? { catalog: values.catalog } : {}),
         ...common,
       });
@@ -117,7 +122,7 @@ export function evalMain(
 /** Entry for `chainwatch eval` (main.ts): usage errors become UsageError (exit 2). */
 export async function runEvalCli(argv: readonly string[]): Promise<number> {
   let usage = '';
-  const code = evalMain(argv, undefined, (m) => (usage += m));
+  const code = await evalMain(argv, undefined, (m) => (usage += m));
   if (code === 2) throw new UsageError(usage.trim());
   if (code === 1) process.stderr.write(usage);
   return code;

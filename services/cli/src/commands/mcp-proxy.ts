@@ -9,6 +9,7 @@ import { UsageError } from '../usage-error';
 import { intOption, parseCliArgs } from './cli-args';
 import { resolveToken } from './dev-token';
 import { loadPolicyFromEnv } from './policy-env';
+import { loadShellPort } from '@chainwatch/shell';
 
 const USAGE = [
   'usage: chainwatch mcp-proxy (--upstream-url URL | -- COMMAND [ARG...]) [options]',
@@ -131,7 +132,7 @@ export async function runMcpProxyCli(argv: string[]): Promise<number> {
     ...(v.approvals !== undefined ? { approvals: v.approvals as 'elicitation' | 'binding' } : {}),
   };
 
-  const proxy = await runMcpProxy(parseMcpProxyConfig(config), { policy: loadPolicyFromEnv() });
+  const proxy = await runMcpProxy(parseMcpProxyConfig(config), { policy: loadPolicyFromEnv(), shell: await loadShellPort() });
   if (proxy.url !== null) console.error(`chainwatch mcp-proxy: listening on ${proxy.url}`);
   await new Promise<void>((resolve) => {
     void proxy.done.then(resolve);

@@ -10,6 +10,7 @@ import { loadPolicyFromEnv } from './policy-env';
 import { assertBrokerReachable, createKafka } from '@chainwatch/kafka';
 import { createLogger, env, parseConfig, serveOps, shutdownWithin } from '@chainwatch/runtime';
 import { z } from 'zod';
+import { loadShellPort } from '@chainwatch/shell';
 
 /** Resolves with the signal's name on SIGINT or SIGTERM, or with `reason` once `stop(reason)` is called. */
 function untilSignal(): { done: Promise<string>; stop: (reason: string) => void } {
@@ -42,7 +43,7 @@ export async function runProcessorService(_argv: string[]): Promise<number> {
   await assertBrokerReachable(config.KAFKA_BROKERS);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger });
   const policy = loadPolicyFromEnv();
-  const engine = createDetectionEngine({ catalog: policy.catalog, policy: policy.policy, rules: policy.rules, idleMs: IDLE_SESSION_MS });
+  const engine = createDetectionEngine({ catalog: policy.catalog, policy: policy.policy, rules: policy.rules, idleMs: IDLE_SESSION_MS, shell: await loadShellPort() });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   // Up before the runner: liveness answers while topics are checked and partitions restored;
@@ -105,7 +106,7 @@ export async function runDecisionApi(_argv: string[]): Promise<number> {
   const { loadDecisionApiConfig, runDecisionApiService } = await import('@chainwatch/decision-api');
   const config = loadDecisionApiConfig();
   const policy = loadPolicyFromEnv();
-  const engine = createDetectionEngine({ catalog: policy.catalog, policy: policy.policy, rules: policy.rules });
+  const engine = createDetectionEngine({ catalog: policy.catalog, policy: policy.policy, rules: policy.rules, shell: await loadShellPort() });
   const service = await runDecisionApiService(config, { engine, catalog: policy.catalog });
   console.log(`chainwatch decision-api: listening on ${service.url}`);
   await untilSignal().done;

@@ -34,6 +34,7 @@ import { assertCanListen, listenError } from '../instance/port-check';
 import { parseCliArgs } from './cli-args';
 import { devApproverTokenPath, devTokenPath } from './dev-token';
 import { loadPolicyFromEnv, withSimulatorTools } from './policy-env';
+import { loadShellPort } from '@chainwatch/shell';
 
 const StartEnv = z.object({
   CHAINWATCH_HOST: z.string().min(1).default('127.0.0.1'),
@@ -94,7 +95,7 @@ export async function runStart(argv: string[]): Promise<number> {
   });
 
   const policy = withSimulatorTools(loadPolicyFromEnv());
-  const engine = createDetectionEngine({ catalog: policy.catalog, policy: policy.policy, rules: policy.rules, idleMs: config.IDLE_SESSION_MS });
+  const engine = createDetectionEngine({ catalog: policy.catalog, policy: policy.policy, rules: policy.rules, idleMs: config.IDLE_SESSION_MS, shell: await loadShellPort() });
   // Ready once the processor has restored its state and replayed what the log held at start;
   // current while it keeps handling batches (or has nothing left to handle).
   let replayed = false;

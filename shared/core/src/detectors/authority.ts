@@ -56,7 +56,8 @@ function inspect(a: ActionView, _ctx: DetectorContext, _s: SessionState): Findin
         once: `scope:${act.tool}`,
       }),
     );
-  } else if (env.coverage === 'unmentioned' && sideEffect(a)) {
+  } else if (env.coverage === 'unmentioned' && !env.covers && sideEffect(a)) {
+    // (A tool the task's allowed_tools lists by name is inside the envelope whatever its scopes' words.)
     out.push(
       draft('scope_drift.outside_declared_scopes', {
         confidence: 0.9,

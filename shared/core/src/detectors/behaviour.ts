@@ -23,7 +23,8 @@ function inspect(a: ActionView, ctx: DetectorContext, s: SessionState): FindingD
   const out: FindingDraft[] = [];
   const act = a.action;
   const p = ctx.policy;
-  if (act.unknownTool) {
+  // A shell tool is recognised and judged by what its command does (detectors/shell.ts).
+  if (act.unknownTool && a.shell === null) {
     out.push(
       draft('scope_drift.unknown_tool', {
         confidence: 0.3,
@@ -36,7 +37,7 @@ function inspect(a: ActionView, ctx: DetectorContext, s: SessionState): FindingD
   const op = act.operation;
   const sideEffect = op === 'send' || op === 'write' || op === 'delete' || op === 'execute';
   // Only after the session has read something: that is where injected instructions come from.
-  if (s.events > 0 && !envelopeSpeaks(a) && hasTaskKey(task, INTENT_PRESENT_KEY)) {
+  if (s.events > 0 && a.shell === null && !envelopeSpeaks(a) && hasTaskKey(task, INTENT_PRESENT_KEY)) {
     if (sideEffect && !hasTaskKey(task, INTENT_ACT_KEY)) {
       out.push(
         draft('scope_drift.side_effect_in_read_only_task', {

@@ -25,7 +25,7 @@ function inspect(a: ActionView, ctx: DetectorContext, s: SessionState): FindingD
   const p = ctx.policy;
   const act = a.action;
   const taint = s.taint;
-  if (taint !== null && taint.rank >= p.sensitive_rank && isSink(a) && !a.envelope.covers && !sanctioned(a)) {
+  if (taint !== null && taint.rank >= p.sensitive_rank && a.shell === null && isSink(a) && !a.envelope.covers && !sanctioned(a)) {
     const where = act.destination !== '' ? ` to ${act.destination}` : '';
     const high = taint.rank >= 3 && (a.provenance.kind === 'unseen' || untrustedOrigin(a.provenance.kind));
     out.push(

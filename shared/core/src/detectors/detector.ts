@@ -21,6 +21,8 @@ export interface DetectorContext {
   readonly policy: DetectorPolicy;
   readonly models: TransitionModels;
   readonly credentials: CredentialIndex;
+  /** The organisation's own domains (the catalog's org_domains): hosts there are internal. */
+  readonly orgDomains: readonly string[];
   /** Another session of the engine (for delegation chains), if held. */
   readonly session: (sessionId: string) => SessionState | undefined;
 }

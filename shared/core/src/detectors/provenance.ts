@@ -15,7 +15,8 @@ import { effectKind } from './effect-kind';
 import { type ActionView, type DetectorContext, type FindingDraft, detector, draft } from './detector';
 import { sinkKind } from './sink';
 
-function sourceText(src: EntitySource | null): string {
+/** Where a value came from, for a reason: "content written by others (output of read_file at event …)". */
+export function sourceText(src: EntitySource | null): string {
   if (src === null) return 'content written by others';
   const what = src.trust === 'agent' ? "another agent's output" : src.trust === 'web' ? 'a page of the open web' : 'content written by others';
   const tool = src.tool !== '' ? ` (output of ${src.tool}${src.eventId !== null ? ` at event ${src.eventId}` : ''})` : src.eventId !== null ? ` (event ${src.eventId})` : '';

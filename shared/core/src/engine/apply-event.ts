@@ -7,6 +7,9 @@ import type { AgentActionEvent } from '@chainwatch/schemas';
 import { canonicalUrl, hostOf, phoneKey, phonesInText } from '../catalog/extract-entities';
 import { extractEntitiesFromText } from '../catalog/extract-entities';
 import { isSink } from '../detectors/sink';
+import { baseKey, commandKey, madeDirectories, pathKey, urlValue } from '../catalog/value-keys';
+import type { ShellPort } from '../shell/shell-port';
+import { originOf } from '../provenance/argument-origin';
 import type { IntentIndex } from '../intent/intent-index';
 import { pointedByTask } from '../provenance/task-pointer';
 import type { ActionView } from '../view/action-view';
@@ -68,6 +71,8 @@ export function applyEvent(
   names: Interner,
   policy: DetectorPolicy,
   pool: StringPool,
+  shell?: ShellPort,
+  orgDomains: readonly string[] = [],
 ): void {
   const act = view.action;
   const tool = view.toolId;
@@ -87,7 +92,8 @@ export function applyEvent(
   s.pushRecent(tool);
 
   // data classes and taint: what the session read
-  const reads = act.operation === 'read' || act.kind === 'data_access';
+  // A shell command that reads a secret taints the session whatever else it does.
+  const reads = act.operation === 'read' || act.kind === 'data_access' || (view.shell !== null && act.dataClassRank >= policy.sensitive_rank);
   if (reads && e.outcome !== 'denied' && e.action.result_error !== true) {
     s.classMask |= 1 << act.dataClassRank;
     if (act.dataClassRank > s.maxRank) s.maxRank = act.dataClassRank;
@@ -115,6 +121,8 @@ export function applyEvent(
       const k = phoneKey(ph);
       if (k !== null) ents.push(k);
     }
+    if (r.paths !== undefined) for (const p of r.paths) ents.push(pathKey(p));
+    if (r.commands !== undefined) for (const c of r.commands) outputCommandKeys(c, shell, ents);
     if (ents.length > 0) {
       // The output of another agent (a delegation's result) is that agent's, whatever the tool.
       const trust = e.action.kind === 'delegation' || act.operation === 'delegate' ? 'agent' : act.outputTrust;
@@ -124,9 +132,41 @@ export function applyEvent(
       s.recordOutputEntities(e.event_id, act.tool, s.events, trust, pointedByTask(e.action.args, s.intent), ents);
     }
   }
+  if (view.shell !== null && e.outcome !== 'denied') recordShellEffects(s, view, orgDomains);
   for (const sc of act.requiredScopes) s.addScopeUsed(sc, pool);
   s.addPrincipal(e.principal.sub);
   if (e.credential !== undefined) s.addToken(e.credential.token_id);
   s.events++;
   s.lastTs = Math.max(s.lastTs, e.ts);
+}
+
+/**
+ * A command an output showed, as the keys its parts are traced by: the line, each simple command,
+ * its URLs, hosts, paths and scripts (so an agent that runs one part of "a && b", or fetches the
+ * URL of a planted command, is traced to that output).
+ */
+function outputCommandKeys(c: string, shell: ShellPort | undefined, ents: string[]): void {
+  ents.push(commandKey(c));
+  if (shell === undefined) return;
+  const a = shell.analyze(c);
+  for (const sc of a.commands) ents.push(commandKey(sc));
+  for (const u of a.urls) ents.push(canonicalUrl(u.raw));
+  for (const h of a.hosts) ents.push(hostOf(h));
+  for (const p of a.scripts) ents.push(pathKey(p.normalised));
+  for (const p of a.paths.read) ents.push(pathKey(p.normalised));
+}
+
+/** What a shell command left for later calls: files it downloaded (with the URL's provenance), files it encrypted. */
+function recordShellEffects(s: SessionState, view: ActionView, orgDomains: readonly string[]): void {
+  const a = view.shell?.analysis;
+  if (a === undefined) return;
+  for (const d of a.downloads) {
+    const o = originOf(s, urlValue(d.url), orgDomains, s.intent);
+    s.recordDownload(pathKey(d.path), PROV[o.kind]);
+    // By name too: `wget URL` in /tmp, then `bash /tmp/x.sh`, with no working directory known.
+    s.recordDownload(baseKey(d.path), PROV[o.kind]);
+  }
+  for (const e of a.effects) if (e.kind === 'encryption') s.recordEncrypted(pathKey(e.target));
+  for (const p of a.paths.written) s.recordMade(pathKey(p.normalised));
+  for (const p of madeDirectories(a.commands)) s.recordMade(pathKey(p));
 }

@@ -56,7 +56,7 @@ export function assessRequest(st: EngineState, req: DecisionRequest, now: number
     context: req.context,
     action: req.action,
   };
-  const view = buildActionView(input, s, st.catalog, st.names, st.intents, parent);
+  const view = buildActionView(input, s, st.catalog, st.names, st.intents, parent, st.shell);
   const drafts = st.pipeline.run(view, s, 'allowed', 'assess');
   const recs = st.approvals.forSession(req.session_id);
   const excluded = recs.length > 0 ? (findApproval(recs, actionDigest(req.action), now, 'used')?.rules ?? NO_RULES) : NO_RULES;

@@ -19,6 +19,7 @@ import { credential } from '../detectors/credential';
 import { delegation } from '../detectors/delegation';
 import type { DetectorContext, DetectorModule } from '../detectors/detector';
 import { provenance } from '../detectors/provenance';
+import { shellCommands } from '../detectors/shell';
 import type { ApprovalRecord, AssessResult, DetectionEngine, ObserveResult } from '../engine-api';
 import { IntentIndex } from '../intent/intent-index';
 import { DEFAULT_POLICY, type Policy } from '../scoring/policy';
@@ -35,6 +36,7 @@ import type { EngineState } from './engine-state';
 import { FindingPipeline } from './finding-pipeline';
 import { observeEvent } from './observe';
 import type { RuleSetPort } from './rule-set-port';
+import type { ShellPort } from '../shell/shell-port';
 import { buildSignal } from './session-signal';
 import { SessionStore } from './session-store';
 
@@ -52,10 +54,15 @@ export interface DetectionEngineOptions {
   readonly idleMs?: number;
   /** Learn Markov transition models online from observed events (default true). */
   readonly learn?: boolean;
+  /**
+   * A shell-command analyser (`@chainwatch/shell`: `await loadShellPort()`): shell-like tool calls
+   * are then judged by what their command does. Without it, by their name.
+   */
+  readonly shell?: ShellPort;
 }
 
 /** Every detector, in the order their findings are listed. */
-export const DETECTORS: readonly DetectorModule[] = [authority, provenance, credential, delegation, chaining, behaviour];
+export const DETECTORS: readonly DetectorModule[] = [authority, provenance, shellCommands, credential, delegation, chaining, behaviour];
 
 export function createDetectionEngine(options: DetectionEngineOptions = {}): DetectionEngine {
   const catalog = options.catalog ?? EMPTY_CATALOG;
@@ -66,7 +73,7 @@ export function createDetectionEngine(options: DetectionEngineOptions = {}): Det
   const sessions = new SessionStore(options.maxSessions ?? 1_000_000);
   const models = options.baseline !== undefined ? TransitionModels.fromBaseline(options.baseline) : new TransitionModels();
   const credentials = new CredentialIndex();
-  const ctx: DetectorContext = { names, policy: policy.detectors, models, credentials, session: (id) => sessions.get(id) };
+  const ctx: DetectorContext = { names, policy: policy.detectors, models, credentials, orgDomains: catalog.org_domains, session: (id) => sessions.get(id) };
   const st: EngineState = {
     catalog,
     policy,
@@ -82,6 +89,7 @@ export function createDetectionEngine(options: DetectionEngineOptions = {}): Det
     approvals: new ApprovalBook(sessions),
     pipeline: new FindingPipeline(DETECTORS, ctx, rules, names),
     weight: (f, now) => findingWeight(f, now, policy),
+    shell: options.shell,
   };
   const signalOf = (s: SessionState): RiskSignal => buildSignal(s, names, policy, st.policyVersion);
 

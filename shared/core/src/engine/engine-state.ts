@@ -3,6 +3,7 @@ import type { TransitionModels } from '../baseline/markov-model';
 import type { ToolCatalog } from '../catalog/tool-catalog';
 import type { IntentIndex } from '../intent/intent-index';
 import type { Policy } from '../scoring/policy';
+import type { ShellPort } from '../shell/shell-port';
 import type { CredentialIndex } from '../state/credential-index';
 import type { ActiveFinding } from '../state/session-state';
 import type { Interner } from '../state/interner';
@@ -29,4 +30,6 @@ export interface EngineState {
   readonly pipeline: FindingPipeline;
   /** A finding's weight under the policy (kept once, not made per event). */
   readonly weight: (f: ActiveFinding, now: number) => number;
+  /** Reads shell commands, when the service gave the engine an analyser. */
+  readonly shell: ShellPort | undefined;
 }

@@ -54,7 +54,7 @@ export function observeEvent(st: EngineState, e: AgentActionEvent, buildSignal: 
     if (keepTaint !== null) s.taint = keepTaint;
     if (parent === undefined && keepDepth > s.depth) s.depth = keepDepth;
   }
-  const view = buildActionView(input, s, st.catalog, st.names, st.intents, parent);
+  const view = buildActionView(input, s, st.catalog, st.names, st.intents, parent, st.shell);
   let drafts = st.pipeline.run(view, s, e.outcome ?? 'allowed', 'observe');
   if (s.approvals.length > 0) {
     const covered = st.approvals.useOnStream(s, actionDigest(e.action), e.ts);
@@ -76,7 +76,7 @@ export function observeEvent(st: EngineState, e: AgentActionEvent, buildSignal: 
     const prev = s.lastTool();
     st.models.learn(e.agent.type)?.observe(prev >= 0 ? st.names.name(prev) : null, e.action.tool);
   }
-  applyEvent(s, e, view, st.names, st.policy.detectors, st.pool);
+  applyEvent(s, e, view, st.names, st.policy.detectors, st.pool, st.shell, st.catalog.org_domains);
   s.markSeenHash(idHash);
   if (e.credential !== undefined) {
     st.credentials.record(e.credential.token_id, e.credential.issued_at, e.credential.expires_at, s.sid, s.taskId, e.event_id);

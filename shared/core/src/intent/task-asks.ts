@@ -7,6 +7,7 @@
  * Kinds are recorded as capability keys among the task's hashed keys (see intent-index.ts).
  */
 import { extractEntitiesFromText } from '../catalog/extract-entities';
+import { shellAskKeys } from './shell-asks';
 import { wordsOf } from './task-words';
 
 /** Kinds of side effect a task may or may not ask for. */
@@ -177,6 +178,8 @@ export function taskCapabilityKeys(intent: string | undefined): string[] {
   if (asksForAction(intent)) keys.push(INTENT_ACT_KEY);
   // Kinds of effect the task asks for (paying, deleting, changing credentials): see detectors/effect-kind.ts.
   keys.push(...intentEffectKeys(words, intent));
+  // What it asks of a shell (encrypting, persistence, privileges, destruction): see detectors/shell.ts.
+  keys.push(...shellAskKeys(words));
   return keys;
 }
 

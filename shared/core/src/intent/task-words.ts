@@ -5,6 +5,7 @@
  * Provenance asks this index "did the user name this value?".
  */
 import { canonicalUrl, extractEntitiesFromText, hostOf, phonesInText } from '../catalog/extract-entities';
+import { pathKey, pathsInText } from '../catalog/value-keys';
 
 /** Keys under which intent words are indexed. */
 export function wordKey(w: string): string {
@@ -23,6 +24,8 @@ export const STOPWORDS = new Set([
   'such', 'very', 'too', 'out', 'over', 'under', 'again', 'once', 'both', 'few', 'own', 'same', 'let', 'know', 'need', 'want',
 ]);
 
+const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])/g;
+
 export function taskTextKeys(intent: string | undefined): string[] {
   if (intent === undefined || intent === '') return [];
   const keys: string[] = [];
@@ -32,10 +35,17 @@ export function taskTextKeys(intent: string | undefined): string[] {
     keys.push(`u:${canonicalUrl(u)}`);
     keys.push(`d:${hostOf(u)}`);
   }
+  // A domain the task names only inside an address names that party, not the whole domain; one it
+  // also writes bare ("deploy to build-3.example.net (ssh deploy@build-3.example.net)") is a host.
   const emailDomains = new Set(e.emails.map((x) => x.slice(x.lastIndexOf('@') + 1)));
-  for (const d of e.domains) if (!emailDomains.has(d) || e.urls.some((u) => hostOf(u) === d)) keys.push(`d:${d}`);
+  const bare = emailDomains.size > 0 ? intent.toLowerCase().replace(/[^\s@<>()"',;]+@[^\s@<>()"',;]+/g, ' ') : '';
+  for (const d of e.domains) if (!emailDomains.has(d) || e.urls.some((u) => hostOf(u) === d) || bare.includes(d)) keys.push(`d:${d}`);
+  // Hosts written as IPv4 addresses ("deploy to 10.0.4.7").
+  for (const m of intent.matchAll(IPV4)) keys.push(`d:${m[0]}`);
   for (const i of e.ibans) keys.push(`i:${i}`);
   for (const p of phonesInText(intent)) keys.push(`p:${p}`);
+  // Paths the user wrote (build/, ~/.bashrc, .env.example): a command acting on them is what was asked.
+  for (const p of pathsInText(intent)) keys.push(pathKey(p));
   // Words serve to recognise parties named in the task (a recipient "bob", a channel "random"):
   // short words and function words never name one.
   for (const w of wordsOf(intent)) if (w.length >= 3 && !STOPWORDS.has(w)) keys.push(wordKey(w));

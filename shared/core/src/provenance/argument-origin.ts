@@ -19,7 +19,7 @@ export interface ArgumentOrigin {
 }
 
 const IBAN = /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/;
-const HOSTISH = /^[a-z0-9-]+(\.[a-z0-9-]+)+(\/\S*)?$/;
+const HOSTISH = /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d{1,5})?(\/\S*)?$/;
 
 const ORIGIN_OF_TRUST: Readonly<Record<TrustCode, Provenance>> = {
   system: 'system',

@@ -28,6 +28,9 @@ export const CAPS = {
   taintEvidence: 3,
   newToolTimes: 8,
   approvals: 8,
+  shellDownloads: 8,
+  shellEncrypted: 8,
+  shellMade: 16,
 } as const;
 
 /**
@@ -202,6 +205,15 @@ export class SessionState {
    * one the system of record gave is the swap of a business e-mail compromise.
    */
   trustedKinds = 0;
+  /**
+   * Shell: files the session downloaded (52-bit hash of the path key → PROV code of the URL's
+   * origin), for download → execute across calls; capped.
+   */
+  shellDl: Pairs = null;
+  /** Shell: 52-bit hashes of the path keys of files the session encrypted (encrypt → delete the original). */
+  shellEnc: readonly number[] = NONE;
+  /** Shell: 52-bit hashes of the path keys of files and directories the session's commands created (its own to remove). */
+  shellMade: readonly number[] = NONE;
   scopesUsed: readonly string[] = NONE;
   tokens: readonly string[] = NONE;
   authority: readonly string[] | null = null;
@@ -405,6 +417,34 @@ export class SessionState {
     }
   }
 
+  recordDownload(pathKey: string, prov: number): void {
+    const h = hash52(pathKey);
+    if (pairsHas(this.shellDl, h) || pairsSize(this.shellDl) >= CAPS.shellDownloads) return;
+    this.shellDl = pairsSet(this.shellDl, h, prov);
+  }
+
+  /** PROV code of the URL a path was downloaded from, or -1. */
+  downloadOrigin(pathKey: string): number {
+    return pairsGet(this.shellDl, hash52(pathKey)) ?? -1;
+  }
+
+  recordEncrypted(pathKey: string): void {
+    this.shellEnc = ring(this.shellEnc, hash52(pathKey), CAPS.shellEncrypted);
+  }
+
+  wasEncrypted(pathKey: string): boolean {
+    return this.shellEnc.includes(hash52(pathKey));
+  }
+
+  recordMade(pathKey: string): void {
+    const h = hash52(pathKey);
+    if (!this.shellMade.includes(h)) this.shellMade = ring(this.shellMade, h, CAPS.shellMade);
+  }
+
+  wasMade(pathKey: string): boolean {
+    return this.shellMade.includes(hash52(pathKey));
+  }
+
   /** Records a resource; returns true when the session had not touched it before. */
   touchResource(resource: string, eventIndex: number): boolean {
     const h = hash52(resource);
@@ -545,6 +585,9 @@ export interface SessionJson {
   se: string[] | null;
   st?: string[] | null;
   tk?: number;
+  sdl?: [number, number][];
+  sen?: readonly number[];
+  smd?: readonly number[];
   scu: readonly string[];
   tok: readonly string[];
   auth: readonly string[] | null;
@@ -596,6 +639,9 @@ export function sessionToJson(s: SessionState, names: Interner): SessionJson {
     se: s.srcEvents,
     st: s.srcTools,
     ...(s.trustedKinds !== 0 ? { tk: s.trustedKinds } : {}),
+    ...(s.shellDl !== null ? { sdl: pairsEntries(s.shellDl) } : {}),
+    ...(s.shellEnc.length > 0 ? { sen: s.shellEnc } : {}),
+    ...(s.shellMade.length > 0 ? { smd: s.shellMade } : {}),
     scu: s.scopesUsed,
     tok: s.tokens,
     auth: s.authority,
@@ -641,6 +687,9 @@ export function sessionFromJson(j: SessionJson, names: Interner): SessionState {
   s.srcEvents = j.se;
   s.srcTools = j.st ?? (j.se === null ? null : j.se.map(() => ''));
   s.trustedKinds = j.tk ?? 0;
+  if (j.sdl !== undefined && j.sdl.length > 0) s.shellDl = pairsFrom(j.sdl);
+  if (j.sen !== undefined && j.sen.length > 0) s.shellEnc = j.sen;
+  if (j.smd !== undefined && j.smd.length > 0) s.shellMade = j.smd;
   s.scopesUsed = j.scu;
   s.tokens = j.tok;
   s.authority = j.auth;

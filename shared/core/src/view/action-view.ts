@@ -11,6 +11,8 @@ import type { ToolCatalog } from '../catalog/tool-catalog';
 import type { IntentIndex } from '../intent/intent-index';
 import { type ArgumentOrigin, PROVENANCE_RANK, originOf } from '../provenance/argument-origin';
 import type { Interner } from '../state/interner';
+import type { ShellPort } from '../shell/shell-port';
+import { shellViewOf, withShellEffects, type ShellView } from '../shell/shell-view';
 import type { EntitySource, Provenance, SessionState } from '../state/session-state';
 
 /** What an ActionView is built from: the identity fields of a request or event, and its raw action. */
@@ -53,6 +55,8 @@ export interface ActionView extends Omit<ActionInput, 'action'> {
   /** Provenance of each of action.destinations, in the same order. */
   readonly destinationOrigins: readonly Provenance[];
   readonly envelope: EnvelopeView;
+  /** A shell-like tool call: its command and what the command does (null for other tools). */
+  readonly shell: ShellView | null;
 }
 
 const NONE_ORIGIN: ArgumentOrigin = { kind: 'none', source: null };
@@ -64,8 +68,10 @@ export function buildActionView(
   names: Interner,
   intents: IntentIndex,
   parent: SessionState | undefined,
+  shellPort?: ShellPort,
 ): ActionView {
-  const act = resolveAction(input.action, catalog);
+  const shell = shellViewOf(shellPort, input.action);
+  const act = shell === null ? resolveAction(input.action, catalog) : withShellEffects(resolveAction(input.action, catalog), shell);
   const taskKeys = s.events > 0 ? s.intent : intents.hashes(input.task?.intent);
   let worst = NONE_ORIGIN;
   let worstDest = '';
@@ -107,5 +113,6 @@ export function buildActionView(
     provenance: { kind: worst.kind, destination: worstDest, source: worst.source, namedInTask },
     destinationOrigins: origins,
     envelope,
+    shell,
   };
 }
