@@ -44,12 +44,21 @@ function effectOrigin(s: SessionState, a: ActionView, ctx: DetectorContext, e: S
 
 const UNTRUSTED_TRUST = new Set(['third_party', 'agent', 'web']);
 
-/** The untrusted output that first showed this effect's command (or the whole command line), if any. */
-function commandSource(s: SessionState, command: string, e: ShellEffectPort | null): EntitySource | null {
-  for (const text of e !== null && !e.evidence.endsWith('…') ? [e.evidence, command] : [command]) {
-    const src = s.outputSource(commandKey(text));
-    if (src !== null && UNTRUSTED_TRUST.has(src.trust)) return src;
-  }
+function untrustedSource(s: SessionState, text: string): EntitySource | null {
+  const src = s.outputSource(commandKey(text));
+  return src !== null && UNTRUSTED_TRUST.has(src.trust) ? src : null;
+}
+
+/**
+ * The untrusted output that showed this effect's command: the whole command line, or the effect's
+ * own simple command, as a shown line or a part of one ("run `a && b`", and the agent runs b).
+ */
+function commandSource(s: SessionState, command: string, e: ShellEffectPort): EntitySource | null {
+  const whole = untrustedSource(s, command);
+  if (whole !== null || e.evidence.endsWith('…')) return whole;
+  const own = e.evidence.trim().replace(/\s+/g, ' ');
+  if (own.length < 8) return null;
+  for (const shown of s.shellShown) if (shown.includes(own)) return untrustedSource(s, shown);
   return null;
 }
 

@@ -8,7 +8,6 @@ import { canonicalUrl, hostOf, phoneKey, phonesInText } from '../catalog/extract
 import { extractEntitiesFromText } from '../catalog/extract-entities';
 import { isSink } from '../detectors/sink';
 import { baseKey, commandKey, madeDirectories, pathKey, urlValue } from '../catalog/value-keys';
-import type { ShellPort } from '../shell/shell-port';
 import { originOf } from '../provenance/argument-origin';
 import type { IntentIndex } from '../intent/intent-index';
 import { pointedByTask } from '../provenance/task-pointer';
@@ -71,7 +70,6 @@ export function applyEvent(
   names: Interner,
   policy: DetectorPolicy,
   pool: StringPool,
-  shell?: ShellPort,
   orgDomains: readonly string[] = [],
 ): void {
   const act = view.action;
@@ -122,7 +120,7 @@ export function applyEvent(
       if (k !== null) ents.push(k);
     }
     if (r.paths !== undefined) for (const p of r.paths) ents.push(pathKey(p));
-    if (r.commands !== undefined) for (const c of r.commands) outputCommandKeys(c, shell, ents);
+    if (r.commands !== undefined) for (const c of r.commands) outputCommandKeys(s, c, ents);
     if (ents.length > 0) {
       // The output of another agent (a delegation's result) is that agent's, whatever the tool.
       const trust = e.action.kind === 'delegation' || act.operation === 'delegate' ? 'agent' : act.outputTrust;
@@ -141,19 +139,15 @@ export function applyEvent(
 }
 
 /**
- * A command an output showed, as the keys its parts are traced by: the line, each simple command,
- * its URLs, hosts, paths and scripts (so an agent that runs one part of "a && b", or fetches the
- * URL of a planted command, is traced to that output).
+ * A command line an output showed: keyed whole, kept as text (so a command that is one part of it is
+ * traced to it), and its URLs and hosts traced like any the output showed.
  */
-function outputCommandKeys(c: string, shell: ShellPort | undefined, ents: string[]): void {
+function outputCommandKeys(s: SessionState, c: string, ents: string[]): void {
   ents.push(commandKey(c));
-  if (shell === undefined) return;
-  const a = shell.analyze(c);
-  for (const sc of a.commands) ents.push(commandKey(sc));
-  for (const u of a.urls) ents.push(canonicalUrl(u.raw));
-  for (const h of a.hosts) ents.push(hostOf(h));
-  for (const p of a.scripts) ents.push(pathKey(p.normalised));
-  for (const p of a.paths.read) ents.push(pathKey(p.normalised));
+  s.recordShown(c.trim().replace(/\s+/g, ' '));
+  const found = extractEntitiesFromText(c);
+  for (const u of found.urls) ents.push(canonicalUrl(u));
+  for (const d of found.domains) ents.push(hostOf(d));
 }
 
 /** What a shell command left for later calls: files it downloaded (with the URL's provenance), files it encrypted. */

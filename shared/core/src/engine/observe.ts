@@ -76,7 +76,7 @@ export function observeEvent(st: EngineState, e: AgentActionEvent, buildSignal: 
     const prev = s.lastTool();
     st.models.learn(e.agent.type)?.observe(prev >= 0 ? st.names.name(prev) : null, e.action.tool);
   }
-  applyEvent(s, e, view, st.names, st.policy.detectors, st.pool, st.shell, st.catalog.org_domains);
+  applyEvent(s, e, view, st.names, st.policy.detectors, st.pool, st.catalog.org_domains);
   s.markSeenHash(idHash);
   if (e.credential !== undefined) {
     st.credentials.record(e.credential.token_id, e.credential.issued_at, e.credential.expires_at, s.sid, s.taskId, e.event_id);

@@ -31,6 +31,8 @@ export const CAPS = {
   shellDownloads: 8,
   shellEncrypted: 8,
   shellMade: 16,
+  shellShown: 8,
+  shellShownChars: 512,
 } as const;
 
 /**
@@ -214,6 +216,11 @@ export class SessionState {
   shellEnc: readonly number[] = NONE;
   /** Shell: 52-bit hashes of the path keys of files and directories the session's commands created (its own to remove). */
   shellMade: readonly number[] = NONE;
+  /**
+   * Shell: command lines outputs showed (the producer's `commands` entities, at most 512 characters
+   * each), kept as text so a command that is one part of a shown line is traced to it; capped.
+   */
+  shellShown: readonly string[] = NONE;
   scopesUsed: readonly string[] = NONE;
   tokens: readonly string[] = NONE;
   authority: readonly string[] | null = null;
@@ -445,6 +452,13 @@ export class SessionState {
     return this.shellMade.includes(hash52(pathKey));
   }
 
+  recordShown(command: string): void {
+    if (command.length > CAPS.shellShownChars || this.shellShown.includes(command)) return;
+    const next = this.shellShown.length >= CAPS.shellShown ? this.shellShown.slice(1) : this.shellShown.slice();
+    next.push(command);
+    this.shellShown = next;
+  }
+
   /** Records a resource; returns true when the session had not touched it before. */
   touchResource(resource: string, eventIndex: number): boolean {
     const h = hash52(resource);
@@ -588,6 +602,7 @@ export interface SessionJson {
   sdl?: [number, number][];
   sen?: readonly number[];
   smd?: readonly number[];
+  ssh?: readonly string[];
   scu: readonly string[];
   tok: readonly string[];
   auth: readonly string[] | null;
@@ -642,6 +657,7 @@ export function sessionToJson(s: SessionState, names: Interner): SessionJson {
     ...(s.shellDl !== null ? { sdl: pairsEntries(s.shellDl) } : {}),
     ...(s.shellEnc.length > 0 ? { sen: s.shellEnc } : {}),
     ...(s.shellMade.length > 0 ? { smd: s.shellMade } : {}),
+    ...(s.shellShown.length > 0 ? { ssh: s.shellShown } : {}),
     scu: s.scopesUsed,
     tok: s.tokens,
     auth: s.authority,
@@ -690,6 +706,7 @@ export function sessionFromJson(j: SessionJson, names: Interner): SessionState {
   if (j.sdl !== undefined && j.sdl.length > 0) s.shellDl = pairsFrom(j.sdl);
   if (j.sen !== undefined && j.sen.length > 0) s.shellEnc = j.sen;
   if (j.smd !== undefined && j.smd.length > 0) s.shellMade = j.smd;
+  if (j.ssh !== undefined && j.ssh.length > 0) s.shellShown = j.ssh;
   s.scopesUsed = j.scu;
   s.tokens = j.tok;
   s.authority = j.auth;

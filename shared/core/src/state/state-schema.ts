@@ -66,6 +66,7 @@ const SessionJsonFields = z.strictObject({
   sdl: pairs(16).optional(),
   sen: z.array(Num).max(16).optional(),
   smd: z.array(Num).max(32).optional(),
+  ssh: z.array(z.string().max(512)).max(8).optional(),
   scu: strs(64),
   tok: strs(16),
   auth: strs(64).nullable(),
