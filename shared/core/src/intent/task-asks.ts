@@ -117,7 +117,7 @@ export function verbSlotWords(intent: string): string[] {
 }
 
 /** Effect kinds a task's words ask for (capability keys), from the task's word set and text. */
-export function intentEffectKeys(words: ReadonlySet<string>, text: string): string[] {
+export function intentEffectKeys(words: ReadonlySet<string>, text: string, verbs: readonly string[] = verbSlotWords(text)): string[] {
   const keys: string[] = [];
   const any = (list: ReadonlySet<string>): boolean => {
     for (const w of words) if (list.has(w)) return true;
@@ -128,7 +128,7 @@ export function intentEffectKeys(words: ReadonlySet<string>, text: string): stri
   if (any(CREDENTIAL_TASK_WORDS)) keys.push(INTENT_EFFECT_KEYS.credential);
   const named = namesParty(text);
   if (named) keys.push(INTENT_NAMES_PARTY_KEY);
-  else if (verbSlotWords(text).some((w) => DELIVER_TASK_WORDS.has(w))) keys.push(INTENT_DELIVER_UNNAMED_KEY);
+  else if (verbs.some((w) => DELIVER_TASK_WORDS.has(w))) keys.push(INTENT_DELIVER_UNNAMED_KEY);
   return keys;
 }
 
@@ -161,8 +161,8 @@ const ACTION_WORDS = new Set([
 ]);
 
 /** The task asks for some side effect: an action verb in the user's words (see verbSlotWords). */
-function asksForAction(intent: string): boolean {
-  for (const w of verbSlotWords(intent)) {
+function asksForAction(verbs: readonly string[]): boolean {
+  for (const w of verbs) {
     if (ACTION_WORDS.has(w) || (w.length > 4 && w.endsWith('ing') && ACTION_WORDS.has(w.slice(0, -3)))) return true;
   }
   return false;
@@ -175,9 +175,10 @@ export function taskCapabilityKeys(intent: string | undefined): string[] {
   const web = e.urls.length > 0 || WEB_WORDS.some((w) => words.has(w)) || e.domains.some((d) => !e.emails.some((m) => m.endsWith(`@${d}`)));
   const keys = [INTENT_PRESENT_KEY];
   if (web) keys.push(INTENT_WEB_KEY);
-  if (asksForAction(intent)) keys.push(INTENT_ACT_KEY);
+  const verbs = verbSlotWords(intent);
+  if (asksForAction(verbs)) keys.push(INTENT_ACT_KEY);
   // Kinds of effect the task asks for (paying, deleting, changing credentials): see detectors/effect-kind.ts.
-  keys.push(...intentEffectKeys(words, intent));
+  keys.push(...intentEffectKeys(words, intent, verbs));
   // What it asks of a shell (encrypting, persistence, privileges, destruction): see detectors/shell.ts.
   keys.push(...shellAskKeys(words));
   return keys;
