@@ -155,5 +155,11 @@ export function shellCommandOf(tool: string, args: Record<string, unknown> | und
       if (nested !== null) return nested;
     }
   }
+  // A shell tool with one text argument of another name ({"content": "ls -la"}, {"q": "…"}): that is its command.
+  const texts = Object.keys(args).filter((k) => typeof args[k] === 'string' && (args[k] as string).trim() !== '' && !CWD_KEYS.includes(k));
+  if (texts.length === 1) {
+    const key = texts[0] as string;
+    return { command: args[key] as string, argument: key };
+  }
   return null;
 }
