@@ -38,6 +38,9 @@ export const BASE_EVENT: RuleEventView = {
   arg_urls: [],
   arg_domains: [],
   arg_ibans: [],
+  shell_effects: [],
+  shell_executables: [],
+  shell_hosts: [],
 };
 
 export const BASE_SESSION: RuleSessionView = {

@@ -7,6 +7,7 @@ import { hasTaskKey } from '../intent/intent-index';
 import { INTENT_DELIVER_UNNAMED_KEY } from '../intent/task-asks';
 import type { Provenance } from '../state/session-state';
 import type { ActionView } from '../view/action-view';
+import type { ShellView } from '../shell/shell-view';
 import type { RuleContext, RuleEventView, RuleSessionView } from '../rule-context';
 import type { Interner } from '../state/interner';
 import { pairsSize } from '../state/flat-map';
@@ -25,6 +26,19 @@ const COARSE: Readonly<Record<Provenance, string>> = {
   web: 'tool_output',
   unseen: 'unseen',
 };
+
+const NONE: readonly string[] = Object.freeze([]);
+
+/** `kind:detail` of each effect, once each (analyses are cached, so is this). */
+const effectLists = new WeakMap<object, readonly string[]>();
+function shellEffects(v: ShellView): readonly string[] {
+  let out = effectLists.get(v.analysis);
+  if (out === undefined) {
+    out = Object.freeze([...new Set(v.analysis.effects.map((e) => `${e.kind}:${e.detail}`))]);
+    effectLists.set(v.analysis, out);
+  }
+  return out;
+}
 
 export function buildRuleContext(a: ActionView, s: SessionState, names: Interner, outcome: string): RuleContext {
   const act = a.action;
@@ -68,6 +82,9 @@ export function buildRuleContext(a: ActionView, s: SessionState, names: Interner
     arg_urls: act.argEntities.urls,
     arg_domains: act.argEntities.domains,
     arg_ibans: act.argEntities.ibans,
+    shell_effects: a.shell === null ? NONE : shellEffects(a.shell),
+    shell_executables: a.shell?.analysis.executables ?? NONE,
+    shell_hosts: a.shell?.analysis.hosts ?? NONE,
   };
   const session: RuleSessionView = {
     events: s.events,

@@ -15,124 +15,33 @@ const SMALL_INTS: readonly bigint[] = Array.from({ length: 1024 }, (_, i) => Big
 const int = (v: number): bigint | number =>
   v >= 0 && v < 1024 && (v | 0) === v ? (SMALL_INTS[v] as bigint) : Number.isSafeInteger(v) ? BigInt(v) : v;
 
-/**
- * What CEL sees as `event`. Written out field by field (one stable hidden class, no per-field
- * lookups): the activation is built once per event, on the hot path. A compile-time check below
- * fails when RuleEventView gains a field this class does not copy.
- */
-class CelEvent {
-  readonly event_id: string;
-  readonly ts: bigint | number;
-  readonly kind: string;
-  readonly tool: string;
-  readonly operation: string;
-  readonly data_class: string;
-  readonly data_class_rank: bigint | number;
-  readonly resource: string;
-  readonly destination: string;
-  readonly destination_external: boolean;
-  readonly egress: boolean;
-  readonly destination_provenance: string;
-  readonly destination_source: string;
-  readonly destination_source_tool: string;
-  readonly destination_pointed: boolean;
-  readonly output_trust: string;
-  readonly envelope_declared: boolean;
-  readonly envelope_covers: boolean;
-  readonly recipient_left_to_agent: boolean;
-  readonly required_scopes: readonly string[];
-  readonly task_scopes: readonly string[];
-  readonly scopes_missing: readonly string[];
-  readonly tool_allowed: boolean;
-  readonly over_ceiling: boolean;
-  readonly unknown_tool: boolean;
-  readonly agent_id: string;
-  readonly agent_type: string;
-  readonly principal_sub: string;
-  readonly delegation_depth: bigint | number;
-  readonly injection_score: number;
-  readonly user_approved: boolean;
-  readonly outcome: string;
-  readonly arg_emails: readonly string[];
-  readonly arg_urls: readonly string[];
-  readonly arg_domains: readonly string[];
-  readonly arg_ibans: readonly string[];
+const INT_EVENT: readonly boolean[] = Object.values(EVENT_FIELDS).map((t) => t === 'int');
+const EVENT_KEYS: readonly string[] = Object.keys(EVENT_FIELDS);
+const INT_SESSION: readonly boolean[] = Object.values(SESSION_FIELDS).map((t) => t === 'int');
+const SESSION_KEYS: readonly string[] = Object.keys(SESSION_FIELDS);
 
+/** Copies a view's fields in the table's order (one hidden class per table), integers as BigInt. */
+function copyFields(into: Record<string, unknown>, from: Readonly<Record<string, unknown>>, keys: readonly string[], ints: readonly boolean[]): void {
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    const v = from[k];
+    into[k] = ints[i] === true ? int(v as number) : v;
+  }
+}
+
+/** What CEL sees as `event`: the fields of rule-context-fields.ts, built once per event on the hot path. */
+class CelEvent {
   constructor(e: RuleEventView) {
-    this.event_id = e.event_id;
-    this.ts = int(e.ts);
-    this.kind = e.kind;
-    this.tool = e.tool;
-    this.operation = e.operation;
-    this.data_class = e.data_class;
-    this.data_class_rank = int(e.data_class_rank);
-    this.resource = e.resource;
-    this.destination = e.destination;
-    this.destination_external = e.destination_external;
-    this.egress = e.egress;
-    this.destination_provenance = e.destination_provenance;
-    this.destination_source = e.destination_source;
-    this.destination_source_tool = e.destination_source_tool;
-    this.destination_pointed = e.destination_pointed;
-    this.output_trust = e.output_trust;
-    this.envelope_declared = e.envelope_declared;
-    this.envelope_covers = e.envelope_covers;
-    this.recipient_left_to_agent = e.recipient_left_to_agent;
-    this.required_scopes = e.required_scopes;
-    this.task_scopes = e.task_scopes;
-    this.scopes_missing = e.scopes_missing;
-    this.tool_allowed = e.tool_allowed;
-    this.over_ceiling = e.over_ceiling;
-    this.unknown_tool = e.unknown_tool;
-    this.agent_id = e.agent_id;
-    this.agent_type = e.agent_type;
-    this.principal_sub = e.principal_sub;
-    this.delegation_depth = int(e.delegation_depth);
-    this.injection_score = e.injection_score;
-    this.user_approved = e.user_approved;
-    this.outcome = e.outcome;
-    this.arg_emails = e.arg_emails;
-    this.arg_urls = e.arg_urls;
-    this.arg_domains = e.arg_domains;
-    this.arg_ibans = e.arg_ibans;
+    copyFields(this as unknown as Record<string, unknown>, e, EVENT_KEYS, INT_EVENT);
   }
 }
 
 /** What CEL sees as `session` (see CelEvent). */
 class CelSession {
-  readonly events: bigint | number;
-  readonly distinct_tools: bigint | number;
-  readonly tainted: boolean;
-  readonly max_data_class_rank: bigint | number;
-  readonly last_tool: string;
-  readonly recent_tools: readonly string[];
-  readonly destinations: bigint | number;
-  readonly external_sends: bigint | number;
-  readonly principals: bigint | number;
-  readonly active_rules: readonly string[];
-  readonly tool_output_entities: bigint | number;
-
   constructor(s: RuleSessionView) {
-    this.events = int(s.events);
-    this.distinct_tools = int(s.distinct_tools);
-    this.tainted = s.tainted;
-    this.max_data_class_rank = int(s.max_data_class_rank);
-    this.last_tool = s.last_tool;
-    this.recent_tools = s.recent_tools;
-    this.destinations = int(s.destinations);
-    this.external_sends = int(s.external_sends);
-    this.principals = int(s.principals);
-    this.active_rules = s.active_rules;
-    this.tool_output_entities = int(s.tool_output_entities);
+    copyFields(this as unknown as Record<string, unknown>, s, SESSION_KEYS, INT_SESSION);
   }
 }
-
-// Compile-time check that the classes above carry every field of the views.
-type Covers<View, Cel> = [Exclude<keyof View, keyof Cel>] extends [never] ? true : false;
-const coversEvent: Covers<RuleEventView, CelEvent> = true;
-const coversSession: Covers<RuleSessionView, CelSession> = true;
-void coversEvent;
-void coversSession;
 
 class CelLists {
   constructor(src: Readonly<Record<string, readonly string[]>>) {
