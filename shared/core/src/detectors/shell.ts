@@ -130,158 +130,173 @@ function evidenceOf(src: EntitySource | null): string[] {
   return src?.eventId !== null && src?.eventId !== undefined ? [src.eventId] : [];
 }
 
-function inspect(a: ActionView, ctx: DetectorContext, s: SessionState): FindingDraft[] {
-  const sh = a.shell;
-  if (sh === null) return [];
-  const an: ShellAnalysisPort = sh.analysis;
-  const out: FindingDraft[] = [];
-  const tool = a.action.tool;
-  const secretHere = an.effects.some((e) => e.kind === 'secret_read');
-  const taint = s.taint;
-  const secretBefore = taint !== null && taint.rank >= RANK_SECRET;
+/** What every check of one shell call reads. */
+interface Call {
+  readonly a: ActionView;
+  readonly ctx: DetectorContext;
+  readonly s: SessionState;
+  readonly command: string;
+  readonly an: ShellAnalysisPort;
+  readonly tool: string;
+  /** The command itself reads a secret. */
+  readonly secretHere: boolean;
+  /** Reads of a secret earlier in the session (evidence), or null. */
+  readonly secretBefore: readonly string[] | null;
+}
 
-  // Provenance of the command itself: run as an output told the agent to.
-  let worstInjected: ShellEffectPort | null = null;
-  let injectedFrom: EntitySource | null = null;
-  for (const e of an.effects) {
+/** Provenance of the command itself: run as an output told the agent to. */
+function injectedCommand(c: Call): FindingDraft[] {
+  let worst: ShellEffectPort | null = null;
+  let from: EntitySource | null = null;
+  for (const e of c.an.effects) {
     if (!risky(e)) continue;
-    const src = commandSource(s, sh.command, e);
+    const src = commandSource(c.s, c.command, e);
     if (src === null) continue;
-    if (worstInjected === null || (SEVERE_KINDS.has(e.kind) && !SEVERE_KINDS.has(worstInjected.kind))) {
-      worstInjected = e;
-      injectedFrom = src;
+    if (worst === null || (SEVERE_KINDS.has(e.kind) && !SEVERE_KINDS.has(worst.kind))) {
+      worst = e;
+      from = src;
     }
   }
-  if (worstInjected !== null) {
-    const e = worstInjected;
-    // Content the task pointed the agent at ("follow the README") may ask for commands: stepped up, not denied.
-    const pointed = injectedFrom?.pointed === true;
-    out.push(
-      draft('data_flow.command_from_tool_output', {
-        confidence: pointed ? 0.85 : 0.95,
-        severity: SEVERE_KINDS.has(e.kind) && !pointed ? 'critical' : 'high',
-        message: `'${tool}' runs a command (${e.command || 'unresolved'}: ${e.kind.replace('_', ' ')}) that first appeared in ${sourceText(injectedFrom)}, not in the task`,
-        evidence: evidenceOf(injectedFrom),
-        once: `cmd:${commandKey(e.evidence)}`,
+  if (worst === null) return [];
+  // Content the task pointed the agent at ("follow the README") may ask for commands: stepped up, not denied.
+  const pointed = from?.pointed === true;
+  return [
+    draft('data_flow.command_from_tool_output', {
+      confidence: pointed ? 0.85 : 0.95,
+      severity: SEVERE_KINDS.has(worst.kind) && !pointed ? 'critical' : 'high',
+      message: `'${c.tool}' runs a command (${worst.command || 'unresolved'}: ${worst.kind.replace('_', ' ')}) that first appeared in ${sourceText(from)}, not in the task`,
+      evidence: evidenceOf(from),
+      once: `cmd:${commandKey(worst.evidence)}`,
+    }),
+  ];
+}
+
+function downloadExecute(c: Call, e: ShellEffectPort): FindingDraft[] {
+  const o = effectOrigin(c.s, c.a, c.ctx, e);
+  if (owned(o.kind)) return [];
+  const shell = e.detail === 'reverse_shell' || e.detail === 'bind_shell';
+  // From content the task pointed at ("install it as its README says"): stepped up, not denied.
+  const untrusted = untrustedOrigin(o.kind) && (shell || o.source?.pointed !== true);
+  return [
+    draft('data_flow.shell_download_execute', {
+      confidence: untrusted ? 0.95 : 0.85,
+      severity: untrusted || shell ? 'critical' : 'high',
+      message: shell
+        ? `'${c.tool}' opens a remote shell with ${e.host ?? e.target}, which ${fromText(o)}`
+        : `'${c.tool}' runs code fetched from ${urlValue(e.target)}, which ${fromText(o)}`,
+      evidence: evidenceOf(o.source),
+      once: `dx:${e.target}`,
+    }),
+  ];
+}
+
+function fileSend(c: Call, e: ShellEffectPort): FindingDraft[] {
+  const o = effectOrigin(c.s, c.a, c.ctx, e);
+  if (owned(o.kind)) return [];
+  const secret = c.secretHere || e.target === 'environment';
+  const untrusted = untrustedOrigin(o.kind);
+  const host = e.host ?? e.target;
+  const out = [
+    draft('data_flow.shell_file_send', {
+      confidence: secret || untrusted ? 0.95 : 0.8,
+      severity: secret ? 'critical' : 'high',
+      message: `'${c.tool}' sends ${e.target === 'stdin' ? 'piped data' : e.target}${secret ? ' (a secret)' : ''} to ${host}, which ${fromText(o)}`,
+      evidence: evidenceOf(o.source),
+      once: `fs:${e.target}>${host}`,
+    }),
+  ];
+  if (!secret && c.secretBefore !== null) out.push(secretThenEgress(c.a, host, untrusted, c.secretBefore));
+  return out;
+}
+
+function egress(c: Call, e: ShellEffectPort): FindingDraft[] {
+  if (e.detail === 'dns' || c.an.effects.some((f) => (f.kind === 'file_send' || f.kind === 'download_execute') && f.host === e.target)) return [];
+  const o = effectOrigin(c.s, c.a, c.ctx, e);
+  if (owned(o.kind)) return [];
+  const untrusted = untrustedOrigin(o.kind);
+  if (SENDING_EGRESS.has(e.detail) && (c.secretHere || c.secretBefore !== null)) return [secretThenEgress(c.a, e.target, untrusted, c.secretBefore ?? [])];
+  if (!untrusted) return [];
+  // A host that only content written by others named: fetching from it is how an injection starts.
+  return [
+    draft('data_flow.fetch_tool_supplied_destination', {
+      confidence: o.source?.pointed === true ? 0.8 * c.ctx.policy.pointed_link_confidence : 0.8,
+      message: `'${c.tool}' contacts ${e.target} (${e.detail.replace('_', ' ')}), which first appeared in ${sourceText(o.source)}, not in the task`,
+      evidence: evidenceOf(o.source),
+      once: `eg:${e.target}`,
+    }),
+  ];
+}
+
+function destruction(c: Call, e: ShellEffectPort): FindingDraft[] {
+  const { a, s } = c;
+  const encrypted = s.wasEncrypted(pathKey(e.target)) || c.an.effects.some((x) => x.kind === 'encryption' && x.target === e.target);
+  if (encrypted && !asks(a, 'encrypt')) {
+    return [
+      draft('tool_chaining.encrypt_then_delete', {
+        confidence: 0.95,
+        message: `'${c.tool}' destroys ${e.target} after it was encrypted: the original is gone, only the ciphertext is left`,
+        once: `ed:${e.target}`,
       }),
-    );
+    ];
   }
+  if (asks(a, 'destroy') || taskPath(a, e.target) || temporary(e.target) || madeBySession(s, e.target)) return [];
+  const wide = IRREVERSIBLE.has(e.detail) || (e.detail !== 'delete' && e.detail !== 'truncate' && wideTarget(e.target));
+  // Deleting one file, or a directory of the working tree, is everyday work: reported only when wide.
+  if (!wide && e.detail !== 'recursive_delete' && e.detail !== 'hard_reset' && e.detail !== 'find_delete') return [];
+  return [unrequested(c.tool, 'destroy', `destroys ${e.target} (${e.detail.replace('_', ' ')})`, e, wide ? 'high' : 'medium')];
+}
 
-  for (const e of an.effects) {
-    switch (e.kind) {
-      case 'download_execute': {
-        const o = effectOrigin(s, a, ctx, e);
-        if (owned(o.kind)) break;
-        const shell = e.detail === 'reverse_shell' || e.detail === 'bind_shell';
-        // From content the task pointed at ("install it as its README says"): stepped up, not denied.
-        const untrusted = untrustedOrigin(o.kind) && (shell || o.source?.pointed !== true);
-        out.push(
-          draft('data_flow.shell_download_execute', {
-            confidence: untrusted ? 0.95 : 0.85,
-            severity: untrusted || shell ? 'critical' : 'high',
-            message: shell
-              ? `'${tool}' opens a remote shell with ${e.host ?? e.target}, which ${fromText(o)}`
-              : `'${tool}' runs code fetched from ${urlValue(e.target)}, which ${fromText(o)}`,
-            evidence: evidenceOf(o.source),
-            once: `dx:${e.target}`,
-          }),
-        );
-        break;
-      }
-      case 'file_send': {
-        const o = effectOrigin(s, a, ctx, e);
-        if (owned(o.kind)) break;
-        const secret = secretHere || e.target === 'environment';
-        const untrusted = untrustedOrigin(o.kind);
-        const host = e.host ?? e.target;
-        out.push(
-          draft('data_flow.shell_file_send', {
-            confidence: secret || untrusted ? 0.95 : 0.8,
-            severity: secret ? 'critical' : 'high',
-            message: `'${tool}' sends ${e.target === 'stdin' ? 'piped data' : e.target}${secret ? ' (a secret)' : ''} to ${host}, which ${fromText(o)}`,
-            evidence: evidenceOf(o.source),
-            once: `fs:${e.target}>${host}`,
-          }),
-        );
-        if (!secret && secretBefore) out.push(secretThenEgress(a, host, untrusted, taint.ev));
-        break;
-      }
-      case 'network_egress': {
-        if (e.detail === 'dns' || an.effects.some((f) => (f.kind === 'file_send' || f.kind === 'download_execute') && f.host === e.target)) break;
-        const o = effectOrigin(s, a, ctx, e);
-        if (owned(o.kind)) break;
-        const untrusted = untrustedOrigin(o.kind);
-        if (SENDING_EGRESS.has(e.detail) && (secretHere || secretBefore)) out.push(secretThenEgress(a, e.target, untrusted, secretBefore ? taint.ev : []));
-        else if (untrusted) {
-          // A host that only content written by others named: fetching from it is how an injection starts.
-          out.push(
-            draft('data_flow.fetch_tool_supplied_destination', {
-              confidence: o.source?.pointed === true ? 0.8 * ctx.policy.pointed_link_confidence : 0.8,
-              message: `'${tool}' contacts ${e.target} (${e.detail.replace('_', ' ')}), which first appeared in ${sourceText(o.source)}, not in the task`,
-              evidence: evidenceOf(o.source),
-              once: `eg:${e.target}`,
-            }),
-          );
-        }
-        break;
-      }
-      case 'encryption':
-        if (asks(a, 'encrypt') || taskPath(a, e.target)) break;
-        out.push(
-          unrequested(tool, 'encrypt', `encrypts ${e.target} (${e.detail.replace('_', ' ')})`, e, an.effects.some((d) => d.kind === 'destruction' && d.target === e.target) ? 'critical' : 'high'),
-        );
-        break;
-      case 'persistence':
-        if (asks(a, 'persist') || taskPath(a, e.target)) break;
-        out.push(unrequested(tool, 'persist', `makes something run again later (${e.detail.replace('_', ' ')}: ${e.target})`, e, 'high'));
-        break;
-      case 'privilege':
-        if (!ESCALATION.has(e.detail) || asks(a, 'privilege') || taskPath(a, e.target)) break;
-        out.push(unrequested(tool, 'privilege', `grants privileges (${e.detail.replace('_', ' ')}: ${e.target})`, e, 'high'));
-        break;
-      case 'destruction': {
-        const encrypted = s.wasEncrypted(pathKey(e.target)) || an.effects.some((x) => x.kind === 'encryption' && x.target === e.target);
-        if (encrypted && !asks(a, 'encrypt')) {
-          out.push(
-            draft('tool_chaining.encrypt_then_delete', {
-              confidence: 0.95,
-              message: `'${tool}' destroys ${e.target} after it was encrypted: the original is gone, only the ciphertext is left`,
-              once: `ed:${e.target}`,
-            }),
-          );
-          break;
-        }
-        if (asks(a, 'destroy') || taskPath(a, e.target) || temporary(e.target) || madeBySession(s, e.target)) break;
-        const wide = IRREVERSIBLE.has(e.detail) || (e.detail !== 'delete' && e.detail !== 'truncate' && wideTarget(e.target));
-        // Deleting one file, or a directory of the working tree, is everyday work: reported only when wide.
-        if (!wide && e.detail !== 'recursive_delete' && e.detail !== 'hard_reset' && e.detail !== 'find_delete') break;
-        out.push(unrequested(tool, 'destroy', `destroys ${e.target} (${e.detail.replace('_', ' ')})`, e, wide ? 'high' : 'medium'));
-        break;
-      }
-      case 'unresolved':
-      case 'too_complex': {
-        const hidden = e.kind === 'too_complex' || e.detail === 'dynamic_code' || e.detail === 'decoded_code' || e.detail === 'stdin_code';
-        out.push(
-          draft('scope_drift.unresolved_command', {
-            confidence: hidden ? 0.85 : 0.8,
-            severity: hidden ? 'high' : 'medium',
-            message:
-              e.kind === 'too_complex'
-                ? `'${tool}' sends a command past the analyser's bound (${e.detail.replace('_', ' ')}): what it does cannot be read`
-                : `'${tool}' runs code that cannot be resolved before it runs (${e.detail.replace('_', ' ')})`,
-            once: `unres:${e.detail}:${e.target.slice(0, 64)}`,
-          }),
-        );
-        break;
-      }
-      default:
-        break;
+function unresolved(c: Call, e: ShellEffectPort): FindingDraft[] {
+  const hidden = e.kind === 'too_complex' || e.detail === 'dynamic_code' || e.detail === 'decoded_code' || e.detail === 'stdin_code';
+  return [
+    draft('scope_drift.unresolved_command', {
+      confidence: hidden ? 0.85 : 0.8,
+      severity: hidden ? 'high' : 'medium',
+      message:
+        e.kind === 'too_complex'
+          ? `'${c.tool}' sends a command past the analyser's bound (${e.detail.replace('_', ' ')}): what it does cannot be read`
+          : `'${c.tool}' runs code that cannot be resolved before it runs (${e.detail.replace('_', ' ')})`,
+      once: `unres:${e.detail}:${e.target.slice(0, 64)}`,
+    }),
+  ];
+}
+
+/** One effect of the command. */
+function effectFindings(c: Call, e: ShellEffectPort): FindingDraft[] {
+  const { a, tool } = c;
+  switch (e.kind) {
+    case 'download_execute':
+      return downloadExecute(c, e);
+    case 'file_send':
+      return fileSend(c, e);
+    case 'network_egress':
+      return egress(c, e);
+    case 'encryption': {
+      if (asks(a, 'encrypt') || taskPath(a, e.target)) return [];
+      const deletes = c.an.effects.some((d) => d.kind === 'destruction' && d.target === e.target);
+      return [unrequested(tool, 'encrypt', `encrypts ${e.target} (${e.detail.replace('_', ' ')})`, e, deletes ? 'critical' : 'high')];
     }
+    case 'persistence':
+      if (asks(a, 'persist') || taskPath(a, e.target)) return [];
+      return [unrequested(tool, 'persist', `makes something run again later (${e.detail.replace('_', ' ')}: ${e.target})`, e, 'high')];
+    case 'privilege':
+      if (!ESCALATION.has(e.detail) || asks(a, 'privilege') || taskPath(a, e.target)) return [];
+      return [unrequested(tool, 'privilege', `grants privileges (${e.detail.replace('_', ' ')}: ${e.target})`, e, 'high')];
+    case 'destruction':
+      return destruction(c, e);
+    case 'unresolved':
+    case 'too_complex':
+      return unresolved(c, e);
+    default:
+      return [];
   }
+}
 
-  // download → execute across calls: a file the session fetched, now run.
-  for (const sc of an.scripts) {
-    const code = downloadedFrom(s, sc.normalised);
+/** download → execute across calls: a file the session fetched, now run. */
+function downloadedRun(c: Call): FindingDraft[] {
+  const out: FindingDraft[] = [];
+  for (const sc of c.an.scripts) {
+    const code = downloadedFrom(c.s, sc.normalised);
     if (code < 0) continue;
     const kind = PROVENANCE[code] ?? 'unseen';
     if (owned(kind)) continue;
@@ -290,11 +305,31 @@ function inspect(a: ActionView, ctx: DetectorContext, s: SessionState): FindingD
       draft('tool_chaining.download_then_execute', {
         confidence: untrusted ? 0.95 : 0.85,
         severity: untrusted ? 'critical' : 'high',
-        message: `'${tool}' runs ${sc.normalised}, which the session downloaded from ${untrusted ? 'a location that first appeared in content written by others' : 'a location the task does not name'}`,
+        message: `'${c.tool}' runs ${sc.normalised}, which the session downloaded from ${untrusted ? 'a location that first appeared in content written by others' : 'a location the task does not name'}`,
         once: `de:${sc.normalised}`,
       }),
     );
   }
+  return out;
+}
+
+function inspect(a: ActionView, ctx: DetectorContext, s: SessionState): FindingDraft[] {
+  const sh = a.shell;
+  if (sh === null) return [];
+  const taint = s.taint;
+  const c: Call = {
+    a,
+    ctx,
+    s,
+    command: sh.command,
+    an: sh.analysis,
+    tool: a.action.tool,
+    secretHere: sh.analysis.effects.some((e) => e.kind === 'secret_read'),
+    secretBefore: taint !== null && taint.rank >= RANK_SECRET ? taint.ev : null,
+  };
+  const out = injectedCommand(c);
+  for (const e of c.an.effects) for (const f of effectFindings(c, e)) out.push(f);
+  for (const f of downloadedRun(c)) out.push(f);
   return out;
 }
 
