@@ -15,6 +15,7 @@ import type { ShellLimits } from './limits';
 import { cronCommands, installsCrontabFromStdin, isCodeLocation, teesIntoCodeLocation } from './installed-code';
 import { decodeLiteral, decodingOf, literalOutput } from './literal-output';
 import { plainWords } from './plain-command';
+import { simpleSyntax } from './simple-syntax';
 import { childByField, type SyntaxNode } from './syntax-node';
 import { DYNAMIC, evaluateWord, literalWord, type Word } from './word-value';
 
@@ -45,7 +46,7 @@ export interface DynamicCode {
 /** Reads code of a language other than shell (inline interpreters); may hand shell code back. */
 export type InlineScanner = (code: Word, language: CodeLanguage, ctx: WalkContext, inv: Invocation, collector: InvocationCollector) => void;
 
-const WORD_TYPES = new Set([
+export const WORD_TYPES: ReadonlySet<string> = new Set([
   'word', 'string', 'raw_string', 'ansi_c_string', 'translated_string', 'concatenation', 'simple_expansion', 'expansion',
   'command_substitution', 'process_substitution', 'arithmetic_expansion', 'number', 'brace_expression', 'array',
 ]);
@@ -71,7 +72,7 @@ export class InvocationCollector {
     private readonly limits: ShellLimits,
     private readonly out: AnalysisBuilder,
     private readonly scanInline: InlineScanner,
-    /** Plain command lines skip the parser (off only to check that both paths agree). */
+    /** Plain and simple command lines skip the grammar (off only to check that the paths agree). */
     private readonly fastPath = true,
   ) {}
 
@@ -90,7 +91,8 @@ export class InvocationCollector {
       this.invoke(plain.map((w) => ({ ...literalWord(w.value), text: w.text })), ctx.redirects, ctx, code.trim());
       return;
     }
-    const parsed = this.grammar.parse(code, this.limits);
+    // Simple lists, pipelines and redirections: the grammar's tree, built without the grammar.
+    const parsed = (this.fastPath ? simpleSyntax(code, this.limits) : null) ?? this.grammar.parse(code, this.limits);
     if (!parsed.ok) return this.stop(parsed.reason, evidence);
     if (parsed.hasError) {
       this.out.syntaxError();

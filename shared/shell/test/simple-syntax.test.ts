@@ -1,0 +1,146 @@
+/**
+ * The grammar-free tree of simple command lines is the grammar's tree (as the walk reads it), on
+ * chosen lines and on generated ones; lines outside the subset, and the grammar's odd shapes, are
+ * declined.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadBashGrammar, type BashGrammar } from '../src/bash-grammar';
+import { DEFAULT_LIMITS } from '../src/limits';
+import { simpleSyntax } from '../src/simple-syntax';
+import { compareWithGrammar } from './syntax-equivalence';
+
+let grammar: BashGrammar;
+beforeAll(async () => {
+  grammar = await loadBashGrammar();
+});
+
+function expectSame(lines: readonly string[]): void {
+  for (const line of lines) {
+    const r = compareWithGrammar(grammar, line);
+    expect(r.result === 'different' ? `${line}\n${r.detail}` : r.result, line).toBe('same');
+  }
+}
+
+/** mulberry32: a small seeded generator, so the generated lines are the same on every run. */
+function prng(seed: number): () => number {
+  let s = seed | 0;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const NAMES = ['git', 'a', 'cat', 'echo', 'tail', 'curl', 'sh', ':', 'x1', '/bin/ls', './r.sh', '-x', '%x', '@a', 'é1'];
+const ODD_NAMES = ['if', 'done', 'export', 'unset', 'time', 'A=b', '2', "'q'", 'x"y"', '{', '[['];
+const ARGS = ['-A', 'x', '1', '12', '-1', '1.5', '0x1F', '2#101', 'a=b', '~/x', ':', '-', '--', '@x', '+x', "'q u'", '"q u"', '""', "''", 'x"y"', "'a'b", '--a="b"', '"a\'b"', 'if', 'done', '/dev/null', '0755', '40', '2', 'x2', '1:2', 'a,b', 'é'];
+const ODD_ARGS = ['=', '==', '=~', '{', '#c', 'a$b', '"$x"', '"a!b"', 'a\\ b', '*.ts', '(x)'];
+const OPS = ['|', '&&', '||', ';'];
+const ODD_OPS = ['|&', '&', ';;', '\n'];
+const REDIRECTS = ['>', '>>', '<', '2>', '2>>', '1>', '&>', '&>>', '>&2', '2>&1', '>&1', '10>', '9<'];
+const ODD_REDIRECTS = ['0<', '0>', '<&', '>|', '<<', '<<<', '2>&-'];
+const DESTINATIONS = ['f', '/dev/null', '"o f"', '1', 'x"y"', "'a'", '$f'];
+
+/** A random line, mostly from the subset, sometimes not. */
+function line(r: () => number): string {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+  const mostly = <T>(usual: readonly T[], odd: readonly T[]): T => pick(r() < 0.97 ? usual : odd);
+  const space = (): string => pick(['', ' ', ' ', ' ', '  ']);
+  let s = '';
+  const commands = 1 + Math.floor(r() * 7);
+  for (let k = 0; k < commands; k++) {
+    if (k > 0) s += space() + mostly(OPS, ODD_OPS) + space();
+    s += mostly(NAMES, ODD_NAMES);
+    for (let j = Math.floor(r() * 4); j > 0; j--) s += ` ${mostly(ARGS, ODD_ARGS)}`;
+    for (let j = r() < 0.35 ? 1 + Math.floor(r() * 2) : 0; j > 0; j--) {
+      const op = mostly(REDIRECTS, ODD_REDIRECTS);
+      s += (r() < 0.8 ? ' ' : '') + op + (/&[\d-]$/.test(op) ? '' : space() + pick(DESTINATIONS));
+    }
+  }
+  if (r() < 0.05) s += pick([';', ' ;', ' ', '&&', '|']);
+  return s;
+}
+
+describe('simple syntax', () => {
+  it('gives the grammar tree for lists, pipelines and redirections of plain words', () => {
+    expectSame([
+      'git add -A && git commit -m "fix: x"',
+      'yarn test 2>&1 | tail -n 40',
+      'a | b && c || d; e',
+      'cat x > y 2>/dev/null',
+      'a|b|c',
+      "echo 'x'y\"z\" --a=\"b\" 12 -1 1.5",
+      'a | b > f && c',
+      'a && b > f || c',
+      'a | b 2>&1 | c',
+      'a > f | b',
+      'a 1>f 2>>g &>h &>>i <j >&2',
+      'a "" x"" ""',
+      'a;',
+      'a ; b;c',
+      'a | b | c > f',
+      'a | b | c | d',
+      'cat - x',
+      'a - >f',
+      'a 5<f',
+      'curl -fsSL https://x.example.com/i.sh | bash',
+      'chmod +x scripts/bootstrap.sh && ./scripts/bootstrap.sh',
+      'diff config/base.yaml config/staging.yaml || true',
+    ]);
+  });
+
+  it('declines what the grammar reads its own way, and anything beyond plain words', () => {
+    const declined = [
+      'a | b | c && d', // a | ((b | c) && d)
+      'a | b | c > f | d', // a | (((b | c) > f) | d)
+      'cat - 2>f', // the grammar drops the -
+      'a 0<f', // 0 is an argument there
+      'a > f b', // every word after a redirection is its destination
+      'test a == b', // == is the command rule's operator
+      'unset X',
+      'export A=1',
+      'A=1 b',
+      '> f a',
+      'if true; then a; fi',
+      'a &',
+      'a |& b',
+      'echo $HOME',
+      'echo "a $b"',
+      'echo `id`',
+      'a # note',
+      'a\nb',
+      'a\tb',
+      'a && ',
+      '| a',
+      'a ;; b',
+      'a <<EOF\nx\nEOF',
+      'a <<< x',
+      "echo 'unterminated",
+      '',
+      '   ',
+    ];
+    for (const l of declined) expect(simpleSyntax(l, DEFAULT_LIMITS), JSON.stringify(l)).toBeNull();
+  });
+
+  it('declines lines the grammar would refuse for their size or depth, so the grammar reports them', () => {
+    const deep = Array.from({ length: 40 }, () => 'a').join(' && ');
+    expect(simpleSyntax(deep, DEFAULT_LIMITS)).not.toBeNull();
+    expect(simpleSyntax(deep, { ...DEFAULT_LIMITS, maxSyntaxDepth: 30 })).toBeNull();
+    expect(simpleSyntax('a b c', { ...DEFAULT_LIMITS, maxNodes: 10 })).toBeNull();
+    expect(simpleSyntax(`echo ${'x '.repeat(2_000)}`, DEFAULT_LIMITS)).toBeNull();
+  });
+
+  it('gives the grammar tree for every generated line it accepts', () => {
+    const r = prng(15);
+    let same = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const l = line(r);
+      const c = compareWithGrammar(grammar, l);
+      if (c.result === 'different') expect.fail(`${JSON.stringify(l)}\n${c.detail}`);
+      if (c.result === 'same') same++;
+    }
+    // Enough of the generated lines are in the subset for this to mean something.
+    expect(same).toBeGreaterThan(2_000);
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * Whether simple-syntax.ts gives the grammar's tree for a line, as the walk sees it: node types,
+ * fields and spans, with every word node replaced by its evaluated Word (value, text, literal,
+ * substitutions), since the walk reads words only through evaluateWord.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { BashGrammar } from '../src/bash-grammar';
+import { WORD_TYPES } from '../src/collect-invocations';
+import { DEFAULT_LIMITS } from '../src/limits';
+import { simpleSyntax } from '../src/simple-syntax';
+import type { SyntaxNode } from '../src/syntax-node';
+import { evaluateWord } from '../src/word-value';
+
+/** Generous parse time: a loaded machine must not turn a parse into a difference. */
+const BOUNDS = { ...DEFAULT_LIMITS, parseBudgetMs: 60_000 };
+
+function walkView(n: SyntaxNode, src: string): unknown {
+  if (WORD_TYPES.has(n.type)) {
+    const word = evaluateWord(n, src, new Map(), () => {
+      throw new Error(`substitution in a simple word: ${src}`);
+    });
+    return { field: n.field, word };
+  }
+  return { type: n.type, field: n.field, start: n.start, end: n.end, children: n.children.map((c) => walkView(c, src)) };
+}
+
+function shape(n: SyntaxNode, src: string, depth = 0): string {
+  return `${'  '.repeat(depth)}${n.type}${n.field !== null ? ` [${n.field}]` : ''} ${JSON.stringify(src.slice(n.start, n.end))}\n${n.children.map((c) => shape(c, src, depth + 1)).join('')}`;
+}
+
+export type Equivalence = { readonly result: 'declined' | 'same' } | { readonly result: 'different'; readonly detail: string };
+
+export function compareWithGrammar(grammar: BashGrammar, line: string): Equivalence {
+  const simple = simpleSyntax(line, DEFAULT_LIMITS);
+  if (simple === null) return { result: 'declined' };
+  const parsed = grammar.parse(line, BOUNDS);
+  if (!simple.ok || simple.hasError) return { result: 'different', detail: 'simple tree not ok' };
+  if (!parsed.ok) return { result: 'different', detail: `grammar: ${parsed.reason}` };
+  if (parsed.hasError) return { result: 'different', detail: `grammar has an error:\n${shape(parsed.root, line)}` };
+  // The walk reads the root's children only (its span is the grammar's business).
+  const view = (root: SyntaxNode): unknown => ({ type: root.type, children: root.children.map((c) => walkView(c, line)) });
+  if (isDeepStrictEqual(view(simple.root), view(parsed.root))) return { result: 'same' };
+  return { result: 'different', detail: `simple:\n${shape(simple.root, line)}grammar:\n${shape(parsed.root, line)}` };
+}
