@@ -12,6 +12,13 @@ const MAX_LIST = 256;
 /** Renders the dynamic marker readably in targets and evidence. */
 export const shown = (s: string): string => (s.includes(DYNAMIC) ? s.split(DYNAMIC).join('${…}') : s);
 
+/** Runs of white space as one space, trimmed; the text itself when it is already so (most commands). */
+function collapseSpace(s: string): string {
+  return OTHER_SPACE.test(s) ? s.replace(/\s+/g, ' ').trim() : s;
+}
+/** White space other than single spaces between words: at either end, two in a row, or not a space. */
+const OTHER_SPACE = /^\s|\s$|\s\s|[^\S ]/;
+
 export interface EffectInput {
   readonly kind: ShellEffectKind;
   readonly detail: string;
@@ -20,6 +27,11 @@ export interface EffectInput {
   readonly evidence: string;
   readonly host?: string;
   readonly dynamic?: boolean;
+}
+
+function freeze<T>(xs: T[]): readonly T[] {
+  for (const x of xs) if (typeof x === 'object' && x !== null) Object.freeze(x);
+  return Object.freeze(xs);
 }
 
 /** A deduplicated list; most lists hold a handful of values, so keys are scanned, not hashed. */
@@ -128,7 +140,7 @@ export class AnalysisBuilder {
   }
 
   command(text: string): void {
-    const t = shown(text).replace(/\s+/g, ' ').trim();
+    const t = collapseSpace(shown(text));
     if (t !== '') this.commands.add(t, t.length > 1024 ? t.slice(0, 1024) : t);
   }
 
@@ -146,10 +158,6 @@ export class AnalysisBuilder {
   }
 
   build(): ShellAnalysis {
-    const freeze = <T>(xs: T[]): readonly T[] => {
-      for (const x of xs) if (typeof x === 'object' && x !== null) Object.freeze(x);
-      return Object.freeze(xs);
-    };
     return Object.freeze({
       status: this.status,
       effects: freeze(this.effects.items),

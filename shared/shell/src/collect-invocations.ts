@@ -7,7 +7,7 @@
  */
 import type { AnalysisBuilder } from './analysis-builder';
 import type { BashGrammar } from './bash-grammar';
-import { executionOf } from './code-carriers';
+import { executionOf, type Execution } from './code-carriers';
 import { parseArgs } from './command-options';
 import { commandName, isAssignment, joinWords, unwrap } from './command-wrappers';
 import type { CodeLanguage, Invocation, PipeSlot, Redirect } from './invocation';
@@ -61,6 +61,8 @@ export class InvocationCollector {
   readonly groupText = new Map<number, string>();
   /** Interpreters whose standard input was a literal (or a decoded literal) and was analysed as code. */
   readonly resolvedStdin = new Set<number>();
+  /** executionOf of each invocation, by seq, once asked. */
+  private readonly executions: Execution[] = [];
   private readonly scope = new Map<string, string | null>();
   private nextGroup = 1;
   private nextPipe = 1;
@@ -76,6 +78,12 @@ export class InvocationCollector {
     private readonly fastPath = true,
   ) {}
 
+  /** What code an invocation of this collector runs, computed once (several readers ask). */
+  executionOf(inv: Invocation): Execution {
+    if (this.invocations[inv.seq] !== inv) return executionOf(inv);
+    return (this.executions[inv.seq] ??= executionOf(inv));
+  }
+
   /** Parses and walks the command line itself. */
   collect(command: string): void {
     this.shell(command, ROOT, command);
@@ -88,7 +96,9 @@ export class InvocationCollector {
     if (code.length > this.limits.maxInputChars) return this.stop('input_length', evidence);
     const plain = this.fastPath ? plainWords(code) : null;
     if (plain !== null) {
-      this.invoke(plain.map((w) => ({ ...literalWord(w.value), text: w.text })), ctx.redirects, ctx, code.trim());
+      const argv: Word[] = [];
+      for (const w of plain) argv.push({ text: w.text, value: w.value, literal: !w.value.includes(DYNAMIC), subs: [], processSubstitution: false });
+      this.invoke(argv, ctx.redirects, ctx, code.trim());
       return;
     }
     // Simple lists, pipelines and redirections: the grammar's tree, built without the grammar.
@@ -226,7 +236,7 @@ export class InvocationCollector {
         for (const line of lines) this.code(literalWord(line), 'shell', { pipes: [], group: c.group, depth: c.depth + 1, privileged: c.privileged, wrappers: c.wrappers, redirects: [] }, c);
         continue;
       }
-      const exec = executionOf(c);
+      const exec = this.executionOf(c);
       if (exec.kind !== 'stdin' || c.redirects.some((r) => r.body !== null || (r.op === '<' && r.target !== null))) continue;
       const prev = members.filter((m) => stageOf(m) === stage - 1 && m.depth === c.depth);
       if (prev.length !== 1) continue;
@@ -360,7 +370,7 @@ export class InvocationCollector {
       const printed = literalOutput(inv);
       if (printed !== null) this.code(literalWord(printed), 'shell', { ...inner, pipes: [] }, inv);
     }
-    const exec = executionOf(inv);
+    const exec = this.executionOf(inv);
     if (exec.kind === 'inline') this.code(exec.code, exec.language, inner, inv);
     else if (exec.kind === 'stdin') {
       for (const r of inv.redirects) if (r.body !== null) this.code(r.body, exec.language, inner, inv);
