@@ -32,15 +32,15 @@ function prng(seed: number): () => number {
   };
 }
 
-const NAMES = ['git', 'a', 'cat', 'echo', 'tail', 'curl', 'sh', ':', 'x1', '/bin/ls', './r.sh', '-x', '%x', '@a', 'é1'];
-const ODD_NAMES = ['if', 'done', 'export', 'unset', 'time', 'A=b', '2', "'q'", 'x"y"', '{', '[['];
-const ARGS = ['-A', 'x', '1', '12', '-1', '1.5', '0x1F', '2#101', 'a=b', '~/x', ':', '-', '--', '@x', '+x', "'q u'", '"q u"', '""', "''", 'x"y"', "'a'b", '--a="b"', '"a\'b"', 'if', 'done', '/dev/null', '0755', '40', '2', 'x2', '1:2', 'a,b', 'é'];
-const ODD_ARGS = ['=', '==', '=~', '{', '#c', 'a$b', '"$x"', '"a!b"', 'a\\ b', '*.ts', '(x)'];
+const NAMES = ['A=1 git', 'B="$x y" a', 'C=${H}/x:$P', 'export P="$H/.x:$P"', 'export A=1 B=$c', 'A=1', 'local X="a"', 'git', 'a', 'cat', 'echo', 'tail', 'curl', 'sh', ':', 'x1', '/bin/ls', './r.sh', '-x', '%x', '@a', 'é1'];
+const ODD_NAMES = ['a@b', 'A=1 a:b', '- A=1', '_=x', 'A= b', 'export X', 'A=1 B=2', 'a*', 'if', 'done', 'export', 'unset', 'time', 'A=b', '2', "'q'", 'x"y"', '{', '[['];
+const ARGS = ['$X', '${X}', '"$X"', '"a $X b"', '"${X}y"', '$X/y', '"$X:$Y"', 'A=$x', 'a?b', '*.ts', 'https://x/a?b=c', '-A', 'x', '1', '12', '-1', '1.5', '0x1F', '2#101', 'a=b', '~/x', ':', '-', '--', '@x', '+x', "'q u'", '"q u"', '""', "''", 'x"y"', "'a'b", '--a="b"', '"a\'b"', 'if', 'done', '/dev/null', '0755', '40', '2', 'x2', '1:2', 'a,b', 'é'];
+const ODD_ARGS = ['x$X', '$X.txt', '$X$Y', '$1', '"$@"', '$X_1-2', '${X}${Y}', '"a$"', '$', '$_', '" $X"', '[ab]', '=', '==', '=~', '{', '#c', 'a$b', '"$x"', '"a!b"', 'a\\ b', '*.ts', '(x)'];
 const OPS = ['|', '&&', '||', ';'];
 const ODD_OPS = ['|&', '&', ';;', '\n'];
 const REDIRECTS = ['>', '>>', '<', '2>', '2>>', '1>', '&>', '&>>', '>&2', '2>&1', '>&1', '10>', '9<'];
 const ODD_REDIRECTS = ['0<', '0>', '<&', '>|', '<<', '<<<', '2>&-'];
-const DESTINATIONS = ['f', '/dev/null', '"o f"', '1', 'x"y"', "'a'", '$f'];
+const DESTINATIONS = ['f', '/dev/null', '"o f"', '1', 'x"y"', "'a'", '$f', '"$D/x"', '$f.x'];
 
 /** A random line, mostly from the subset, sometimes not. */
 function line(r: () => number): string {
@@ -60,6 +60,43 @@ function line(r: () => number): string {
   }
   if (r() < 0.05) s += pick([';', ' ;', ' ', '&&', '|']);
   return s;
+}
+
+/** Short lines of words made of random characters, quotes and expansions, with assignments: the lexer's corners. */
+function wordyLine(r: () => number): string {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+  const chars = 'abAZ_09-./:@%+,=~?*';
+  const atom = (): string => {
+    switch (Math.floor(r() * 6)) {
+      case 0:
+        return `$${pick(['X', 'x1', '_', 'A_B', 'HOME', '1', '@'])}`;
+      case 1:
+        return `\${${pick(['X', 'y_2', 'HOME'])}}`;
+      case 2:
+        return `'${pick(['', 'a b', '$x', '"', 'é'])}'`;
+      case 3:
+        return `"${Array.from({ length: Math.floor(r() * 3) }, () => pick(['a', ' ', '$X', '${Y}', ':', '/', '-', "'", '$X_', '$x.y'])).join('')}"`;
+      default:
+        return Array.from({ length: 1 + Math.floor(r() * 4) }, () => chars[Math.floor(r() * chars.length)]).join('');
+    }
+  };
+  const word = (): string => Array.from({ length: 1 + Math.floor(r() * 3) }, atom).join('');
+  const assign = (): string => `${pick(['A', 'b_1', '_', 'Z9'])}=${r() < 0.2 ? '' : word()}`;
+  const command = (): string => {
+    const parts: string[] = [];
+    if (r() < 0.3) parts.push(pick(['export', 'local', 'declare', 'readonly', 'typeset']));
+    else for (let i = Math.floor(r() * 3); i > 0; i--) parts.push(assign());
+    if (r() < 0.85) {
+      parts.push(pick(['x', 'git', 'a.b', '/bin/x', './r', '_x', 'a-b', 'a:b', 'a@b', '-', '1', 'x1', '%', ',', '~/x', 'a=b', word()]));
+      for (let i = Math.floor(r() * 4); i > 0; i--) parts.push(r() < 0.2 ? assign() : word());
+    }
+    let c = parts.join(pick([' ', ' ', '  ']));
+    if (r() < 0.2) c += ` ${pick(['>', '2>', '>>', '<', '&>'])}${pick(['', ' '])}${word()}`;
+    return c;
+  };
+  let l = command();
+  for (let k = Math.floor(r() * 3); k > 0; k--) l += pick([' | ', ' && ', '; ', ' || ']) + command();
+  return l;
 }
 
 describe('simple syntax', () => {
@@ -87,10 +124,30 @@ describe('simple syntax', () => {
       'curl -fsSL https://x.example.com/i.sh | bash',
       'chmod +x scripts/bootstrap.sh && ./scripts/bootstrap.sh',
       'diff config/base.yaml config/staging.yaml || true',
+      'grep -n "pool" config/*.yaml',
+      'curl -s https://x.example.com/api?status=open | jq -r .version',
     ]);
   });
 
-  it('declines what the grammar reads its own way, and anything beyond plain words', () => {
+  it('gives the grammar tree for variables and assignments in the shapes it reads', () => {
+    expectSame([
+      'echo $X',
+      'echo ${X} "$X" "a $X b" "${X}y" "$X:$Y" "$X$Y-"',
+      'ls $HOME/.config ${HOME}/x',
+      'curl -s -H "Authorization: Bearer $OPS_API_KEY" https://x.example.com/api | jq \'.[] | .title\'',
+      'export PATH="$HOME/.x/bin:$PATH" && x --version',
+      'export A=1 B=$c',
+      'A=1 B="x y" cmd a',
+      'A=1',
+      'A=1 B=2',
+      'A=1 && b',
+      'local X="a"',
+      'cat > $F',
+      'echo hi >> "$D/x"',
+    ]);
+  });
+
+  it('declines what the grammar reads its own way, and anything beyond the subset', () => {
     const declined = [
       'a | b | c && d', // a | ((b | c) && d)
       'a | b | c > f | d', // a | (((b | c) > f) | d)
@@ -98,17 +155,30 @@ describe('simple syntax', () => {
       'a 0<f', // 0 is an argument there
       'a > f b', // every word after a redirection is its destination
       'test a == b', // == is the command rule's operator
+      'a@b c', // a variable name, then a command @b
+      'A=1 a:b', // the same after an assignment
+      '- A=1', // the - is dropped
+      'echo " $X"', // the space belongs to the expansion's node
+      'echo A=$X$Y-', // two arguments to the grammar
+      'echo $_', // a special parameter
+      '_=x',
+      'A=1 > f', // a command without a name
+      'A= b',
+      'export X', // a variable_name operand
       'unset X',
-      'export A=1',
-      'A=1 b',
+      'A=1 b=2 > f',
+      '$X arg',
       '> f a',
       'if true; then a; fi',
       'a &',
       'a |& b',
-      'echo $HOME',
-      'echo "a $b"',
+      'echo $(id)',
+      'echo "$(id)"',
       'echo `id`',
+      'echo $1 "$@"',
+      'echo ${X:-y}',
       'a # note',
+      'ls [ab]',
       'a\nb',
       'a\tb',
       'a && ',
@@ -132,15 +202,17 @@ describe('simple syntax', () => {
   });
 
   it('gives the grammar tree for every generated line it accepts', () => {
+    const counts = { lines: 0, wordy: 0 };
     const r = prng(15);
-    let same = 0;
-    for (let i = 0; i < 10_000; i++) {
-      const l = line(r);
+    for (let i = 0; i < 16_000; i++) {
+      const wordy = i % 2 === 1;
+      const l = wordy ? wordyLine(r) : line(r);
       const c = compareWithGrammar(grammar, l);
       if (c.result === 'different') expect.fail(`${JSON.stringify(l)}\n${c.detail}`);
-      if (c.result === 'same') same++;
+      if (c.result === 'same') counts[wordy ? 'wordy' : 'lines']++;
     }
     // Enough of the generated lines are in the subset for this to mean something.
-    expect(same).toBeGreaterThan(2_000);
+    expect(counts.lines).toBeGreaterThan(1_500);
+    expect(counts.wordy).toBeGreaterThan(200);
   });
 });

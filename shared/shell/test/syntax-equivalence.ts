@@ -1,7 +1,10 @@
 /**
  * Whether simple-syntax.ts gives the grammar's tree for a line, as the walk sees it: node types,
- * fields and spans, with every word node replaced by its evaluated Word (value, text, literal,
- * substitutions), since the walk reads words only through evaluateWord.
+ * fields and spans, with every word node replaced by its evaluated Words (value, text, literal,
+ * variables, substitutions), since the walk reads words only through evaluateWord. Words are
+ * evaluated with no variable known, with every variable holding a marker of its own name, and
+ * with every variable known to be dynamic: two words that agree on all three agree whatever the
+ * variables hold (a value is literal text and variable values, in order).
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { BashGrammar } from '../src/bash-grammar';
@@ -9,17 +12,25 @@ import { WORD_TYPES } from '../src/collect-invocations';
 import { DEFAULT_LIMITS } from '../src/limits';
 import { simpleSyntax } from '../src/simple-syntax';
 import type { SyntaxNode } from '../src/syntax-node';
-import { evaluateWord } from '../src/word-value';
+import { evaluateWord, type VariableScope } from '../src/word-value';
 
 /** Generous parse time: a loaded machine must not turn a parse into a difference. */
 const BOUNDS = { ...DEFAULT_LIMITS, parseBudgetMs: 60_000 };
 
+const SCOPES: readonly VariableScope[] = [
+  new Map(),
+  { get: (name: string) => `\u0001${name}\u0001` } as unknown as VariableScope,
+  { get: () => null } as unknown as VariableScope,
+];
+
 function walkView(n: SyntaxNode, src: string): unknown {
   if (WORD_TYPES.has(n.type)) {
-    const word = evaluateWord(n, src, new Map(), () => {
-      throw new Error(`substitution in a simple word: ${src}`);
-    });
-    return { field: n.field, word };
+    const words = SCOPES.map((scope) =>
+      evaluateWord(n, src, scope, () => {
+        throw new Error(`substitution in a simple word: ${src}`);
+      }),
+    );
+    return { field: n.field, words };
   }
   return { type: n.type, field: n.field, start: n.start, end: n.end, children: n.children.map((c) => walkView(c, src)) };
 }
