@@ -17,6 +17,7 @@
  * resolves its own way, return null and go to the grammar.
  */
 import type { ParseBounds, ParseOutcome } from './bash-grammar';
+import { lexedOtherwise } from './plain-command';
 
 /** Longest line read here; longer ones go to the grammar. */
 const MAX_SIMPLE = 2_048;
@@ -389,10 +390,7 @@ class SimpleParser {
     const name = s.slice(t.start, t.end);
     this.i++;
     if (DECLARATIONS.has(name) && children.length === 0) return this.declaration(t);
-    // `-` in a command's place is dropped by the grammar before an assignment (`- A=1`).
-    if (NOT_A_COMMAND.has(name) || name.includes('=') || name === '-' || name.includes('?') || name.includes('*')) return null;
-    // `a@b` and `a%b` in a command's place are a variable name and a word to the grammar's lexer.
-    if (name.indexOf('@', 1) > 0 || name.indexOf('%', 1) > 0) return null;
+    if (NOT_A_COMMAND.has(name) || name.includes('=') || name.includes('?') || name.includes('*') || lexedOtherwise(name)) return null;
     // After an assignment the grammar's lexer may read a name otherwise (`A=1 a@b`, `A=1 - B=2`):
     // only names of letters, digits and `_ . / -`, starting with a letter, `_`, `.` or `/`.
     if (children.length > 0 && !/^[A-Za-z_./][\w./-]*$/.test(name)) return null;
