@@ -13,11 +13,29 @@ const MAX_LIST = 256;
 export const shown = (s: string): string => (s.includes(DYNAMIC) ? s.split(DYNAMIC).join('${…}') : s);
 
 /** Runs of white space as one space, trimmed; the text itself when it is already so (most commands). */
-function collapseSpace(s: string): string {
-  return OTHER_SPACE.test(s) ? s.replace(/\s+/g, ' ').trim() : s;
+export function collapseSpace(s: string): string {
+  return needsCollapse(s) ? s.replace(/\s+/g, ' ').trim() : s;
 }
+
+/** Whether a UTF-16 code unit is white space to a regular expression's `\s` (and to trim). */
+export function isSpaceUnit(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
 /** White space other than single spaces between words: at either end, two in a row, or not a space. */
-const OTHER_SPACE = /^\s|\s$|\s\s|[^\S ]/;
+function needsCollapse(s: string): boolean {
+  let afterSpace = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c > 32 && c < 127) || !isSpaceUnit(c)) {
+      afterSpace = false;
+      continue;
+    }
+    if (c !== 32 || afterSpace) return true;
+    afterSpace = true;
+  }
+  return afterSpace && s.length > 0;
+}
 
 export interface EffectInput {
   readonly kind: ShellEffectKind;
@@ -29,27 +47,47 @@ export interface EffectInput {
   readonly dynamic?: boolean;
 }
 
+/** The empty list every analysis with nothing of a kind shares (frozen, so sharing is safe). */
+const EMPTY: readonly never[] = Object.freeze([]);
+
 function freeze<T>(xs: T[]): readonly T[] {
   for (const x of xs) if (typeof x === 'object' && x !== null) Object.freeze(x);
   return Object.freeze(xs);
 }
 
-/** A deduplicated list; most lists hold a handful of values, so keys are scanned, not hashed. */
+/** A deduplicated list; most lists hold a handful of values, so keys are scanned, not hashed. Arrays are made on the first value. */
 class ValueList<T> {
-  readonly items: T[] = [];
-  private readonly keys: string[] = [];
+  private list: T[] | null = null;
+  private keys: string[] | null = null;
   private seen: Set<string> | null = null;
+
+  get items(): readonly T[] {
+    return this.list ?? EMPTY;
+  }
+
   add(key: string, item: T): void {
-    if (this.items.length >= MAX_LIST) return;
+    const list = this.list;
+    const keys = this.keys;
+    if (list === null || keys === null) {
+      this.list = [item];
+      this.keys = [key];
+      return;
+    }
+    if (list.length >= MAX_LIST) return;
     if (this.seen !== null) {
       if (this.seen.has(key)) return;
       this.seen.add(key);
     } else {
-      if (this.keys.includes(key)) return;
-      this.keys.push(key);
-      if (this.keys.length > 16) this.seen = new Set(this.keys);
+      if (keys.includes(key)) return;
+      keys.push(key);
+      if (keys.length > 16) this.seen = new Set(keys);
     }
-    this.items.push(item);
+    list.push(item);
+  }
+
+  /** The items, frozen with the list (the shared empty list when there are none). */
+  frozen(): readonly T[] {
+    return this.list === null ? EMPTY : freeze(this.list);
   }
 }
 
@@ -160,15 +198,15 @@ export class AnalysisBuilder {
   build(): ShellAnalysis {
     return Object.freeze({
       status: this.status,
-      effects: freeze(this.effects.items),
-      hosts: freeze(this.hosts.items),
-      urls: freeze(this.urls.items),
-      paths: Object.freeze({ read: freeze(this.read.items), written: freeze(this.written.items), deleted: freeze(this.deleted.items) }),
-      scripts: freeze(this.scripts.items),
-      executables: freeze(this.executables.items),
-      downloads: freeze(this.downloads.items),
-      packages: freeze(this.packages.items),
-      commands: freeze(this.commands.items),
+      effects: this.effects.frozen(),
+      hosts: this.hosts.frozen(),
+      urls: this.urls.frozen(),
+      paths: Object.freeze({ read: this.read.frozen(), written: this.written.frozen(), deleted: this.deleted.frozen() }),
+      scripts: this.scripts.frozen(),
+      executables: this.executables.frozen(),
+      downloads: this.downloads.frozen(),
+      packages: this.packages.frozen(),
+      commands: this.commands.frozen(),
     });
   }
 }

@@ -119,7 +119,7 @@ function isNormal(p: string): boolean {
 
 /** Last path segment. */
 export function baseName(path: string): string {
-  const trimmed = path.replace(/\/+$/, '');
+  const trimmed = path.endsWith('/') ? path.replace(/\/+$/, '') : path;
   const slash = trimmed.lastIndexOf('/');
   return slash < 0 ? trimmed : trimmed.slice(slash + 1);
 }

@@ -44,30 +44,38 @@ export function plainWords(command: string): PlainWord[] | null {
   const s = command.trim();
   if (s.length === 0 || s.length > MAX_PLAIN) return null;
   const words: PlainWord[] = [];
+  const n = s.length;
   let value = '';
+  let quoted = false;
   let start = -1;
   let i = 0;
-  while (i <= s.length) {
-    const c = i < s.length ? s.charCodeAt(i) : 32;
+  while (i <= n) {
+    const c = i < n ? s.charCodeAt(i) : 32;
     if (c === 32) {
-      // `==` and `=~` are operators of the grammar's command rule, not words (it drops them).
-      if (start >= 0 && s.charCodeAt(start) === 61) return null;
-      if (start >= 0) words.push({ value, text: s.slice(start, i) });
+      if (start >= 0) {
+        // `==` and `=~` are operators of the grammar's command rule, not words (it drops them).
+        if (s.charCodeAt(start) === 61) return null;
+        words.push({ value, text: quoted ? s.slice(start, i) : value });
+      }
       value = '';
+      quoted = false;
       start = -1;
       i++;
       continue;
     }
     if (start < 0) start = i;
     if (isPlainChar(c)) {
-      value += s[i];
-      i++;
+      let j = i + 1;
+      while (j < n && isPlainChar(s.charCodeAt(j))) j++;
+      value = value === '' ? s.slice(i, j) : value + s.slice(i, j);
+      i = j;
     } else if (c === 39 /* ' */ || c === 34 /* " */) {
-      const close = s.indexOf(s[i] as string, i + 1);
+      const close = s.indexOf(c === 39 ? "'" : '"', i + 1);
       if (close < 0) return null;
       const inner = s.slice(i + 1, close);
       if (c === 34 && /[$`\\!]/.test(inner)) return null;
       value += inner;
+      quoted = true;
       i = close + 1;
     } else {
       return null;

@@ -291,7 +291,10 @@ export function simpleSyntax(source: string, bounds: ParseBounds): ParseOutcome 
   const toks = tokens(source);
   if (toks === null) return null;
   const root = new SimpleParser(source, toks).program();
-  if (root === null || depthOf(root) + 4 >= bounds.maxSyntaxDepth) return null;
+  if (root === null) return null;
+  // Each level of lists, pipelines and redirections takes a token, and words nest at most five
+  // deep below their command: only a line with many tokens needs its depth measured.
+  if (toks.length + 10 >= bounds.maxSyntaxDepth && depthOf(root) + 4 >= bounds.maxSyntaxDepth) return null;
   return { ok: true, root, hasError: false };
 }
 
