@@ -66,23 +66,32 @@ class ValueList<T> {
   }
 
   add(key: string, item: T): void {
+    if (this.claim(key)) this.push(item);
+  }
+
+  /** Whether a value with this key is new (and room is left); the key is then taken, and push must follow. */
+  claim(key: string): boolean {
     const list = this.list;
     const keys = this.keys;
     if (list === null || keys === null) {
-      this.list = [item];
+      this.list = [];
       this.keys = [key];
-      return;
+      return true;
     }
-    if (list.length >= MAX_LIST) return;
+    if (list.length >= MAX_LIST) return false;
     if (this.seen !== null) {
-      if (this.seen.has(key)) return;
+      if (this.seen.has(key)) return false;
       this.seen.add(key);
     } else {
-      if (keys.includes(key)) return;
+      if (keys.includes(key)) return false;
       keys.push(key);
       if (keys.length > 16) this.seen = new Set(keys);
     }
-    list.push(item);
+    return true;
+  }
+
+  push(item: T): void {
+    (this.list as T[]).push(item);
   }
 
   /** The items, frozen with the list (the shared empty list when there are none). */
@@ -108,18 +117,16 @@ export class AnalysisBuilder {
   constructor(private readonly maxEvidence: number) {}
 
   effect(e: EffectInput): void {
-    const dynamic = e.dynamic === true || e.target.includes(DYNAMIC);
+    const { kind, detail } = e;
     const target = shown(e.target);
-    const effect: ShellEffect = {
-      kind: e.kind,
-      detail: e.detail,
-      target,
-      ...(e.host !== undefined && e.host !== '' ? { host: e.host } : {}),
-      ...(dynamic ? { dynamic: true as const } : {}),
-      command: shown(e.command),
-      evidence: this.evidence(e.evidence),
-    };
-    this.effects.add(`${e.kind}\u0000${e.detail}\u0000${target}\u0000${effect.command}\u0000${effect.host ?? ''}`, effect);
+    const command = shown(e.command);
+    const host = e.host !== undefined && e.host !== '' ? e.host : undefined;
+    if (!this.effects.claim(`${kind}\u0000${detail}\u0000${target}\u0000${command}\u0000${host ?? ''}`)) return;
+    const dynamic = e.dynamic === true || e.target.includes(DYNAMIC);
+    const evidence = this.evidence(e.evidence);
+    // Fields in one order, host and dynamic only when set.
+    if (host !== undefined) this.effects.push(dynamic ? { kind, detail, target, host, dynamic: true, command, evidence } : { kind, detail, target, host, command, evidence });
+    else this.effects.push(dynamic ? { kind, detail, target, dynamic: true, command, evidence } : { kind, detail, target, command, evidence });
   }
 
   evidence(text: string): string {

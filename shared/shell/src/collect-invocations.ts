@@ -51,6 +51,13 @@ export const WORD_TYPES: ReadonlySet<string> = new Set([
   'command_substitution', 'process_substitution', 'arithmetic_expansion', 'number', 'brace_expression', 'array',
 ]);
 
+/** a then b; one of them itself when the other is empty (neither is changed once made). */
+function joined<T>(a: readonly T[], b: readonly T[]): readonly T[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  return [...a, ...b];
+}
+
 const ROOT: WalkContext = { pipes: [], group: 0, depth: 0, privileged: false, wrappers: [], redirects: [] };
 
 export class InvocationCollector {
@@ -329,7 +336,7 @@ export class InvocationCollector {
         this.statement(c, ctx);
       }
     }
-    this.invoke(argv, [...ctx.redirects, ...outer, ...own], ctx, this.text(n));
+    this.invoke(argv, joined(joined(ctx.redirects, outer), own), ctx, this.text(n));
     for (const c of continuations) this.statement(c, ctx);
   }
 
@@ -343,7 +350,7 @@ export class InvocationCollector {
       seq: this.invocations.length,
       argv: u.argv,
       name: commandName(head),
-      wrappers: [...ctx.wrappers, ...u.wrappers],
+      wrappers: joined(ctx.wrappers, u.wrappers),
       privileged: ctx.privileged || u.privileged,
       argsFromStdin: u.argsFromStdin,
       redirects,

@@ -43,7 +43,7 @@ export function emit(
   target: string,
   extra: { host?: string; dynamic?: boolean } = {},
 ): void {
-  cx.out.effect({ kind, detail, target, command: inv.name, evidence: inv.evidence, ...extra });
+  cx.out.effect({ kind, detail, target, command: inv.name, evidence: inv.evidence, host: extra.host, dynamic: extra.dynamic });
 }
 
 export const isDevice = (v: string): boolean =>
