@@ -17,7 +17,7 @@ import { decodeLiteral, decodingOf, literalOutput } from './literal-output';
 import { plainWords } from './plain-command';
 import { simpleSyntax } from './simple-syntax';
 import { childByField, type SyntaxNode } from './syntax-node';
-import { DYNAMIC, evaluateWord, literalWord, type Word } from './word-value';
+import { DYNAMIC, evaluateWord, literalWord, type VariableScope, type Word } from './word-value';
 
 export interface WalkContext {
   readonly pipes: readonly PipeSlot[];
@@ -60,17 +60,23 @@ function joined<T>(a: readonly T[], b: readonly T[]): readonly T[] {
 
 const ROOT: WalkContext = { pipes: [], group: 0, depth: 0, privileged: false, wrappers: [], redirects: [] };
 
+/** The variables of a line that assigns none (never written: a collector makes its own map on the first assignment). */
+const NO_VARIABLES: VariableScope = new Map();
+
 export class InvocationCollector {
   readonly invocations: Invocation[] = [];
-  readonly facts = new Map<number, InvocationFacts>();
+  /** Wrapper facts of each invocation, by seq. */
+  readonly facts: InvocationFacts[] = [];
   readonly dynamicCode: DynamicCode[] = [];
-  /** Substitution group → source text of the substitution. */
-  readonly groupText = new Map<number, string>();
-  /** Interpreters whose standard input was a literal (or a decoded literal) and was analysed as code. */
-  readonly resolvedStdin = new Set<number>();
   /** executionOf of each invocation, by seq, once asked. */
   private readonly executions: Execution[] = [];
-  private readonly scope = new Map<string, string | null>();
+  // Made on first use: most lines have no substitution, no stdin code and no assignment.
+  private groups: Map<number, string> | null = null;
+  private resolved: Set<number> | null = null;
+  private scope: Map<string, string | null> | null = null;
+  /** The walk context of the word being evaluated (for the substitutions inside it). */
+  private wordCtx: WalkContext = ROOT;
+  private readonly visitSubstitution = (sub: SyntaxNode): number => this.substitution(sub, this.wordCtx);
   private nextGroup = 1;
   private nextPipe = 1;
   private stopped = false;
@@ -133,14 +139,31 @@ export class InvocationCollector {
     return this.source.slice(n.start, n.end);
   }
 
+  /** Substitution group → source text of the substitution. */
+  get groupText(): ReadonlyMap<number, string> {
+    return (this.groups ??= new Map());
+  }
+
+  /** Interpreters whose standard input was a literal (or a decoded literal) and was analysed as code. */
+  get resolvedStdin(): ReadonlySet<number> {
+    return (this.resolved ??= new Set());
+  }
+
   private word(n: SyntaxNode, ctx: WalkContext): Word {
-    return evaluateWord(n, this.source, this.scope, (sub) => this.substitution(sub, ctx));
+    // Words nest (a substitution's commands have words): the context is restored on the way out.
+    const saved = this.wordCtx;
+    this.wordCtx = ctx;
+    try {
+      return evaluateWord(n, this.source, this.scope ?? NO_VARIABLES, this.visitSubstitution);
+    } finally {
+      this.wordCtx = saved;
+    }
   }
 
   /** A `$(…)`, `` `…` ``, `<(…)` or `>(…)`: its commands run in a group of their own. */
   private substitution(n: SyntaxNode, ctx: WalkContext): number {
     const id = this.nextGroup++;
-    this.groupText.set(id, this.text(n));
+    (this.groups ??= new Map()).set(id, this.text(n));
     const inner: WalkContext = { ...ctx, pipes: [], group: id, redirects: [] };
     for (const c of n.children) this.statement(c, inner);
     return id;
@@ -161,7 +184,7 @@ export class InvocationCollector {
         return this.declaration(n, ctx);
       case 'for_statement': {
         const v = childByField(n, 'variable');
-        if (v !== undefined) this.scope.set(this.text(v), null);
+        if (v !== undefined) (this.scope ??= new Map()).set(this.text(v), null);
         for (const c of n.children) if (c !== v) this.statement(c, ctx);
         return;
       }
@@ -186,7 +209,7 @@ export class InvocationCollector {
     const w = value === undefined ? null : this.word(value, ctx);
     if (name !== undefined && name.type === 'variable_name') {
       const op = this.source.slice(name.end, name.end + 2);
-      this.scope.set(this.text(name), op.startsWith('+=') ? null : w === null ? '' : w.literal ? w.value : null);
+      (this.scope ??= new Map()).set(this.text(name), op.startsWith('+=') ? null : w === null ? '' : w.literal ? w.value : null);
     }
   }
 
@@ -257,7 +280,7 @@ export class InvocationCollector {
         text = input === null ? null : decodeLiteral(input, decoding);
       }
       if (text === null) continue;
-      this.resolvedStdin.add(c.seq);
+      (this.resolved ??= new Set()).add(c.seq);
       this.code(literalWord(text), exec.language, { pipes: c.pipes, group: c.group, depth: c.depth + 1, privileged: c.privileged, wrappers: c.wrappers, redirects: [] }, c);
     }
   }
@@ -360,7 +383,7 @@ export class InvocationCollector {
       evidence: this.out.evidence(text),
     };
     this.invocations.push(inv);
-    this.facts.set(inv.seq, { user: u.privileged ? u.user : null, privilegedShell: u.privilegedShell, envDump: u.envDump });
+    this.facts[inv.seq] = { user: u.privileged ? u.user : null, privilegedShell: u.privilegedShell, envDump: u.envDump };
     this.out.command(text);
     for (const w of u.wrappers) this.out.executable(w);
     this.out.executable(inv.name);

@@ -74,7 +74,7 @@ function analyzeUncached(grammar: BashGrammar, limits: ShellLimits, command: str
     readPipelineFlows(collector, cx);
     readSubstitutionFlows(collector, cx);
     readDynamicCode(collector, cx);
-    for (const [path, url] of cx.flow.downloads) out.download(path, url);
+    if (cx.flow.anyDownload) for (const [path, url] of cx.flow.downloads) out.download(path, url);
   } catch (err) {
     // A defect in a reader must not let the command through unread: report it as unresolved.
     out.effect({ kind: 'unresolved', detail: 'analysis_error', target: err instanceof Error ? err.name : 'error', command: '', evidence: command });

@@ -15,6 +15,7 @@ function hostOf(target: string): string {
 }
 
 export function readPipelineFlows(collector: InvocationCollector, cx: EffectContext): void {
+  if (!collector.invocations.some((inv) => inv.pipes.length > 0)) return;
   const byPipe = new Map<number, Invocation[]>();
   for (const inv of collector.invocations) {
     for (const slot of inv.pipes) {
@@ -100,6 +101,7 @@ export function readDynamicCode(collector: InvocationCollector, cx: EffectContex
  * substitution read leaves inside an argument of a command that contacts a host.
  */
 export function readSubstitutionFlows(collector: InvocationCollector, cx: EffectContext): void {
+  if (!cx.flow.anyEgress) return;
   for (const [seq, hosts] of cx.flow.egress) {
     const inv = collector.invocations[seq];
     if (inv === undefined) continue;

@@ -111,7 +111,7 @@ function redirect(collector: InvocationCollector, cx: EffectContext, inv: Invoca
 }
 
 function wrapperEffects(collector: InvocationCollector, cx: EffectContext, inv: Invocation): void {
-  const facts = collector.facts.get(inv.seq);
+  const facts = collector.facts[inv.seq];
   if (facts === undefined) return;
   if (facts.user !== null) {
     const via = inv.wrappers.find((w) => w === 'sudo' || w === 'doas' || w === 'su' || w === 'pkexec' || w === 'runuser' || w === 'chroot') ?? 'sudo';
@@ -140,7 +140,7 @@ function secretVariables(cx: EffectContext, inv: Invocation): void {
 /** Reads every command's own effects, in execution order. */
 export function readInvocationEffects(collector: InvocationCollector, cx: EffectContext): void {
   for (const inv of collector.invocations) {
-    const ctx: EffectContext = { out: cx.out, flow: cx.flow, facts: collector.facts.get(inv.seq) };
+    const ctx: EffectContext = { out: cx.out, flow: cx.flow, facts: collector.facts[inv.seq] };
     wrapperEffects(collector, ctx, inv);
     let handled = false;
     if (inv.name !== '') {
