@@ -1,11 +1,12 @@
 /**
  * The syntax tree of a simple command line, built without the grammar: commands of plain words
- * (plain characters, single quotes, double quotes, `$NAME` and `${NAME}`), with leading `NAME=value`
- * assignments or as `export NAME=value …`, joined by `|`, `&&`, `||` and `;`, with redirections to
- * one word at the end of a command (`> f`, `>> f`, `2> f`, `< f`, `&> f`, `2>&1`, `>&2`). Most agent
- * command lines are like that (`git add -A && git commit -m "x"`, `yarn test 2>&1 | tail -n 40`,
- * `curl -H "Authorization: Bearer $TOKEN" https://…`), and parsing them with the WebAssembly
- * grammar costs more than reading them.
+ * (plain characters, single quotes, double quotes, `$NAME` and `${NAME}`, `$(…)` and `<(…)` of
+ * simple lines), with leading `NAME=value` assignments or as `export NAME=value …`, subshells
+ * `( … )`, joined by `|`, `&&`, `||` and `;`, with redirections to one word at the end of a command
+ * (`> f`, `>> f`, `2> f`, `< f`, `&> f`, `2>&1`, `>&2`). Most agent command lines are like that
+ * (`git add -A && git commit -m "x"`, `yarn test 2>&1 | tail -n 40`, `curl -H "Authorization:
+ * Bearer $TOKEN" https://…`), and parsing them with the WebAssembly grammar costs more than
+ * reading them.
  *
  * The tree is the one tree-sitter-bash gives, as bash-grammar.ts converts it, including its
  * choices where bash itself would read the line differently: a redirection after a pipeline or a
@@ -57,18 +58,41 @@ interface WordToken {
 /** A token of the line: a word (with its parts), an operator, or a redirection operator with its descriptor. */
 type Token =
   | WordToken
+  | { readonly k: 'subshell'; readonly start: number; readonly end: number; readonly statements: Node[] }
   | { readonly k: 'op'; readonly op: '|' | '&&' | '||' | ';'; readonly start: number }
   | { readonly k: 'redir'; readonly op: string; readonly start: number; readonly opStart: number; readonly end: number; readonly fd: boolean };
 
-/** The tokens of the line, or null when it has anything beyond the subset. */
-function tokens(s: string): Token[] | null {
+/**
+ * The tokens of the line from `from`, or null when it has anything beyond the subset. Nested (in
+ * `$(…)`, `<(…)` or `( … )`), the tokens end at the `)` that closes the region (`end` is its index).
+ */
+function tokens(s: string, from: number, nested: boolean): { toks: Token[]; end: number } | null {
   const out: Token[] = [];
   const n = s.length;
-  let i = 0;
+  let i = from;
   while (i < n) {
     const c = s.charCodeAt(i);
     if (c === 32) {
       i++;
+      continue;
+    }
+    if (c === 41 /* ) */) return nested ? { toks: out, end: i } : null;
+    if (c === 40 /* ( */) {
+      // A subshell: its statements, then a space, an operator, a redirection or the end. `((` is
+      // arithmetic to the grammar.
+      if (s.charCodeAt(i + 1) === 40) return null;
+      const inner = region(s, i + 1);
+      if (inner === null || !endsToken(s, inner.end + 1)) return null;
+      out.push({ k: 'subshell', start: i, end: inner.end + 1, statements: inner.statements });
+      i = inner.end + 1;
+      continue;
+    }
+    if (c === 60 /* < */ && s.charCodeAt(i + 1) === 40) {
+      // `<(…)`: a process substitution, as a whole word.
+      const inner = region(s, i + 2);
+      if (inner === null || !endsToken(s, inner.end + 1)) return null;
+      out.push({ k: 'word', start: i, end: inner.end + 1, parts: [node('process_substitution', null, i, inner.end + 1, inner.statements)] });
+      i = inner.end + 1;
       continue;
     }
     if (c === 124 /* | */) {
@@ -126,7 +150,22 @@ function tokens(s: string): Token[] | null {
     out.push(w);
     i = w.end;
   }
-  return out;
+  return nested ? null : { toks: out, end: n };
+}
+
+/** Whether a token may end at i: a space, an operator, a redirection, a closing parenthesis or the end. */
+function endsToken(s: string, i: number): boolean {
+  if (i >= s.length) return true;
+  const c = s.charCodeAt(i);
+  return c === 32 || c === 124 || c === 38 || c === 59 || c === 62 || c === 60 || c === 41;
+}
+
+/** The statements of a region opened by `(` (or `$(`, `<(`) just before `from`, up to its `)`. */
+function region(s: string, from: number): { statements: Node[]; end: number } | null {
+  const t = tokens(s, from, true);
+  if (t === null) return null;
+  const statements = new SimpleParser(s, t.toks, true).statements();
+  return statements === null ? null : { statements, end: t.end };
 }
 
 /** `>`, `>>`, `<`, or `>&` before a descriptor number; null for the others (`>|`, `<<`, `<&`, `<>`, `>&-` …). */
@@ -154,23 +193,30 @@ function expansion(s: string, i: number): Node | null {
   return s.charCodeAt(j) === 125 /* } */ ? node('expansion', null, i, j + 1, [name]) : null;
 }
 
-/** A double-quoted string at i: string_content runs and expansions, or null. */
+/** `$(…)` at i: a command_substitution holding its statements, or null (`$((` is arithmetic, not read here). */
+function commandSubstitution(s: string, i: number): Node | null {
+  if (s.charCodeAt(i + 2) === 40) return null;
+  const inner = region(s, i + 2);
+  return inner === null ? null : node('command_substitution', null, i, inner.end + 1, inner.statements);
+}
+
+/** A double-quoted string at i: string_content runs, expansions and command substitutions, or null. */
 function doubleQuoted(s: string, i: number): Node | null {
-  const close = s.indexOf('"', i + 1);
-  if (close < 0) return null;
   const children: Node[] = [];
   let run = i + 1;
   let k = i + 1;
-  while (k < close) {
+  for (;;) {
+    if (k >= s.length) return null;
     const x = s.charCodeAt(k);
-    // No escapes, command substitutions or history marks; no line breaks.
+    if (x === 34 /* " */) break;
+    // No escapes, backquotes or history marks; no line breaks.
     if (x === 10 || x === 13 || x === 96 || x === 92 || x === 33) return null;
     if (x !== 36 /* $ */) {
       k++;
       continue;
     }
-    const e = expansion(s, k);
-    if (e === null || e.end > close) return null;
+    const e = s.charCodeAt(k + 1) === 40 ? commandSubstitution(s, k) : expansion(s, k);
+    if (e === null) return null;
     // White space alone before an expansion is part of the expansion's node to the grammar (`" $X"`).
     if (k > run && /^\s+$/.test(s.slice(run, k))) return null;
     if (k > run) children.push(node('string_content', null, run, k));
@@ -178,8 +224,8 @@ function doubleQuoted(s: string, i: number): Node | null {
     k = e.end;
     run = k;
   }
-  if (close > run) children.push(node('string_content', null, run, close));
-  return node('string', null, i, close + 1, children);
+  if (k > run) children.push(node('string_content', null, run, k));
+  return node('string', null, i, k + 1, children);
 }
 
 /** One word from i: plain characters, quoted parts and expansions, up to a space or an operator. */
@@ -214,7 +260,7 @@ function word(s: string, from: number): WordToken | null {
       continue;
     }
     if (c === 36 /* $ */) {
-      const e = expansion(s, i);
+      const e = s.charCodeAt(i + 1) === 40 ? commandSubstitution(s, i) : expansion(s, i);
       if (e === null) return null;
       parts.push(e);
       i = e.end;
@@ -223,10 +269,10 @@ function word(s: string, from: number): WordToken | null {
     break;
   }
   if (i === from) return null;
-  // The word must end at a space, an operator or the end of the line.
+  // The word must end at a space, an operator, a closing parenthesis or the end of the line.
   if (i < n) {
     const c = s.charCodeAt(i);
-    if (c !== 32 && c !== 124 && c !== 38 && c !== 59 && c !== 62 && c !== 60) return null;
+    if (!endsToken(s, i)) return null;
     // `a2>f`: whether 2 is a descriptor is the grammar's call.
     if ((c === 62 || c === 60) && isDigit(s.charCodeAt(i - 1))) return null;
   }
@@ -253,6 +299,11 @@ function wordNode(start: number, end: number, parts: Node[], field: string | nul
 function expansionsPlain(s: string, parts: readonly Node[]): boolean {
   for (let k = 0; k < parts.length; k++) {
     const p = parts[k] as Node;
+    // `$(…)` and `<(…)` unquoted: only as the whole word.
+    if (p.type === 'command_substitution' || p.type === 'process_substitution') {
+      if (parts.length > 1) return false;
+      continue;
+    }
     if (p.type !== 'simple_expansion' && p.type !== 'expansion') continue;
     if (k !== 0 || parts.length > 2) return false;
     const next = parts[1];
@@ -288,18 +339,19 @@ function assignment(s: string, t: WordToken): Node | null | false {
  */
 export function simpleSyntax(source: string, bounds: ParseBounds): ParseOutcome | null {
   if (source.length === 0 || source.length > MAX_SIMPLE || source.length * 4 + 8 > bounds.maxNodes) return null;
-  const toks = tokens(source);
-  if (toks === null) return null;
-  const root = new SimpleParser(source, toks).program();
-  if (root === null) return null;
+  const t = tokens(source, 0, false);
+  if (t === null) return null;
+  const statements = new SimpleParser(source, t.toks, false).statements();
+  if (statements === null) return null;
+  const root = node('program', null, 0, source.length, statements);
   // Each level of lists, pipelines and redirections takes a token, and words nest at most five
-  // deep below their command: only a line with many tokens needs its depth measured.
-  if (toks.length + 10 >= bounds.maxSyntaxDepth && depthOf(root) + 4 >= bounds.maxSyntaxDepth) return null;
+  // deep below their command: only a long line, or one with nested statements, needs its depth measured.
+  if ((t.toks.length + 10 >= bounds.maxSyntaxDepth || source.includes('(')) && depthOf(root) + 4 >= bounds.maxSyntaxDepth) return null;
   return { ok: true, root, hasError: false };
 }
 
 class SimpleParser {
-  private readonly statements: Node[] = [];
+  private readonly done: Node[] = [];
   /** The statement since the last `;`: everything before the last && or || (or a redirected statement). */
   private list: Node | null = null;
   /** The pipeline stages since then. */
@@ -309,9 +361,12 @@ class SimpleParser {
   constructor(
     private readonly source: string,
     private readonly toks: readonly Token[],
+    /** Inside `( … )`, `$(…)` or `<(…)`: the region's end is not the end of the line. */
+    private readonly nested: boolean,
   ) {}
 
-  program(): Node | null {
+  /** The statements of the tokens (of a program, or of a parenthesised region), or null. */
+  statements(): Node[] | null {
     const toks = this.toks;
     /** 'command': a command must come next; 'op': an operator or the end; 'start': after `;`, a command or the end. */
     let expect: 'command' | 'op' | 'start' = 'command';
@@ -328,7 +383,7 @@ class SimpleParser {
           expect = 'command';
         } else if (t.op === ';') {
           this.closePipeline();
-          if (this.list !== null) this.statements.push(this.list);
+          if (this.list !== null) this.done.push(this.list);
           this.list = null;
           expect = 'start';
         } else {
@@ -354,9 +409,8 @@ class SimpleParser {
     }
     if (expect === 'command') return null;
     this.closePipeline();
-    if (this.list !== null) this.statements.push(this.list);
-    if (this.statements.length === 0) return null;
-    return node('program', null, 0, this.source.length, this.statements);
+    if (this.list !== null) this.done.push(this.list);
+    return this.done.length === 0 ? null : this.done;
   }
 
   private closePipeline(): void {
@@ -371,7 +425,14 @@ class SimpleParser {
   private simpleStatement(): Node | null {
     const toks = this.toks;
     const s = this.source;
-    const start = (toks[this.i] as WordToken).start;
+    const first = toks[this.i] as Token;
+    if (first.k === 'subshell') {
+      // `( … )`: its statements; words after it are the grammar's business.
+      this.i++;
+      const next = toks[this.i];
+      return next !== undefined && next.k === 'word' ? null : node('subshell', null, first.start, first.end, first.statements);
+    }
+    const start = (first as WordToken).start;
     const children: Node[] = [];
     for (;;) {
       const t = toks[this.i];
@@ -449,9 +510,9 @@ class SimpleParser {
     }
     if (redirects.length === 0) return true;
     // A redirection applies to everything since the last `;`: the pipeline and the list so far
-    // (after three stages or more, only when the statement ends there, see above).
+    // (after three stages or more, only when the line or the statement ends there, see above).
     const next = toks[this.i];
-    if (this.stages.length >= 3 && next !== undefined && !(next.k === 'op' && next.op === ';')) return false;
+    if (this.stages.length >= 3 && (next === undefined ? this.nested : !(next.k === 'op' && next.op === ';'))) return false;
     this.closePipeline();
     const body = this.list as Node;
     body.field = 'body';

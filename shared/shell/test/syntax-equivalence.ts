@@ -4,7 +4,8 @@
  * variables, substitutions), since the walk reads words only through evaluateWord. Words are
  * evaluated with no variable known, with every variable holding a marker of its own name, and
  * with every variable known to be dynamic: two words that agree on all three agree whatever the
- * variables hold (a value is literal text and variable values, in order).
+ * variables hold (a value is literal text and variable values, in order). The substitutions a
+ * word visits are compared as trees too, in the order the walk visits them.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { BashGrammar } from '../src/bash-grammar';
@@ -25,12 +26,15 @@ const SCOPES: readonly VariableScope[] = [
 
 function walkView(n: SyntaxNode, src: string): unknown {
   if (WORD_TYPES.has(n.type)) {
-    const words = SCOPES.map((scope) =>
-      evaluateWord(n, src, scope, () => {
-        throw new Error(`substitution in a simple word: ${src}`);
+    // The walk visits each substitution of a word (its statements, in order) and numbers it.
+    const substitutions: unknown[] = [];
+    const words = SCOPES.map((scope, k) =>
+      evaluateWord(n, src, scope, (sub) => {
+        if (k === 0) substitutions.push({ type: sub.type, start: sub.start, end: sub.end, children: sub.children.map((c) => walkView(c, src)) });
+        return substitutions.length;
       }),
     );
-    return { field: n.field, words };
+    return { field: n.field, words, substitutions };
   }
   return { type: n.type, field: n.field, start: n.start, end: n.end, children: n.children.map((c) => walkView(c, src)) };
 }
