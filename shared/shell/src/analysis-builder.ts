@@ -12,6 +12,31 @@ const MAX_LIST = 256;
 /** Renders the dynamic marker readably in targets and evidence. */
 export const shown = (s: string): string => (s.includes(DYNAMIC) ? s.split(DYNAMIC).join('${…}') : s);
 
+/** Runs of white space as one space, trimmed; the text itself when it is already so (most commands). */
+export function collapseSpace(s: string): string {
+  return needsCollapse(s) ? s.replace(/\s+/g, ' ').trim() : s;
+}
+
+/** Whether a UTF-16 code unit is white space to a regular expression's `\s` (and to trim). */
+export function isSpaceUnit(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** White space other than single spaces between words: at either end, two in a row, or not a space. */
+function needsCollapse(s: string): boolean {
+  let afterSpace = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c > 32 && c < 127) || !isSpaceUnit(c)) {
+      afterSpace = false;
+      continue;
+    }
+    if (c !== 32 || afterSpace) return true;
+    afterSpace = true;
+  }
+  return afterSpace && s.length > 0;
+}
+
 export interface EffectInput {
   readonly kind: ShellEffectKind;
   readonly detail: string;
@@ -22,22 +47,56 @@ export interface EffectInput {
   readonly dynamic?: boolean;
 }
 
-/** A deduplicated list; most lists hold a handful of values, so keys are scanned, not hashed. */
+/** The empty list every analysis with nothing of a kind shares (frozen, so sharing is safe). */
+const EMPTY: readonly never[] = Object.freeze([]);
+
+function freeze<T>(xs: T[]): readonly T[] {
+  for (const x of xs) if (typeof x === 'object' && x !== null) Object.freeze(x);
+  return Object.freeze(xs);
+}
+
+/** A deduplicated list; most lists hold a handful of values, so keys are scanned, not hashed. Arrays are made on the first value. */
 class ValueList<T> {
-  readonly items: T[] = [];
-  private readonly keys: string[] = [];
+  private list: T[] | null = null;
+  private keys: string[] | null = null;
   private seen: Set<string> | null = null;
+
+  get items(): readonly T[] {
+    return this.list ?? EMPTY;
+  }
+
   add(key: string, item: T): void {
-    if (this.items.length >= MAX_LIST) return;
+    if (this.claim(key)) this.push(item);
+  }
+
+  /** Whether a value with this key is new (and room is left); the key is then taken, and push must follow. */
+  claim(key: string): boolean {
+    const list = this.list;
+    const keys = this.keys;
+    if (list === null || keys === null) {
+      this.list = [];
+      this.keys = [key];
+      return true;
+    }
+    if (list.length >= MAX_LIST) return false;
     if (this.seen !== null) {
-      if (this.seen.has(key)) return;
+      if (this.seen.has(key)) return false;
       this.seen.add(key);
     } else {
-      if (this.keys.includes(key)) return;
-      this.keys.push(key);
-      if (this.keys.length > 16) this.seen = new Set(this.keys);
+      if (keys.includes(key)) return false;
+      keys.push(key);
+      if (keys.length > 16) this.seen = new Set(keys);
     }
-    this.items.push(item);
+    return true;
+  }
+
+  push(item: T): void {
+    (this.list as T[]).push(item);
+  }
+
+  /** The items, frozen with the list (the shared empty list when there are none). */
+  frozen(): readonly T[] {
+    return this.list === null ? EMPTY : freeze(this.list);
   }
 }
 
@@ -58,18 +117,16 @@ export class AnalysisBuilder {
   constructor(private readonly maxEvidence: number) {}
 
   effect(e: EffectInput): void {
-    const dynamic = e.dynamic === true || e.target.includes(DYNAMIC);
+    const { kind, detail } = e;
     const target = shown(e.target);
-    const effect: ShellEffect = {
-      kind: e.kind,
-      detail: e.detail,
-      target,
-      ...(e.host !== undefined && e.host !== '' ? { host: e.host } : {}),
-      ...(dynamic ? { dynamic: true as const } : {}),
-      command: shown(e.command),
-      evidence: this.evidence(e.evidence),
-    };
-    this.effects.add(`${e.kind}\u0000${e.detail}\u0000${target}\u0000${effect.command}\u0000${effect.host ?? ''}`, effect);
+    const command = shown(e.command);
+    const host = e.host !== undefined && e.host !== '' ? e.host : undefined;
+    if (!this.effects.claim(`${kind}\u0000${detail}\u0000${target}\u0000${command}\u0000${host ?? ''}`)) return;
+    const dynamic = e.dynamic === true || e.target.includes(DYNAMIC);
+    const evidence = this.evidence(e.evidence);
+    // Fields in one order, host and dynamic only when set.
+    if (host !== undefined) this.effects.push(dynamic ? { kind, detail, target, host, dynamic: true, command, evidence } : { kind, detail, target, host, command, evidence });
+    else this.effects.push(dynamic ? { kind, detail, target, dynamic: true, command, evidence } : { kind, detail, target, command, evidence });
   }
 
   evidence(text: string): string {
@@ -128,7 +185,7 @@ export class AnalysisBuilder {
   }
 
   command(text: string): void {
-    const t = shown(text).replace(/\s+/g, ' ').trim();
+    const t = collapseSpace(shown(text));
     if (t !== '') this.commands.add(t, t.length > 1024 ? t.slice(0, 1024) : t);
   }
 
@@ -146,21 +203,17 @@ export class AnalysisBuilder {
   }
 
   build(): ShellAnalysis {
-    const freeze = <T>(xs: T[]): readonly T[] => {
-      for (const x of xs) if (typeof x === 'object' && x !== null) Object.freeze(x);
-      return Object.freeze(xs);
-    };
     return Object.freeze({
       status: this.status,
-      effects: freeze(this.effects.items),
-      hosts: freeze(this.hosts.items),
-      urls: freeze(this.urls.items),
-      paths: Object.freeze({ read: freeze(this.read.items), written: freeze(this.written.items), deleted: freeze(this.deleted.items) }),
-      scripts: freeze(this.scripts.items),
-      executables: freeze(this.executables.items),
-      downloads: freeze(this.downloads.items),
-      packages: freeze(this.packages.items),
-      commands: freeze(this.commands.items),
+      effects: this.effects.frozen(),
+      hosts: this.hosts.frozen(),
+      urls: this.urls.frozen(),
+      paths: Object.freeze({ read: this.read.frozen(), written: this.written.frozen(), deleted: this.deleted.frozen() }),
+      scripts: this.scripts.frozen(),
+      executables: this.executables.frozen(),
+      downloads: this.downloads.frozen(),
+      packages: this.packages.frozen(),
+      commands: this.commands.frozen(),
     });
   }
 }

@@ -70,18 +70,8 @@ function interpreterOf(name: string): Interpreter | undefined {
 
 const SHELL_OPTIONS: OptionSpec = { shortWithValue: 'oO', longWithValue: ['rcfile', 'init-file'], stopAtOperand: true };
 
-const memo = new WeakMap<Invocation, Execution>();
-
-/** What code an invocation runs (memoised per invocation: several readers ask). */
+/** What code an invocation runs (the collector keeps it per invocation: several readers ask). */
 export function executionOf(inv: Invocation): Execution {
-  const hit = memo.get(inv);
-  if (hit !== undefined) return hit;
-  const e = executionUncached(inv);
-  memo.set(inv, e);
-  return e;
-}
-
-function executionUncached(inv: Invocation): Execution {
   const argv = inv.argv;
   const name = inv.name;
   if (name === '') return NONE;

@@ -7,7 +7,7 @@
  */
 import type { AnalysisBuilder } from './analysis-builder';
 import type { BashGrammar } from './bash-grammar';
-import { executionOf } from './code-carriers';
+import { executionOf, type Execution } from './code-carriers';
 import { parseArgs } from './command-options';
 import { commandName, isAssignment, joinWords, unwrap } from './command-wrappers';
 import type { CodeLanguage, Invocation, PipeSlot, Redirect } from './invocation';
@@ -15,8 +15,9 @@ import type { ShellLimits } from './limits';
 import { cronCommands, installsCrontabFromStdin, isCodeLocation, teesIntoCodeLocation } from './installed-code';
 import { decodeLiteral, decodingOf, literalOutput } from './literal-output';
 import { plainWords } from './plain-command';
+import { simpleSyntax } from './simple-syntax';
 import { childByField, type SyntaxNode } from './syntax-node';
-import { DYNAMIC, evaluateWord, literalWord, type Word } from './word-value';
+import { DYNAMIC, evaluateWord, literalWord, type VariableScope, type Word } from './word-value';
 
 export interface WalkContext {
   readonly pipes: readonly PipeSlot[];
@@ -45,22 +46,37 @@ export interface DynamicCode {
 /** Reads code of a language other than shell (inline interpreters); may hand shell code back. */
 export type InlineScanner = (code: Word, language: CodeLanguage, ctx: WalkContext, inv: Invocation, collector: InvocationCollector) => void;
 
-const WORD_TYPES = new Set([
+export const WORD_TYPES: ReadonlySet<string> = new Set([
   'word', 'string', 'raw_string', 'ansi_c_string', 'translated_string', 'concatenation', 'simple_expansion', 'expansion',
   'command_substitution', 'process_substitution', 'arithmetic_expansion', 'number', 'brace_expression', 'array',
 ]);
 
+/** a then b; one of them itself when the other is empty (neither is changed once made). */
+function joined<T>(a: readonly T[], b: readonly T[]): readonly T[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  return [...a, ...b];
+}
+
 const ROOT: WalkContext = { pipes: [], group: 0, depth: 0, privileged: false, wrappers: [], redirects: [] };
+
+/** The variables of a line that assigns none (never written: a collector makes its own map on the first assignment). */
+const NO_VARIABLES: VariableScope = new Map();
 
 export class InvocationCollector {
   readonly invocations: Invocation[] = [];
-  readonly facts = new Map<number, InvocationFacts>();
+  /** Wrapper facts of each invocation, by seq. */
+  readonly facts: InvocationFacts[] = [];
   readonly dynamicCode: DynamicCode[] = [];
-  /** Substitution group → source text of the substitution. */
-  readonly groupText = new Map<number, string>();
-  /** Interpreters whose standard input was a literal (or a decoded literal) and was analysed as code. */
-  readonly resolvedStdin = new Set<number>();
-  private readonly scope = new Map<string, string | null>();
+  /** executionOf of each invocation, by seq, once asked. */
+  private readonly executions: Execution[] = [];
+  // Made on first use: most lines have no substitution, no stdin code and no assignment.
+  private groups: Map<number, string> | null = null;
+  private resolved: Set<number> | null = null;
+  private scope: Map<string, string | null> | null = null;
+  /** The walk context of the word being evaluated (for the substitutions inside it). */
+  private wordCtx: WalkContext = ROOT;
+  private readonly visitSubstitution = (sub: SyntaxNode): number => this.substitution(sub, this.wordCtx);
   private nextGroup = 1;
   private nextPipe = 1;
   private stopped = false;
@@ -71,9 +87,15 @@ export class InvocationCollector {
     private readonly limits: ShellLimits,
     private readonly out: AnalysisBuilder,
     private readonly scanInline: InlineScanner,
-    /** Plain command lines skip the parser (off only to check that both paths agree). */
+    /** Plain and simple command lines skip the grammar (off only to check that the paths agree). */
     private readonly fastPath = true,
   ) {}
+
+  /** What code an invocation of this collector runs, computed once (several readers ask). */
+  executionOf(inv: Invocation): Execution {
+    if (this.invocations[inv.seq] !== inv) return executionOf(inv);
+    return (this.executions[inv.seq] ??= executionOf(inv));
+  }
 
   /** Parses and walks the command line itself. */
   collect(command: string): void {
@@ -87,10 +109,13 @@ export class InvocationCollector {
     if (code.length > this.limits.maxInputChars) return this.stop('input_length', evidence);
     const plain = this.fastPath ? plainWords(code) : null;
     if (plain !== null) {
-      this.invoke(plain.map((w) => ({ ...literalWord(w.value), text: w.text })), ctx.redirects, ctx, code.trim());
+      const argv: Word[] = [];
+      for (const w of plain) argv.push({ text: w.text, value: w.value, literal: !w.value.includes(DYNAMIC), subs: [], processSubstitution: false });
+      this.invoke(argv, ctx.redirects, ctx, code.trim());
       return;
     }
-    const parsed = this.grammar.parse(code, this.limits);
+    // Simple lists, pipelines and redirections: the grammar's tree, built without the grammar.
+    const parsed = (this.fastPath ? simpleSyntax(code, this.limits) : null) ?? this.grammar.parse(code, this.limits);
     if (!parsed.ok) return this.stop(parsed.reason, evidence);
     if (parsed.hasError) {
       this.out.syntaxError();
@@ -114,14 +139,31 @@ export class InvocationCollector {
     return this.source.slice(n.start, n.end);
   }
 
+  /** Substitution group → source text of the substitution. */
+  get groupText(): ReadonlyMap<number, string> {
+    return (this.groups ??= new Map());
+  }
+
+  /** Interpreters whose standard input was a literal (or a decoded literal) and was analysed as code. */
+  get resolvedStdin(): ReadonlySet<number> {
+    return (this.resolved ??= new Set());
+  }
+
   private word(n: SyntaxNode, ctx: WalkContext): Word {
-    return evaluateWord(n, this.source, this.scope, (sub) => this.substitution(sub, ctx));
+    // Words nest (a substitution's commands have words): the context is restored on the way out.
+    const saved = this.wordCtx;
+    this.wordCtx = ctx;
+    try {
+      return evaluateWord(n, this.source, this.scope ?? NO_VARIABLES, this.visitSubstitution);
+    } finally {
+      this.wordCtx = saved;
+    }
   }
 
   /** A `$(…)`, `` `…` ``, `<(…)` or `>(…)`: its commands run in a group of their own. */
   private substitution(n: SyntaxNode, ctx: WalkContext): number {
     const id = this.nextGroup++;
-    this.groupText.set(id, this.text(n));
+    (this.groups ??= new Map()).set(id, this.text(n));
     const inner: WalkContext = { ...ctx, pipes: [], group: id, redirects: [] };
     for (const c of n.children) this.statement(c, inner);
     return id;
@@ -142,7 +184,7 @@ export class InvocationCollector {
         return this.declaration(n, ctx);
       case 'for_statement': {
         const v = childByField(n, 'variable');
-        if (v !== undefined) this.scope.set(this.text(v), null);
+        if (v !== undefined) (this.scope ??= new Map()).set(this.text(v), null);
         for (const c of n.children) if (c !== v) this.statement(c, ctx);
         return;
       }
@@ -167,7 +209,7 @@ export class InvocationCollector {
     const w = value === undefined ? null : this.word(value, ctx);
     if (name !== undefined && name.type === 'variable_name') {
       const op = this.source.slice(name.end, name.end + 2);
-      this.scope.set(this.text(name), op.startsWith('+=') ? null : w === null ? '' : w.literal ? w.value : null);
+      (this.scope ??= new Map()).set(this.text(name), op.startsWith('+=') ? null : w === null ? '' : w.literal ? w.value : null);
     }
   }
 
@@ -224,7 +266,7 @@ export class InvocationCollector {
         for (const line of lines) this.code(literalWord(line), 'shell', { pipes: [], group: c.group, depth: c.depth + 1, privileged: c.privileged, wrappers: c.wrappers, redirects: [] }, c);
         continue;
       }
-      const exec = executionOf(c);
+      const exec = this.executionOf(c);
       if (exec.kind !== 'stdin' || c.redirects.some((r) => r.body !== null || (r.op === '<' && r.target !== null))) continue;
       const prev = members.filter((m) => stageOf(m) === stage - 1 && m.depth === c.depth);
       if (prev.length !== 1) continue;
@@ -238,7 +280,7 @@ export class InvocationCollector {
         text = input === null ? null : decodeLiteral(input, decoding);
       }
       if (text === null) continue;
-      this.resolvedStdin.add(c.seq);
+      (this.resolved ??= new Set()).add(c.seq);
       this.code(literalWord(text), exec.language, { pipes: c.pipes, group: c.group, depth: c.depth + 1, privileged: c.privileged, wrappers: c.wrappers, redirects: [] }, c);
     }
   }
@@ -317,7 +359,7 @@ export class InvocationCollector {
         this.statement(c, ctx);
       }
     }
-    this.invoke(argv, [...ctx.redirects, ...outer, ...own], ctx, this.text(n));
+    this.invoke(argv, joined(joined(ctx.redirects, outer), own), ctx, this.text(n));
     for (const c of continuations) this.statement(c, ctx);
   }
 
@@ -331,7 +373,7 @@ export class InvocationCollector {
       seq: this.invocations.length,
       argv: u.argv,
       name: commandName(head),
-      wrappers: [...ctx.wrappers, ...u.wrappers],
+      wrappers: joined(ctx.wrappers, u.wrappers),
       privileged: ctx.privileged || u.privileged,
       argsFromStdin: u.argsFromStdin,
       redirects,
@@ -341,7 +383,7 @@ export class InvocationCollector {
       evidence: this.out.evidence(text),
     };
     this.invocations.push(inv);
-    this.facts.set(inv.seq, { user: u.privileged ? u.user : null, privilegedShell: u.privilegedShell, envDump: u.envDump });
+    this.facts[inv.seq] = { user: u.privileged ? u.user : null, privilegedShell: u.privilegedShell, envDump: u.envDump };
     this.out.command(text);
     for (const w of u.wrappers) this.out.executable(w);
     this.out.executable(inv.name);
@@ -358,7 +400,7 @@ export class InvocationCollector {
       const printed = literalOutput(inv);
       if (printed !== null) this.code(literalWord(printed), 'shell', { ...inner, pipes: [] }, inv);
     }
-    const exec = executionOf(inv);
+    const exec = this.executionOf(inv);
     if (exec.kind === 'inline') this.code(exec.code, exec.language, inner, inv);
     else if (exec.kind === 'stdin') {
       for (const r of inv.redirects) if (r.body !== null) this.code(r.body, exec.language, inner, inv);

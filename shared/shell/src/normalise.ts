@@ -73,6 +73,11 @@ export function pathValue(raw: string): PathValue {
 }
 
 export function normalisePath(raw: string): string {
+  return raw === '' || isNormal(raw) ? raw : normaliseSegments(raw);
+}
+
+/** normalisePath the long way: split, resolve `.` and `..`, join. */
+export function normaliseSegments(raw: string): string {
   if (raw === '') return raw;
   const absolute = raw.startsWith('/');
   const parts = raw.split('/');
@@ -93,9 +98,28 @@ export function normalisePath(raw: string): string {
   return joined === '' ? '.' : joined;
 }
 
+/**
+ * Whether a path is already in normal form: no empty segment (`//`, a trailing `/`), no `.` or
+ * `..` segment. Then normalisePath would return it as it is, so it need not be split.
+ */
+function isNormal(p: string): boolean {
+  const n = p.length;
+  // Segment starts: after each '/', and at 0 for a relative path.
+  let start = p.charCodeAt(0) === 47 ? 1 : 0;
+  if (start === n) return false;
+  for (let i = start; i <= n; i++) {
+    if (i < n && p.charCodeAt(i) !== 47) continue;
+    const len = i - start;
+    if (len === 0) return false;
+    if (p.charCodeAt(start) === 46 && (len === 1 || (len === 2 && p.charCodeAt(start + 1) === 46))) return false;
+    start = i + 1;
+  }
+  return true;
+}
+
 /** Last path segment. */
 export function baseName(path: string): string {
-  const trimmed = path.replace(/\/+$/, '');
+  const trimmed = path.endsWith('/') ? path.replace(/\/+$/, '') : path;
   const slash = trimmed.lastIndexOf('/');
   return slash < 0 ? trimmed : trimmed.slice(slash + 1);
 }

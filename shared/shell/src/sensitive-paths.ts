@@ -31,16 +31,14 @@ const RC_FILES = new Set(['.bashrc', '.bash_profile', '.bash_login', '.bash_logo
 
 const segmentsOf = (p: string): string[] => p.split('/').filter((s) => s !== '');
 
-/** Index of the segment sequence `seq` in `segs`, or -1. */
-function indexOfSeq(segs: readonly string[], seq: readonly string[]): number {
-  outer: for (let i = 0; i + seq.length <= segs.length; i++) {
-    for (let k = 0; k < seq.length; k++) if (segs[i + k] !== seq[k]) continue outer;
-    return i;
+/** Whether `segs` holds the segments a (then b, then c) next to each other. */
+function has(segs: readonly string[], a: string, b?: string, c?: string): boolean {
+  for (let i = segs.indexOf(a); i >= 0; i = segs.indexOf(a, i + 1)) {
+    if (b === undefined) return true;
+    if (segs[i + 1] === b && (c === undefined || segs[i + 2] === c)) return true;
   }
-  return -1;
+  return false;
 }
-
-const has = (segs: readonly string[], ...seq: string[]): boolean => indexOfSeq(segs, seq) >= 0;
 
 export function secretClassOf(normalised: string): SecretClass | null {
   const segs = segmentsOf(normalised);

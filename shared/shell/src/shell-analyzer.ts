@@ -23,8 +23,9 @@ export interface ShellAnalyzer {
 
 export interface ShellAnalyzerOptions {
   /**
-   * Plain command lines (words and simple quotes only) skip the parser; default true. False
-   * parses everything, to check that both paths agree.
+   * Plain command lines (words and simple quotes only) skip the parser, and simple lists,
+   * pipelines and redirections of them get their tree without the grammar (simple-syntax.ts);
+   * default true. False parses everything with the grammar, to check that the paths agree.
    */
   readonly fastPath?: boolean;
 }
@@ -34,7 +35,7 @@ export async function createShellAnalyzer(limits: Partial<ShellLimits> = {}, opt
   return shellAnalyzerWith(grammar, { ...DEFAULT_LIMITS, ...limits }, options.fastPath ?? true);
 }
 
-/** An analyser on a loaded grammar; `fastPath: false` parses every command (tests compare both paths). */
+/** An analyser on a loaded grammar; `fastPath: false` parses every command with the grammar (tests compare the paths). */
 export function shellAnalyzerWith(grammar: BashGrammar, limits: ShellLimits, fastPath = true): ShellAnalyzer {
   const cache = new LruCache<string, ShellAnalysis>(limits.cacheEntries);
   let hits = 0;
@@ -73,7 +74,7 @@ function analyzeUncached(grammar: BashGrammar, limits: ShellLimits, command: str
     readPipelineFlows(collector, cx);
     readSubstitutionFlows(collector, cx);
     readDynamicCode(collector, cx);
-    for (const [path, url] of cx.flow.downloads) out.download(path, url);
+    if (cx.flow.anyDownload) for (const [path, url] of cx.flow.downloads) out.download(path, url);
   } catch (err) {
     // A defect in a reader must not let the command through unread: report it as unresolved.
     out.effect({ kind: 'unresolved', detail: 'analysis_error', target: err instanceof Error ? err.name : 'error', command: '', evidence: command });

@@ -3,7 +3,7 @@
  * `loadShellPort()` loads the grammar once per process and returns the same port afterwards.
  */
 import { createShellAnalyzer, type ShellAnalyzer } from './shell-analyzer';
-import { shellCommandOf } from './shell-tool';
+import { shellCommandLineOf } from './shell-tool';
 import type { ShellAnalysis } from './shell-analysis';
 
 export interface ShellPortLike {
@@ -14,7 +14,7 @@ export interface ShellPortLike {
 /** Adapts an analyser to the core's port. */
 export function shellPort(analyzer: ShellAnalyzer): ShellPortLike {
   return {
-    commandOf: (tool, args, annotations) => shellCommandOf(tool, args as Record<string, unknown> | undefined, annotations)?.command ?? null,
+    commandOf: (tool, args, annotations) => shellCommandLineOf(tool, args as Record<string, unknown> | undefined, annotations),
     analyze: (command) => analyzer.analyze(command),
   };
 }

@@ -99,32 +99,50 @@ const MAX_ARRAY = 256;
 
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.length <= MAX_ARRAY && v.every((x) => typeof x === 'string');
 
-function fromObject(args: Record<string, unknown>, prefix: string): ShellCommand | null {
-  const cwdValue = CWD_KEYS.map((k) => args[k]).find((v): v is string => typeof v === 'string' && v.length > 0);
-  const withCwd = (command: string, argument: string): ShellCommand => ({ command, argument: `${prefix}${argument}`, ...(cwdValue !== undefined ? { cwd: cwdValue } : {}) });
+function firstArgv(args: Record<string, unknown>): string[] | undefined {
+  for (const k of ARGV_KEYS) {
+    const v = args[k];
+    if (isStringArray(v)) return v;
+  }
+  return undefined;
+}
+
+function firstCwd(args: Record<string, unknown>): string | undefined {
+  for (const k of CWD_KEYS) {
+    const v = args[k];
+    if (typeof v === 'string' && v.length > 0) return v;
+  }
+  return undefined;
+}
+
+/** The command line in one arguments object and the key it came from. */
+interface Found {
+  readonly command: string;
+  readonly key: string;
+}
+
+function fromObject(args: Record<string, unknown>): Found | null {
   for (const key of STRING_KEYS) {
     const v = args[key];
-    if (typeof v === 'string' && v.trim() !== '') {
+    if (typeof v === 'string') {
+      const t = v.trim();
+      if (t === '') continue;
       // {command: "git", args: ["push", "--force"]}: the program and its argv.
-      const argv = ARGV_KEYS.map((k) => args[k]).find(isStringArray);
-      return withCwd(argv !== undefined && !/\s/.test(v.trim()) ? [v.trim(), ...argv].map(shellQuote).join(' ') : v, key);
+      const argv = firstArgv(args);
+      return { command: argv !== undefined && !/\s/.test(t) ? [t, ...argv].map(shellQuote).join(' ') : v, key };
     }
     if (isStringArray(v)) {
       // commands: ["a", "b"] are separate command lines; cmd: ["sh", "-c", "…"] is one argv.
-      return withCwd(key === 'commands' || key === 'cmds' || key === 'script' ? v.join('\n') : v.map(shellQuote).join(' '), key);
+      return { command: key === 'commands' || key === 'cmds' || key === 'script' ? v.join('\n') : v.map(shellQuote).join(' '), key };
     }
   }
   for (const key of ARGV_KEYS) {
     const v = args[key];
-    if (isStringArray(v)) return withCwd(v.map(shellQuote).join(' '), key);
+    if (isStringArray(v)) return { command: v.map(shellQuote).join(' '), key };
   }
   return null;
 }
 
-/**
- * The command line a shell-like tool call runs, or null when the tool is not shell-like or its
- * arguments carry no command.
- */
 /** Argument names that only ever hold a command line. */
 const COMMAND_ONLY_KEYS = ['command', 'cmd', 'shell_command', 'bash_command', 'command_line', 'commandline', 'cmdline'];
 
@@ -134,7 +152,9 @@ const COMMAND_ONLY_KEYS = ['command', 'cmd', 'shell_command', 'bash_command', 'c
  * (`command`, `cmd` …): treated as a shell, unless its name names another runtime (sql, python …).
  */
 function annotatedCommandTool(tool: string, args: Record<string, unknown>, annotations: unknown): boolean {
-  const hints = ShellToolHints.safeParse(annotations ?? {});
+  // No annotations: no hint that the tool acts.
+  if (annotations === undefined || annotations === null) return false;
+  const hints = ShellToolHints.safeParse(annotations);
   if (!hints.success) return false;
   const h = hints.data;
   if (h.readOnlyHint === true || (h.destructiveHint !== true && h.openWorldHint !== true)) return false;
@@ -142,17 +162,18 @@ function annotatedCommandTool(tool: string, args: Record<string, unknown>, annot
   return COMMAND_ONLY_KEYS.some((k) => typeof args[k] === 'string' || isStringArray(args[k]));
 }
 
-export function shellCommandOf(tool: string, args: Record<string, unknown> | undefined, annotations?: unknown): ShellCommand | null {
+/** The arguments object holding the command line (the call's own, or one nested under input, params …) and what it found. */
+function locate(tool: string, args: Record<string, unknown> | undefined, annotations: unknown): { readonly found: Found; readonly holder: Record<string, unknown>; readonly prefix: string } | null {
   if (typeof tool !== 'string') return null;
   if (args === undefined || args === null || typeof args !== 'object' || Array.isArray(args)) return null;
   if (!isShellTool(tool, annotations) && !annotatedCommandTool(tool, args, annotations)) return null;
-  const direct = fromObject(args, '');
-  if (direct !== null) return direct;
+  const direct = fromObject(args);
+  if (direct !== null) return { found: direct, holder: args, prefix: '' };
   for (const key of NESTED_KEYS) {
     const v = args[key];
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-      const nested = fromObject(v as Record<string, unknown>, `${key}.`);
-      if (nested !== null) return nested;
+      const nested = fromObject(v as Record<string, unknown>);
+      if (nested !== null) return { found: nested, holder: v as Record<string, unknown>, prefix: `${key}.` };
     }
   }
   // A shell tool with one text argument of another name ({"content": "ls -la"}, {"q": "…"}): that is its command.
@@ -162,4 +183,20 @@ export function shellCommandOf(tool: string, args: Record<string, unknown> | und
     return { command: args[key] as string, argument: key };
   }
   return null;
+}
+
+/**
+ * The command line a shell-like tool call runs, or null when the tool is not shell-like or its
+ * arguments carry no command.
+ */
+export function shellCommandOf(tool: string, args: Record<string, unknown> | undefined, annotations?: unknown): ShellCommand | null {
+  const at = locate(tool, args, annotations);
+  if (at === null) return null;
+  const cwd = firstCwd(at.holder);
+  return { command: at.found.command, argument: `${at.prefix}${at.found.key}`, ...(cwd !== undefined ? { cwd } : {}) };
+}
+
+/** `shellCommandOf(…)?.command ?? null`, without the argument name and working directory (the core asks this on every call). */
+export function shellCommandLineOf(tool: string, args: Record<string, unknown> | undefined, annotations?: unknown): string | null {
+  return locate(tool, args, annotations)?.found.command ?? null;
 }

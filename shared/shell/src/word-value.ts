@@ -41,14 +41,10 @@ export function evaluateWord(node: SyntaxNode, source: string, scope: VariableSc
   const subs: number[] = [];
   const vars: string[] = [];
   const value = valueOf(node, source, scope, visit, subs, false, vars);
-  return {
-    text: source.slice(node.start, node.end),
-    value,
-    literal: !value.includes(DYNAMIC),
-    subs,
-    processSubstitution: node.type === 'process_substitution',
-    ...(vars.length > 0 ? { vars } : {}),
-  };
+  const text = source.slice(node.start, node.end);
+  const literal = !value.includes(DYNAMIC);
+  const processSubstitution = node.type === 'process_substitution';
+  return vars.length > 0 ? { text, value, literal, subs, processSubstitution, vars } : { text, value, literal, subs, processSubstitution };
 }
 
 function valueOf(n: SyntaxNode, src: string, scope: VariableScope, visit: SubstitutionVisitor, subs: number[], quoted: boolean, vars: string[]): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isShellTool, shellCommandOf, shellQuote } from '../src/index';
+import { shellCommandLineOf } from '../src/shell-tool';
 
 describe('shell-like tool recognition', () => {
   it('recognises shell tools by the words of their name, not a list of exact names', () => {
@@ -59,5 +60,41 @@ describe('shell-like tool recognition', () => {
     expect(shellQuote('plain-word_1.2/x')).toBe('plain-word_1.2/x');
     expect(shellQuote('')).toBe("''");
     expect(shellQuote('$(rm -rf /)')).toBe("'$(rm -rf /)'");
+  });
+
+  it('gives the core the same command line as shellCommandOf (without argument name and cwd)', () => {
+    const calls: [string, unknown, unknown?][] = [
+      ['bash', { command: 'ls -la' }],
+      ['run_command', { cmd: 'npm test', cwd: '/repo' }],
+      ['terminal', { script: 'make\nmake test' }],
+      ['shell', { commands: ['cd app', 'npm ci'] }],
+      ['container.exec', { cmd: ['sh', '-c', 'echo "a b" > f'] }],
+      ['execute_command', { command: 'git', args: ['commit', '-m', "it's done"] }],
+      ['execute_command', { command: ' git ', argv: ['push'] }],
+      ['execute_command', { command: 'git push', args: ['--force'] }],
+      ['exec', { argv: ['rm', '-rf', 'build dir'] }],
+      ['run_shell', { input: { command: 'whoami', cwd: '/x' } }],
+      ['run_shell', { params: { cmd: ['id'] }, input: 'not an object' }],
+      ['bash', { code: 'echo hi' }],
+      ['bash', { command: '   ', cmd: 'pwd' }],
+      ['bash', {}],
+      ['bash', { command: 42 }],
+      ['bash', { cmd: [1, 2] }],
+      ['read_file', { command: 'rm -rf /' }],
+      ['bash', undefined],
+      ['bash', []],
+      ['sandbox_tool', { command: 'rm -rf /data' }, { destructiveHint: true }],
+      ['sandbox_tool', { command: 'rm -rf /data' }, { readOnlyHint: true, destructiveHint: true }],
+      ['sandbox_tool', { command: 'rm -rf /data' }, null],
+      ['sandbox_tool', { command: 'rm -rf /data' }],
+      ['tool_8', { command: 'ls' }, { description: 'Executes a bash command in the workspace container.' }],
+      ['ops.do', { cmd: ['curl', '-s', 'https://x.example.com'] }, { openWorldHint: true }],
+    ];
+    for (const [tool, args, annotations] of calls) {
+      const a = args as Record<string, unknown> | undefined;
+      expect(shellCommandLineOf(tool, a, annotations), `${tool} ${JSON.stringify(args)}`).toBe(shellCommandOf(tool, a, annotations)?.command ?? null);
+    }
+    expect(shellCommandLineOf('run_shell', { input: { command: 'whoami' } })).toBe('whoami');
+    expect(shellCommandOf('run_shell', { input: { command: 'whoami', cwd: '/x' } })).toEqual({ command: 'whoami', argument: 'input.command', cwd: '/x' });
   });
 });

@@ -10,23 +10,66 @@ import { normaliseHost, type UrlValue } from '../normalise';
 import { persistenceClassOf, privilegeFileClassOf, secretClassOf } from '../sensitive-paths';
 import { DYNAMIC, type Word } from '../word-value';
 
+/** Each collection is made on first use: most command lines leave no facts of most kinds. */
 export class FlowFacts {
+  private fetches: Map<number, string> | null = null;
+  private downloadMap: Map<string, string> | null = null;
+  private senders: Map<number, string> | null = null;
+  private readMap: Map<number, string[]> | null = null;
+  private dumps: Set<number> | null = null;
+  private decoding: Set<number> | null = null;
+  private remotes: Map<string, string> | null = null;
+  private egressMap: Map<number, string[]> | null = null;
+
   /** Commands whose standard output is fetched content: seq → URL or host fetched. */
-  readonly fetchesToStdout = new Map<number, string>();
+  get fetchesToStdout(): Map<number, string> {
+    return (this.fetches ??= new Map());
+  }
+
   /** Files written with fetched content: normalised path → URL (curl -o, wget, git clone dir …). */
-  readonly downloads = new Map<string, string>();
+  get downloads(): Map<string, string> {
+    return (this.downloadMap ??= new Map());
+  }
+
+  /** Whether any download was recorded (without making the map). */
+  get anyDownload(): boolean {
+    return this.downloadMap !== null && this.downloadMap.size > 0;
+  }
+
   /** Commands that send their standard input to a host: seq → host. */
-  readonly stdinSenders = new Map<number, string>();
+  get stdinSenders(): Map<number, string> {
+    return (this.senders ??= new Map());
+  }
+
   /** Normalised paths each command reads. */
-  readonly reads = new Map<number, string[]>();
+  get reads(): Map<number, string[]> {
+    return (this.readMap ??= new Map());
+  }
+
   /** Commands that print the environment. */
-  readonly envDumps = new Set<number>();
+  get envDumps(): Set<number> {
+    return (this.dumps ??= new Set());
+  }
+
   /** Commands that decode their input (base64 -d …). */
-  readonly decoders = new Set<number>();
+  get decoders(): Set<number> {
+    return (this.decoding ??= new Set());
+  }
+
   /** git remotes added in this command line: name → URL. */
-  readonly gitRemotes = new Map<string, string>();
+  get gitRemotes(): Map<string, string> {
+    return (this.remotes ??= new Map());
+  }
+
   /** Hosts each command contacts ('' when not static). */
-  readonly egress = new Map<number, string[]>();
+  get egress(): Map<number, string[]> {
+    return (this.egressMap ??= new Map());
+  }
+
+  /** Whether any command contacts a host (without making the map). */
+  get anyEgress(): boolean {
+    return this.egressMap !== null && this.egressMap.size > 0;
+  }
 }
 
 export interface EffectContext {
@@ -43,7 +86,7 @@ export function emit(
   target: string,
   extra: { host?: string; dynamic?: boolean } = {},
 ): void {
-  cx.out.effect({ kind, detail, target, command: inv.name, evidence: inv.evidence, ...extra });
+  cx.out.effect({ kind, detail, target, command: inv.name, evidence: inv.evidence, host: extra.host, dynamic: extra.dynamic });
 }
 
 export const isDevice = (v: string): boolean =>

@@ -4,7 +4,6 @@
  * input), and code that only exists at run time (`sh -c "$(curl …)"`, `eval "$X"`).
  */
 import type { InvocationCollector } from '../collect-invocations';
-import { executionOf } from '../code-carriers';
 import type { Invocation } from '../invocation';
 import { emit, type EffectContext } from './effect-context';
 import { downloadedAs, fetchInGroups } from './read-effects';
@@ -16,6 +15,7 @@ function hostOf(target: string): string {
 }
 
 export function readPipelineFlows(collector: InvocationCollector, cx: EffectContext): void {
+  if (!collector.invocations.some((inv) => inv.pipes.length > 0)) return;
   const byPipe = new Map<number, Invocation[]>();
   for (const inv of collector.invocations) {
     for (const slot of inv.pipes) {
@@ -32,7 +32,7 @@ export function readPipelineFlows(collector: InvocationCollector, cx: EffectCont
       if (stage <= 0 || c.pipes[c.pipes.length - 1]?.id !== id) continue;
       const upstream = members.filter((m) => stageOf(m) < stage);
       if (upstream.length === 0) continue;
-      const exec = executionOf(c);
+      const exec = collector.executionOf(c);
       const ownInput = c.redirects.some((r) => r.body !== null || (r.op === '<' && r.target !== null));
       if (exec.kind === 'stdin' && !ownInput) interpreterFed(collector, cx, c, upstream);
       // xargs -I{} sh -c '… {} …': standard input is pasted into the code itself.
@@ -101,6 +101,7 @@ export function readDynamicCode(collector: InvocationCollector, cx: EffectContex
  * substitution read leaves inside an argument of a command that contacts a host.
  */
 export function readSubstitutionFlows(collector: InvocationCollector, cx: EffectContext): void {
+  if (!cx.flow.anyEgress) return;
   for (const [seq, hosts] of cx.flow.egress) {
     const inv = collector.invocations[seq];
     if (inv === undefined) continue;

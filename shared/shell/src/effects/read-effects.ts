@@ -5,7 +5,7 @@
  * same command line), and credentials it expands from the environment.
  */
 import type { InvocationCollector } from '../collect-invocations';
-import { executionOf, SHELLS } from '../code-carriers';
+import { SHELLS } from '../code-carriers';
 import type { Invocation, Redirect } from '../invocation';
 import { normalisePath } from '../normalise';
 import { isSecretVariable } from '../sensitive-paths';
@@ -81,7 +81,7 @@ function redirect(collector: InvocationCollector, cx: EffectContext, inv: Invoca
   const v = t.value;
   if ((r.op.includes('&') && (/^\d+$/.test(v) || v === '-')) || isDevice(v)) return;
   const tcp = devTcp(v);
-  const exec = executionOf(inv);
+  const exec = collector.executionOf(inv);
   if (tcp !== null) {
     const host = egress(cx, inv, 'dev_tcp', null, tcp);
     const interactiveShell = SHELLS.has(inv.name) && (exec.kind === 'stdin' || inv.argv.some((w) => w.value === '-i'));
@@ -111,7 +111,7 @@ function redirect(collector: InvocationCollector, cx: EffectContext, inv: Invoca
 }
 
 function wrapperEffects(collector: InvocationCollector, cx: EffectContext, inv: Invocation): void {
-  const facts = collector.facts.get(inv.seq);
+  const facts = collector.facts[inv.seq];
   if (facts === undefined) return;
   if (facts.user !== null) {
     const via = inv.wrappers.find((w) => w === 'sudo' || w === 'doas' || w === 'su' || w === 'pkexec' || w === 'runuser' || w === 'chroot') ?? 'sudo';
@@ -140,7 +140,7 @@ function secretVariables(cx: EffectContext, inv: Invocation): void {
 /** Reads every command's own effects, in execution order. */
 export function readInvocationEffects(collector: InvocationCollector, cx: EffectContext): void {
   for (const inv of collector.invocations) {
-    const ctx: EffectContext = { ...cx, facts: collector.facts.get(inv.seq) };
+    const ctx: EffectContext = { out: cx.out, flow: cx.flow, facts: collector.facts[inv.seq] };
     wrapperEffects(collector, ctx, inv);
     let handled = false;
     if (inv.name !== '') {
@@ -151,8 +151,8 @@ export function readInvocationEffects(collector: InvocationCollector, cx: Effect
           handled = true;
         }
       }
-      if (/^python[23]?(?:\.\d+)?$/.test(inv.name)) pythonModuleInstall(inv, ctx);
-      const exec = executionOf(inv);
+      if (inv.name.startsWith('python') && /^python[23]?(?:\.\d+)?$/.test(inv.name)) pythonModuleInstall(inv, ctx);
+      const exec = collector.executionOf(inv);
       if (exec.kind === 'script') ranScript(collector, ctx, inv, exec.script);
       if (!handled && exec.kind === 'none') defaultReader(inv, ctx);
       else if (!handled && exec.kind === 'script') for (const w of inv.argv.slice(2)) if (w.value.includes('/') && !w.value.includes(DYNAMIC)) readPath(ctx, inv, w);
