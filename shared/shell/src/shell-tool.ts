@@ -180,7 +180,7 @@ function locate(tool: string, args: Record<string, unknown> | undefined, annotat
   const texts = Object.keys(args).filter((k) => typeof args[k] === 'string' && (args[k] as string).trim() !== '' && !CWD_KEYS.includes(k));
   if (texts.length === 1) {
     const key = texts[0] as string;
-    return { command: args[key] as string, argument: key };
+    return { found: { command: args[key] as string, key }, holder: args, prefix: '' };
   }
   return null;
 }
