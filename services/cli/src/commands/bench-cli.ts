@@ -10,6 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { UsageError } from '../usage-error';
 import { intOption, parseCliArgs } from './cli-args';
+import { runCoreBench, runDecisionsBench, runMcpProxyBench, runProcessorBench, runShellBench, runWriterBench } from '@chainwatch/bench';
 import { benchRunInfo, renderBenchDoc } from './bench-report';
 
 const USAGE = 'usage: chainwatch bench [core|decisions|writer|processor|mcp-proxy|shell] [--json OUT] [--docs FILE] [--events N] [--duration S] [--rows N] [--calibrate US,US...] [--traces N]';
@@ -29,38 +30,32 @@ export async function runBenchCli(argv: string[]): Promise<number> {
     console.log(`\n== bench ${suite}`);
     switch (suite) {
       case 'core': {
-        const { runCoreBench } = await import('../../../../test/bench/core');
         const r = await runCoreBench({ events: intOption('events', values.events, 200_000), log });
         results.core = pick(r, ['events_per_s', 'bytes_per_session_1m', 'heap_mb_1m']);
         break;
       }
       case 'decisions': {
-        const { runDecisionsBench } = await import('../../../../test/bench/decisions');
         const calibrateUs = values.calibrate === undefined ? [] : values.calibrate.split(',').map((v) => intOption('calibrate', v, 0));
         const r = await runDecisionsBench({ durationS: intOption('duration', values.duration, 10), calibrateUs, log });
         results.decisions = { ...pick(r, ['assess_p99_us', 'assess_per_s', 'api_rps', 'bare_rps', 'ratio', 'api_p99_ms']), ...r.calibration };
         break;
       }
       case 'writer': {
-        const { runWriterBench } = await import('../../../../test/bench/writer');
         const r = await runWriterBench({ rows: intOption('rows', values.rows, 40_000), log });
         results.writer = pick(r, ['writer_rows_per_s', 'bare_rows_per_s', 'ratio']);
         break;
       }
       case 'shell': {
-        const { runShellBench } = await import('../../../../test/bench/shell');
         const r = await runShellBench({ traces: intOption('traces', values.traces, 3_000), log });
         results.shell = pick(r, ['miss_us', 'hit_us', 'stream_per_s', 'stream_hit_rate', 'core_events_per_s', 'core_with_shell_events_per_s']);
         break;
       }
       case 'processor': {
-        const { runProcessorBench } = await import('../../../../test/bench/processor');
         const r = await runProcessorBench({ events: intOption('events', values.events, 50_000), log });
         results.processor = pick(r, ['processor_events_per_s', 'bare_events_per_s', 'ratio']);
         break;
       }
       case 'mcp-proxy': {
-        const { runMcpProxyBench } = await import('../../../../test/bench/mcp-proxy');
         const r = await runMcpProxyBench({ calls: intOption('events', values.events, 4000), log });
         results['mcp-proxy'] = pick(r, ['direct_p50_us', 'direct_p99_us', 'proxy_p50_us', 'proxy_p99_us', 'added_p50_us', 'added_p99_us', 'gate_p50_us', 'gate_p99_us', 'refused']);
         break;

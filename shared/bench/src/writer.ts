@@ -1,14 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+
 import { randomBytes, randomUUID } from 'node:crypto';
 import { openClickHouse, runMigrations, toAgentActionRow, type AgentActionRow } from '@chainwatch/clickhouse';
 import type { LogRecord, OutgoingRecord, RecordPublisher } from '@chainwatch/kafka';
 import { createLogger } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
 import { TraceWriter } from '@chainwatch/trace-writer';
-import { makeEvent } from '../fixtures/events';
+import { benchEvent } from './bench-event';
 
 export interface WriterBenchResult {
   writer_rows_per_s: number;
@@ -29,7 +29,12 @@ const TOOLS = ['docs.search', 'mail.send', 'crm.lookup', 'code.exec', 'web.fetch
  * settings, into the embedded engine, in the same run. Rounds alternate so warm-up, background
  * merges and machine load fall on both sides; the best round of each side is reported.
  */
-export async function runWriterBench(opts: { rows: number; log?: (s: string) => void }): Promise<WriterBenchResult> {
+export interface WriterBenchOptions {
+  readonly rows: number;
+  readonly log?: (line: string) => void;
+}
+
+export async function runWriterBench(opts: WriterBenchOptions): Promise<WriterBenchResult> {
   const log = opts.log ?? ((s: string) => console.log(s));
   const dir = mkdtempSync(join(tmpdir(), 'chainwatch-bench-writer-'));
   const database = `bench_${randomBytes(4).toString('hex')}`;
@@ -39,7 +44,7 @@ export async function runWriterBench(opts: { rows: number; log?: (s: string) => 
     const rows = Math.max(BATCH_ROWS, opts.rows);
     const now = Date.now();
     const events = Array.from({ length: rows }, (_, i) =>
-      makeEvent({
+      benchEvent({
         ts: now - (rows - i),
         session_id: `s-${i % 500}`,
         trace_id: `t-${i % 100}`,
@@ -103,12 +108,3 @@ export async function runWriterBench(opts: { rows: number; log?: (s: string) => 
   }
 }
 
-// `npx tsx test/bench/writer.ts [rows] [--json OUT]`
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const args = process.argv.slice(2);
-  const jsonAt = args.indexOf('--json');
-  const out = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
-  const rows = Number(args.find((a, i) => /^\d+$/.test(a) && !(jsonAt >= 0 && i === jsonAt + 1)) ?? 50_000);
-  const result = await runWriterBench({ rows });
-  if (out) writeFileSync(out, `${JSON.stringify(result)}\n`);
-}

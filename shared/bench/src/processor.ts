@@ -9,9 +9,9 @@
  * Each side is timed from its first message to its last; prints both and the ratio.
  * Needs a broker: KAFKA_BROKERS (default 127.0.0.1:9092).
  */
-import { writeFileSync } from 'node:fs';
+
 import { randomUUID } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
+
 import type { Kafka } from 'kafkajs';
 import { createDetectionEngine, loadDefaultPolicy, type DetectionEngine } from '@chainwatch/core';
 import { createSimulator, withSimulatorTools } from '@chainwatch/simulator';
@@ -236,13 +236,3 @@ async function deleteTopics(kafka: Kafka, topics: readonly string[]): Promise<vo
   }
 }
 
-// `tsx test/bench/processor.ts [--events N] [--json OUT]`
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const arg = (flag: string): string | undefined => {
-    const i = process.argv.indexOf(flag);
-    return i >= 0 ? process.argv[i + 1] : undefined;
-  };
-  const json = arg('--json');
-  const result = await runProcessorBench({ events: Number(arg('--events') ?? 50_000), log: (line) => console.log(line) });
-  if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
-}

@@ -7,17 +7,16 @@
  *     against a bare fastify route that returns a constant for the same request body, with the
  *     same connections and duration. Prints both and the ratio.
  */
-import { writeFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { createDetectionEngine, loadDefaultPolicy, type DetectionEngine } from '@chainwatch/core';
 import { MemoryLog } from '@chainwatch/kafka';
 import { createLogger } from '@chainwatch/runtime';
 import type { AgentActionEvent, DecisionRequest } from '@chainwatch/schemas';
 import { InProcessView, buildDecisionApi, catalogSensitivity, createDevAuth } from '@chainwatch/decision-api';
-import { makeEvent } from '../fixtures/events';
+import { benchEvent } from './bench-event';
 
 export interface DecisionsBenchResult {
   readonly assess_p50_us: number;
@@ -58,7 +57,7 @@ function warmSession(engine: DetectionEngine): void {
   const t0 = Date.now() - 60_000;
   const tools = ['list_files', 'read_file', 'search_files', 'read_file', 'list_files', 'get_file'];
   tools.forEach((tool, i) => {
-    const event: AgentActionEvent = makeEvent({
+    const event: AgentActionEvent = benchEvent({
       session_id: SESSION,
       trace_id: 'bench-trace-1',
       ts: t0 + i * 1000,
@@ -247,21 +246,3 @@ export async function runDecisionsBench(opts: DecisionsBenchOptions = {}): Promi
 
 const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
-// `tsx test/bench/decisions.ts [--json OUT] [--duration S] [--connections N] [--calibrate 5,10,20]`
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const arg = (name: string): string | undefined => {
-    const i = process.argv.indexOf(name);
-    return i >= 0 ? process.argv[i + 1] : undefined;
-  };
-  const json = arg('--json');
-  const result = await runDecisionsBench({
-    durationS: Number(arg('--duration') ?? 6),
-    connections: Number(arg('--connections') ?? 16),
-    ...(arg('--calibrate') ? { calibrateUs: (arg('--calibrate') as string).split(',').map(Number) } : {}),
-    log: (line) => console.log(line),
-  });
-  if (json) {
-    const { assess_p99_us, assess_per_s, api_rps, bare_rps, ratio, api_p99_ms } = result;
-    writeFileSync(json, `${JSON.stringify({ assess_p99_us, assess_per_s, api_rps, bare_rps, ratio, api_p99_ms }, null, 2)}\n`);
-  }
-}

@@ -1,0 +1,38 @@
+/**
+ * @chainwatch/bench: every benchmark suite, each comparing Chainwatch against a baseline in the
+ * same run. Each suite is loaded only when it runs (its dependencies are heavy: a broker client,
+ * the embedded ClickHouse engine, the MCP SDK), so `chainwatch bench core` never loads the others.
+ */
+import type { CoreBenchOptions, CoreBenchResult } from './core';
+import type { DecisionsBenchOptions, DecisionsBenchResult } from './decisions';
+import type { McpProxyBenchOptions, McpProxyBenchResult } from './mcp-proxy';
+import type { ProcessorBenchOptions, ProcessorBenchResult } from './processor';
+import type { ShellBenchOptions, ShellBenchResult } from './shell';
+import type { WriterBenchOptions, WriterBenchResult } from './writer';
+
+export type { CoreBenchOptions, CoreBenchResult, DecisionsBenchOptions, DecisionsBenchResult, McpProxyBenchOptions, McpProxyBenchResult };
+export type { ProcessorBenchOptions, ProcessorBenchResult, ShellBenchOptions, ShellBenchResult, WriterBenchOptions, WriterBenchResult };
+
+export async function runCoreBench(options: CoreBenchOptions = {}): Promise<CoreBenchResult> {
+  return (await import('./core')).runCoreBench(options);
+}
+
+export async function runDecisionsBench(options: DecisionsBenchOptions = {}): Promise<DecisionsBenchResult> {
+  return (await import('./decisions')).runDecisionsBench(options);
+}
+
+export async function runWriterBench(options: WriterBenchOptions): Promise<WriterBenchResult> {
+  return (await import('./writer')).runWriterBench(options);
+}
+
+export async function runProcessorBench(options: ProcessorBenchOptions = {}): Promise<ProcessorBenchResult> {
+  return (await import('./processor')).runProcessorBench(options);
+}
+
+export async function runShellBench(options: ShellBenchOptions = {}): Promise<ShellBenchResult> {
+  return (await import('./shell')).runShellBench(options);
+}
+
+export async function runMcpProxyBench(options: McpProxyBenchOptions = {}): Promise<McpProxyBenchResult> {
+  return (await import('./mcp-proxy')).runMcpProxyBench(options);
+}
