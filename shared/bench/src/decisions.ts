@@ -1,95 +1,98 @@
 /**
- * Decision benchmark. In one run:
- *  1. in-process engine.assess() with the shipped policy and full rule set, on a warmed session:
- *     throughput and p50/p99 latency;
- *  2. HTTP with autocannon (client in a child process of its own) against the real decision API (JWT auth,
- *     rate limiting, zod validation, fail-mode and approval logic, decision log, metrics) and
- *     against a bare fastify route that returns a constant for the same request body, with the
- *     same connections and duration. Prints both and the ratio.
+ * Decision benchmark: is Chainwatch's decision as cheap as the policy server one would otherwise
+ * put in the request path? In one run:
+ *
+ *  1. in-process `assess()` on a warmed session with the shipped policy and full rule set:
+ *     throughput and p50/p99 per call;
+ *  2. four servers, each in a process of its own pinned to the server core (pinning.ts), the
+ *     load generator (load/http-load.ts) in another pinned to the other core:
+ *     - `bare`: a fastify route answering the decision API's exact answer bytes;
+ *     - `chainwatch`: the real decision API (JWT, rate limit, validation, session state, decision
+ *       log, metrics; decision-server.ts), built code unless the bench itself runs from sources;
+ *     - `opa`: Open Policy Agent serving the same rules in Rego (scenario.ts);
+ *     - `cerbos`: Cerbos serving them as a resource policy with a CEL condition;
+ *     all asked the same question (a deny for three reasons), checked once before measuring.
+ *  3. each server is saturated for `warmupS` (a minute by default: the heap reaches its steady
+ *     state), then `rounds` rounds interleave the targets: a saturation slice of `roundS` at
+ *     `connections` connections (req/s, p50/p99, server CPU per request from /proc), then a slice
+ *     at a fixed rate paced evenly (p50/p99 from the scheduled send time). Medians over rounds.
+ *     RSS is read at the end.
  */
 import { execFile } from 'node:child_process';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import Fastify from 'fastify';
+import { loadavg } from 'node:os';
 import { createDetectionEngine, loadDefaultPolicy, type DetectionEngine } from '@chainwatch/core';
-import { MemoryLog } from '@chainwatch/kafka';
-import { createLogger } from '@chainwatch/runtime';
-import type { AgentActionEvent, DecisionRequest } from '@chainwatch/schemas';
-import { InProcessView, buildDecisionApi, catalogSensitivity, createDevAuth } from '@chainwatch/decision-api';
-import { benchEvent } from './bench-event';
+import type { DecisionRequest } from '@chainwatch/schemas';
+import { ensureCerbos, ensureOpa } from './bench-tools';
+import { DECISION_REQUEST, warmSession } from './decision-targets/scenario';
+import { startBare, startCerbos, startChainwatch, startOpa, type Target } from './decision-targets/targets';
+import type { LoadResult, LoadSpec } from './load/http-load';
+import { corePlan, onCore, pinProcess, type CorePlan } from './pinning';
+import { processCpuUs, processRssMb } from './proc-stats';
+import { benchScript, currentRuntime } from './repo-paths';
+
+export const DECISION_TARGETS = ['bare', 'chainwatch', 'opa', 'cerbos'] as const;
+export type DecisionTargetName = (typeof DECISION_TARGETS)[number];
+
+export interface TargetFigures {
+  readonly rps: number;
+  readonly cpu_us_per_req: number;
+  readonly p50_ms: number;
+  readonly p99_ms: number;
+  readonly p50_fixed_rate_ms: number;
+  readonly p99_fixed_rate_ms: number;
+  readonly rss_mb: number;
+}
 
 export interface DecisionsBenchResult {
+  readonly targets: Partial<Record<DecisionTargetName, TargetFigures>>;
+  /** Chainwatch req/s over the other target's, same run; null when that target did not run. */
+  readonly ratio_vs_bare: number | null;
+  readonly ratio_vs_opa: number | null;
+  readonly ratio_vs_cerbos: number | null;
   readonly assess_p50_us: number;
   readonly assess_p99_us: number;
   readonly assess_per_s: number;
-  readonly api_rps: number;
-  readonly bare_rps: number;
-  readonly ratio: number;
-  readonly api_p99_ms: number;
-  readonly bare_p99_ms: number;
-  /** With `calibrateUs`: the ratio a bare route doing that many µs of synchronous work reaches, per amount. */
-  readonly calibration?: Readonly<Record<string, number>>;
+  readonly pinned: boolean;
+  readonly fixed_rate: number;
+  readonly connections: number;
+  /** 1-minute load average at the start and at the end of the run. */
+  readonly load_start: number;
+  readonly load_end: number;
+  /** Targets that did not run, and why. */
+  readonly skipped: Readonly<Record<string, string>>;
 }
 
 export interface DecisionsBenchOptions {
-  /** Seconds of load per target (default 6), split into alternating slices. */
-  readonly durationS?: number;
-  /** Alternating bare / API slices (default 3). */
+  /** Saturation per target before anything is measured (default 60 s). */
+  readonly warmupS?: number;
+  /** Length of each measured slice, saturated and paced (default 10 s). */
+  readonly roundS?: number;
+  /** Interleaved rounds (default 3). */
   readonly rounds?: number;
-  /** Concurrent connections (default 16). */
+  /** Connections at saturation (default 50). */
   readonly connections?: number;
+  /** Requests per second of the paced slices (default 2,000). */
+  readonly fixedRate?: number;
   /** assess() calls in the in-process phase (default 100,000). */
   readonly assessCalls?: number;
-  /**
-   * Also measure the bare route doing this many µs of busy work per request (e.g. [5, 10, 20]):
-   * what ratio a given amount of per-request work costs on this machine, in the same run.
-   */
-  readonly calibrateUs?: readonly number[];
+  /** Which targets (default all four; chainwatch always runs). */
+  readonly targets?: readonly DecisionTargetName[];
+  /** Run the servers from built code or from sources (default: as this process runs). */
+  readonly runtime?: 'built' | 'sources';
   readonly log?: (line: string) => void;
 }
-
-const SESSION = 'bench-session-1';
-const AGENT = { id: 'agent-bench-1', type: 'file-assistant', spiffe_id: 'spiffe://example.org/ns/agents/sa/files' };
-const TASK = { id: 'task-bench', intent: 'summarise the project folder', scopes: ['files.read', 'mail.send'] };
-
-/** A session with some history: a few reads, including a confidential one (tainted). */
-function warmSession(engine: DetectionEngine): void {
-  const t0 = Date.now() - 60_000;
-  const tools = ['list_files', 'read_file', 'search_files', 'read_file', 'list_files', 'get_file'];
-  tools.forEach((tool, i) => {
-    const event: AgentActionEvent = benchEvent({
-      session_id: SESSION,
-      trace_id: 'bench-trace-1',
-      ts: t0 + i * 1000,
-      agent: AGENT,
-      task: TASK,
-      action: { kind: 'tool_call', tool, operation: 'read', resource: `file://projects/doc-${i}.md`, data_class: i === 1 ? 'confidential' : 'internal', args: { path: `projects/doc-${i}.md` } },
-    });
-    engine.observe(event);
-  });
-}
-
-/** The prospective action asked about: another read in the same warmed session. */
-const REQUEST: DecisionRequest = {
-  session_id: SESSION,
-  trace_id: 'bench-trace-1',
-  agent: AGENT,
-  principal: { sub: 'user:alice', act: [] },
-  task: TASK,
-  action: { kind: 'tool_call', tool: 'read_file', operation: 'read', resource: 'file://projects/doc-7.md', args: { path: 'projects/doc-7.md' } },
-};
 
 function quantile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 }
 
-function assessPhase(engine: DetectionEngine, calls: number): { p50: number; p99: number; perS: number } {
-  for (let i = 0; i < 5000; i++) engine.assess(REQUEST, Date.now());
+function assessPhase(engine: DetectionEngine, request: DecisionRequest, calls: number): { p50: number; p99: number; perS: number } {
+  for (let i = 0; i < 5000; i++) engine.assess(request, Date.now());
   const samples = new Float64Array(calls);
   const start = process.hrtime.bigint();
   for (let i = 0; i < calls; i++) {
     const t = process.hrtime.bigint();
-    engine.assess(REQUEST, Date.now());
+    engine.assess(request, Date.now());
     samples[i] = Number(process.hrtime.bigint() - t) / 1000;
   }
   const totalS = Number(process.hrtime.bigint() - start) / 1e9;
@@ -97,152 +100,165 @@ function assessPhase(engine: DetectionEngine, calls: number): { p50: number; p99
   return { p50: quantile(samples, 0.5), p99: quantile(samples, 0.99), perS: calls / totalS };
 }
 
-interface CannonResult {
-  readonly rps: number;
-  readonly p99: number;
-  readonly non2xx: number;
-  /** CPU time of this process (the server under test; the load generator runs elsewhere) per request, µs. */
-  readonly cpuUs: number;
-}
-
-/** Mean throughput over the slices, worst p99, all errors. */
-function combine(runs: readonly CannonResult[]): CannonResult {
-  return {
-    rps: runs.reduce((sum, r) => sum + r.rps, 0) / runs.length,
-    p99: Math.max(...runs.map((r) => r.p99)),
-    non2xx: runs.reduce((sum, r) => sum + r.non2xx, 0),
-    cpuUs: runs.reduce((sum, r) => sum + r.cpuUs, 0) / runs.length,
-  };
-}
-
-/**
- * The load generator runs in a child process of its own (autocannon, programmatic API), so it
- * never competes with the servers under test for their event loop; the bare route and the API are
- * served the same way, by this process, one at a time.
- */
-const LOAD_SCRIPT = `
-const autocannon = require('autocannon');
-const o = JSON.parse(process.env.CHAINWATCH_BENCH_LOAD);
-autocannon({ url: o.url, method: 'POST', headers: o.headers, body: o.body, connections: o.connections, duration: o.duration }, (err, r) => {
-  if (err) { console.error(String(err)); process.exit(1); }
-  process.stdout.write(JSON.stringify({ rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx + r.errors + r.timeouts }));
-});`;
-
-function cannon(url: string, headers: Record<string, string>, durationS: number, connections: number): Promise<CannonResult> {
-  const options = { url, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(REQUEST), connections, duration: durationS };
-  const cpu0 = process.cpuUsage();
+/** One load run in the generator's own process, on the load core. */
+function generate(plan: CorePlan, runtime: 'built' | 'sources', spec: LoadSpec): Promise<LoadResult> {
+  const [cmd, ...args] = onCore(plan, plan.loadCore, [process.execPath, ...benchScript('load-generator', runtime), JSON.stringify(spec)]);
   return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['-e', LOAD_SCRIPT],
-      { env: { ...process.env, CHAINWATCH_BENCH_LOAD: JSON.stringify(options) }, cwd: BENCH_DIR, timeout: (durationS + 30) * 1000 },
-      (err, stdout, stderr) => {
-        if (err) return reject(new Error(`load generator failed: ${stderr || err.message}`));
-        try {
-          const load = JSON.parse(stdout) as Omit<CannonResult, 'cpuUs'>;
-          const cpu = process.cpuUsage(cpu0);
-          resolve({ ...load, cpuUs: (cpu.user + cpu.system) / Math.max(1, load.rps * durationS) });
-        } catch {
-          reject(new Error(`load generator printed no result: ${stdout.slice(0, 200)}`));
-        }
-      },
-    );
+    execFile(cmd as string, args, { timeout: spec.durationMs + 60_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`load generator failed: ${stderr || err.message}`));
+      try {
+        resolve(JSON.parse(stdout) as LoadResult);
+      } catch {
+        reject(new Error(`load generator printed no result: ${stdout.slice(0, 200)}`));
+      }
+    });
   });
 }
 
-/** Where autocannon resolves from (the workspace's node_modules). */
-const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
+
+interface Samples {
+  rps: number[];
+  cpu: number[];
+  p50: number[];
+  p99: number[];
+  fixedP50: number[];
+  fixedP99: number[];
+}
 
 export async function runDecisionsBench(opts: DecisionsBenchOptions = {}): Promise<DecisionsBenchResult> {
   const log = opts.log ?? (() => undefined);
-  const durationS = opts.durationS ?? 6;
-  const connections = opts.connections ?? 16;
+  const warmupMs = (opts.warmupS ?? 60) * 1000;
+  const roundMs = (opts.roundS ?? 10) * 1000;
+  const rounds = Math.max(1, opts.rounds ?? 3);
+  const connections = opts.connections ?? 50;
+  const fixedRate = opts.fixedRate ?? 2000;
+  const runtime = opts.runtime ?? currentRuntime();
+  const wanted = new Set<DecisionTargetName>([...(opts.targets ?? DECISION_TARGETS), 'chainwatch']);
+  const loadStart = loadavg()[0] ?? 0;
+
+  const plan = corePlan();
+  pinProcess(plan, process.pid, plan.loadCore);
+  log(`decisions: ${plan.describe}; servers run ${runtime} code; load average ${loadStart.toFixed(2)}`);
 
   const { catalog, policy, rules } = loadDefaultPolicy();
   const engine = createDetectionEngine({ catalog, policy, rules });
   warmSession(engine);
-  const probe = engine.assess(REQUEST, Date.now());
-  log(`decisions: warmed session answers ${probe.decision} (score ${probe.score}), policy ${engine.policyVersion}`);
-
-  const assess = assessPhase(engine, opts.assessCalls ?? 100_000);
+  const probe = engine.assess(DECISION_REQUEST, Date.now());
+  log(`decisions: the warmed session's answer in process: ${probe.decision} (score ${probe.score}, ${probe.reasons.length} reasons), policy ${engine.policyVersion}`);
+  const assess = assessPhase(engine, DECISION_REQUEST, opts.assessCalls ?? 100_000);
   log(`assess (in-process, full rule set): ${Math.round(assess.perS).toLocaleString('en')}/s  p50 ${assess.p50.toFixed(1)} µs  p99 ${assess.p99.toFixed(1)} µs`);
 
-  // The real API: same engine, in-process view (always current), decision log to a MemoryLog.
-  const auth = await createDevAuth();
-  const api = await buildDecisionApi({
-    view: new InProcessView(engine, { caughtUp: () => true }),
-    publisher: new MemoryLog({ retain: 1000 }),
-    auth: { jwks: auth.jwks, issuer: auth.issuer, audience: auth.audience },
-    options: { rateLimitMax: 1_000_000_000, isSensitive: catalogSensitivity(catalog) },
-    logger: createLogger({ name: 'bench-decision-api', level: 'warn' }),
-  });
-  const apiUrl = await api.app.listen({ host: '127.0.0.1', port: 0 });
-
-  const bare = Fastify({ logger: false });
-  const constant = { decision: 'allow' };
-  bare.post('/v1/decisions', async () => constant);
-  const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
-
+  const skipped: Record<string, string> = {};
+  const targets: Target[] = [];
   try {
-    // Warm both servers (JIT, token cache) before measuring.
-    await cannon(`${apiUrl}/v1/decisions`, { authorization: `Bearer ${auth.token}` }, 2, connections);
-    await cannon(`${bareUrl}/v1/decisions`, {}, 2, connections);
-
-    // Alternate bare and API slices so that load from elsewhere on the machine hits both alike.
-    const rounds = Math.max(1, opts.rounds ?? 3);
-    const slice = Math.max(1, Math.round(durationS / rounds));
-    const bareRuns: CannonResult[] = [];
-    const apiRuns: CannonResult[] = [];
-    for (let i = 0; i < rounds; i++) {
-      bareRuns.push(await cannon(`${bareUrl}/v1/decisions`, {}, slice, connections));
-      apiRuns.push(await cannon(`${apiUrl}/v1/decisions`, { authorization: `Bearer ${auth.token}` }, slice, connections));
+    const chainwatch = await startChainwatch(plan, runtime, DECISION_REQUEST);
+    targets.push(chainwatch);
+    const answer = await chainwatch.probe();
+    log(`decisions: chainwatch answers ${answer.decision} (${Buffer.byteLength(answer.body)} bytes)`);
+    if (wanted.has('bare')) targets.unshift(await startBare(plan, runtime, DECISION_REQUEST, answer.body));
+    if (wanted.has('opa')) {
+      const opa = ensureOpa(log);
+      if ('skipped' in opa) skipped.opa = opa.skipped;
+      else targets.push(await startOpa(plan, opa.path, DECISION_REQUEST));
     }
-    const bareRun = combine(bareRuns);
-    const apiRun = combine(apiRuns);
-    log(`bare fastify route:  ${Math.round(bareRun.rps).toLocaleString('en')} req/s  p99 ${bareRun.p99} ms  (server CPU ${bareRun.cpuUs.toFixed(1)} µs/req)`);
-    log(
-      `decision API:        ${Math.round(apiRun.rps).toLocaleString('en')} req/s  p99 ${apiRun.p99} ms  (server CPU ${apiRun.cpuUs.toFixed(1)} µs/req)` +
-        `${apiRun.non2xx > 0 ? `  (${apiRun.non2xx} non-2xx!)` : ''}`,
-    );
-    const ratio = bareRun.rps > 0 ? apiRun.rps / bareRun.rps : 0;
-    log(`ratio API / bare:    ${ratio.toFixed(3)}  (${connections} connections, ${rounds} alternating slices of ${slice} s each)`);
-    if (apiRun.non2xx > 0) throw new Error(`decision API answered ${apiRun.non2xx} requests with errors`);
-    const calibration: Record<string, number> = {};
-    for (const us of opts.calibrateUs ?? []) {
-      const busy = Fastify({ logger: false });
-      busy.post('/v1/decisions', async () => {
-        const until = performance.now() + us / 1000;
-        while (performance.now() < until);
-        return constant;
-      });
-      const busyUrl = await busy.listen({ host: '127.0.0.1', port: 0 });
-      try {
-        await cannon(`${busyUrl}/v1/decisions`, {}, 1, connections);
-        const runs: CannonResult[] = [];
-        for (let i = 0; i < rounds; i++) runs.push(await cannon(`${busyUrl}/v1/decisions`, {}, slice, connections));
-        const r = combine(runs);
-        calibration[`bare_plus_${us}us`] = round(r.rps / bareRun.rps, 3);
-        log(`calibration: bare + ${us} µs of work per request: ${Math.round(r.rps).toLocaleString('en')} req/s, ratio ${(r.rps / bareRun.rps).toFixed(3)}`);
-      } finally {
-        await busy.close();
+    if (wanted.has('cerbos')) {
+      const cerbos = ensureCerbos(log);
+      if ('skipped' in cerbos) skipped.cerbos = cerbos.skipped;
+      else targets.push(await startCerbos(plan, cerbos.path, DECISION_REQUEST));
+    }
+    for (const reason of Object.values(skipped)) log(`decisions: ${reason}`);
+    for (const t of targets) {
+      const { decision } = await t.probe();
+      if (decision !== answer.decision) throw new Error(`${t.name} answers ${decision}, chainwatch ${answer.decision}: the targets are not asked the same question`);
+    }
+    log(`decisions: ${targets.map((t) => t.name).join(', ')} all answer ${answer.decision}`);
+
+    const saturate = (t: Target, durationMs: number, record: boolean): LoadSpec => ({ host: '127.0.0.1', port: t.port, request: t.request, mode: 'saturate', connections, durationMs, record });
+    if (warmupMs > 0) {
+      for (const t of targets) {
+        const w = await generate(plan, runtime, saturate(t, warmupMs, false));
+        log(`warm-up ${t.name}: ${Math.round(w.requests / (w.durationMs / 1000)).toLocaleString('en')} req/s for ${(w.durationMs / 1000).toFixed(0)} s${w.errors > 0 ? `, ${w.errors} errors` : ''}`);
       }
     }
-    return {
+
+    const samples = new Map<string, Samples>(targets.map((t) => [t.name, { rps: [], cpu: [], p50: [], p99: [], fixedP50: [], fixedP99: [] }]));
+    for (let r = 1; r <= rounds; r++) {
+      for (const t of targets) {
+        const s = samples.get(t.name) as Samples;
+        const cpu0 = processCpuUs(t.pid);
+        const res = await generate(plan, runtime, saturate(t, roundMs, true));
+        const cpu = processCpuUs(t.pid) - cpu0;
+        if (res.errors > 0) throw new Error(`${t.name} answered ${res.errors} of ${res.requests} requests with errors at saturation`);
+        s.rps.push(res.requests / (res.durationMs / 1000));
+        s.cpu.push(cpu / Math.max(1, res.requests));
+        s.p50.push(res.p50Us / 1000);
+        s.p99.push(res.p99Us / 1000);
+      }
+      for (const t of targets) {
+        const s = samples.get(t.name) as Samples;
+        const res = await generate(plan, runtime, { host: '127.0.0.1', port: t.port, request: t.request, mode: 'paced', rate: fixedRate, connections: 8, durationMs: roundMs });
+        if (res.errors > 0) throw new Error(`${t.name} answered ${res.errors} of ${res.requests} requests with errors at ${fixedRate} req/s`);
+        s.fixedP50.push(res.p50Us / 1000);
+        s.fixedP99.push(res.p99Us / 1000);
+      }
+      log(`round ${r}/${rounds}: ${targets.map((t) => `${t.name} ${Math.round(samples.get(t.name)?.rps.at(-1) ?? 0).toLocaleString('en')} req/s`).join(', ')}`);
+    }
+
+    const figures: Partial<Record<DecisionTargetName, TargetFigures>> = {};
+    for (const t of targets) {
+      const s = samples.get(t.name) as Samples;
+      figures[t.name as DecisionTargetName] = {
+        rps: Math.round(median(s.rps)),
+        cpu_us_per_req: round(median(s.cpu)),
+        p50_ms: round(median(s.p50), 2),
+        p99_ms: round(median(s.p99), 2),
+        p50_fixed_rate_ms: round(median(s.fixedP50), 2),
+        p99_fixed_rate_ms: round(median(s.fixedP99), 2),
+        rss_mb: round(processRssMb(t.pid)),
+      };
+    }
+    const ratio = (other: DecisionTargetName): number | null => {
+      const mine = figures.chainwatch?.rps;
+      const theirs = figures[other]?.rps;
+      return mine === undefined || theirs === undefined || theirs === 0 ? null : round(mine / theirs, 3);
+    };
+    const loadEnd = loadavg()[0] ?? 0;
+    log('');
+    log(`${'target'.padEnd(11)} ${'req/s'.padStart(8)} ${'CPU µs/req'.padStart(11)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}  ${`at ${fixedRate.toLocaleString('en')} req/s: p50 / p99 ms`.padEnd(30)} ${'RSS MiB'.padStart(8)}`);
+    for (const [name, f] of Object.entries(figures)) {
+      log(
+        `${name.padEnd(11)} ${f.rps.toLocaleString('en').padStart(8)} ${f.cpu_us_per_req.toFixed(1).padStart(11)} ${f.p50_ms.toFixed(2).padStart(7)} ${f.p99_ms.toFixed(2).padStart(7)}  ` +
+          `${`${f.p50_fixed_rate_ms.toFixed(2)} / ${f.p99_fixed_rate_ms.toFixed(2)}`.padEnd(30)} ${f.rss_mb.toFixed(1).padStart(8)}`,
+      );
+    }
+    const result: DecisionsBenchResult = {
+      targets: figures,
+      ratio_vs_bare: ratio('bare'),
+      ratio_vs_opa: ratio('opa'),
+      ratio_vs_cerbos: ratio('cerbos'),
       assess_p50_us: round(assess.p50),
       assess_p99_us: round(assess.p99),
       assess_per_s: Math.round(assess.perS),
-      api_rps: Math.round(apiRun.rps),
-      bare_rps: Math.round(bareRun.rps),
-      ratio: round(ratio, 3),
-      api_p99_ms: apiRun.p99,
-      bare_p99_ms: bareRun.p99,
-      ...(opts.calibrateUs && opts.calibrateUs.length > 0 ? { calibration } : {}),
+      pinned: plan.pinned,
+      fixed_rate: fixedRate,
+      connections,
+      load_start: round(loadStart, 2),
+      load_end: round(loadEnd, 2),
+      skipped,
     };
+    log(
+      `chainwatch req/s over: bare ${result.ratio_vs_bare ?? 'n/a'}, OPA ${result.ratio_vs_opa ?? 'n/a'}, Cerbos ${result.ratio_vs_cerbos ?? 'n/a'}  ` +
+        `(${connections} connections, ${rounds} interleaved rounds of ${roundMs / 1000} s after ${warmupMs / 1000} s of saturation each; load average ${loadStart.toFixed(2)} → ${loadEnd.toFixed(2)})`,
+    );
+    return result;
   } finally {
-    await api.app.close();
-    await bare.close();
+    await Promise.all(targets.map((t) => t.stop()));
   }
 }
-
-const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
-

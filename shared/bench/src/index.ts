@@ -4,13 +4,16 @@
  * the embedded ClickHouse engine, the MCP SDK), so `chainwatch bench core` never loads the others.
  */
 import type { CoreBenchOptions, CoreBenchResult } from './core';
-import type { DecisionsBenchOptions, DecisionsBenchResult } from './decisions';
+import type { DecisionTargetName, DecisionsBenchOptions, DecisionsBenchResult, TargetFigures } from './decisions';
 import type { McpProxyBenchOptions, McpProxyBenchResult } from './mcp-proxy';
 import type { ProcessorBenchOptions, ProcessorBenchResult } from './processor';
 import type { ShellBenchOptions, ShellBenchResult } from './shell';
 import type { WriterBenchOptions, WriterBenchResult } from './writer';
 
-export type { CoreBenchOptions, CoreBenchResult, DecisionsBenchOptions, DecisionsBenchResult, McpProxyBenchOptions, McpProxyBenchResult };
+export type { CoreBenchOptions, CoreBenchResult, DecisionTargetName, DecisionsBenchOptions, DecisionsBenchResult, TargetFigures, McpProxyBenchOptions, McpProxyBenchResult };
+
+/** The servers `bench decisions` can compare (chainwatch always runs). */
+export const DECISION_TARGETS = ['bare', 'chainwatch', 'opa', 'cerbos'] as const satisfies readonly DecisionTargetName[];
 export type { ProcessorBenchOptions, ProcessorBenchResult, ShellBenchOptions, ShellBenchResult, WriterBenchOptions, WriterBenchResult };
 
 export async function runCoreBench(options: CoreBenchOptions = {}): Promise<CoreBenchResult> {

@@ -10,15 +10,32 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { UsageError } from '../usage-error';
 import { intOption, parseCliArgs } from './cli-args';
-import { runCoreBench, runDecisionsBench, runMcpProxyBench, runProcessorBench, runShellBench, runWriterBench } from '@chainwatch/bench';
-import { benchRunInfo, renderBenchDoc } from './bench-report';
+import { DECISION_TARGETS, runCoreBench, runDecisionsBench, runMcpProxyBench, runProcessorBench, runShellBench, runWriterBench, type DecisionTargetName } from '@chainwatch/bench';
+import { benchRunInfo, renderBenchDoc, type Figures } from './bench-report';
 
-const USAGE = 'usage: chainwatch bench [core|decisions|writer|processor|mcp-proxy|shell] [--json OUT] [--docs FILE] [--events N] [--duration S] [--rows N] [--calibrate US,US...] [--traces N]';
-
-type Figures = Record<string, number>;
+const USAGE =
+  'usage: chainwatch bench [core|decisions|writer|processor|mcp-proxy|shell] [--json OUT] [--docs FILE] [--events N] [--rows N] [--traces N] ' +
+  '[--duration S] [--warmup S] [--rounds N] [--connections N] [--rate N] [--targets bare,chainwatch,opa,cerbos]';
 
 const pick = (source: object, keys: readonly string[]): Figures =>
   Object.fromEntries(keys.map((k) => [k, (source as Record<string, number>)[k] ?? Number.NaN]));
+
+/** Nested figures as flat `row.figure` keys (the docs' per-target tables); nulls and non-numbers left out. */
+function flatten(source: object, prefix = ''): Figures {
+  const out: Figures = {};
+  for (const [k, v] of Object.entries(source)) {
+    if (typeof v === 'number') out[`${prefix}${k}`] = v;
+    else if (v !== null && typeof v === 'object') Object.assign(out, flatten(v as object, `${prefix}${k}.`));
+  }
+  return out;
+}
+
+function decisionTargets(list: string | undefined): DecisionTargetName[] | undefined {
+  if (list === undefined) return undefined;
+  const names = list.split(',').map((t) => t.trim()).filter(Boolean);
+  for (const n of names) if (!(DECISION_TARGETS as readonly string[]).includes(n)) throw new UsageError(`unknown decision target '${n}' (known: ${DECISION_TARGETS.join(', ')})`);
+  return names as DecisionTargetName[];
+}
 
 export async function runBenchCli(argv: string[]): Promise<number> {
   const { values, positionals } = parseCliArgs(argv, 'bench');
@@ -26,6 +43,8 @@ export async function runBenchCli(argv: string[]): Promise<number> {
   const suites = positionals.length > 0 ? positionals : ['core', 'decisions', 'writer'];
   const log = (line: string) => console.log(line);
   const results: Record<string, Figures> = {};
+  /** What --json writes per suite: the figures, or the suite's own result where it is nested (decisions). */
+  const raw: Record<string, unknown> = {};
   for (const suite of suites) {
     console.log(`\n== bench ${suite}`);
     switch (suite) {
@@ -35,9 +54,18 @@ export async function runBenchCli(argv: string[]): Promise<number> {
         break;
       }
       case 'decisions': {
-        const calibrateUs = values.calibrate === undefined ? [] : values.calibrate.split(',').map((v) => intOption('calibrate', v, 0));
-        const r = await runDecisionsBench({ durationS: intOption('duration', values.duration, 10), calibrateUs, log });
-        results.decisions = { ...pick(r, ['assess_p99_us', 'assess_per_s', 'api_rps', 'bare_rps', 'ratio', 'api_p99_ms']), ...r.calibration };
+        const targets = decisionTargets(values.targets);
+        const r = await runDecisionsBench({
+          roundS: intOption('duration', values.duration, 10),
+          warmupS: intOption('warmup', values.warmup, 60),
+          rounds: intOption('rounds', values.rounds, 3),
+          connections: intOption('connections', values.connections, 50),
+          fixedRate: intOption('rate', values.rate, 2000),
+          ...(targets ? { targets } : {}),
+          log,
+        });
+        raw.decisions = r;
+        results.decisions = flatten(r);
         break;
       }
       case 'writer': {
@@ -63,7 +91,8 @@ export async function runBenchCli(argv: string[]): Promise<number> {
       default:
         throw new UsageError(`unknown bench suite '${suite}'\n${USAGE}`);
     }
-    console.log(`bench ${suite}: ${JSON.stringify(results[suite])}`);
+    raw[suite] ??= results[suite];
+    console.log(`bench ${suite}: ${JSON.stringify(raw[suite])}`);
   }
   if (values.docs) {
     let existing: string | null = null;
@@ -76,7 +105,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
     console.log(`bench: wrote ${Object.keys(results).join(', ')} into ${values.docs}`);
   }
   if (values.json) {
-    const only = suites.length === 1 ? results[suites[0]!] : results;
+    const only = suites.length === 1 ? raw[suites[0]!] : raw;
     writeFileSync(values.json, `${JSON.stringify(only, null, 2)}\n`);
     console.log(`bench: wrote ${values.json}`);
   }
