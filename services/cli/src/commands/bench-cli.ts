@@ -3,9 +3,10 @@
  * Chainwatch against a baseline in the same run and prints both and the ratio (`shell`: the shell
  * analyser's miss and hit costs, and the core on shell traffic with and without it). With one suite, --json writes
  * exactly that suite's figures; with none, the default suites run (core, decisions, writer: no
- * broker needed) and --json writes them keyed by suite. `processor` needs a Kafka broker
- * (KAFKA_BROKERS, default 127.0.0.1:9092) and runs only when named; so does `mcp-proxy` (--events
- * sets its number of calls per target).
+ * broker needed) and --json writes them keyed by suite. `processor` starts a Kafka broker of its
+ * own (pinned to a core) unless KAFKA_BROKERS is set, and runs only when named; so does
+ * `mcp-proxy` (--events sets its number of calls per target). With two or more cores, every
+ * suite that measures a server or a service pins it and its load generator to cores of their own.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { UsageError } from '../usage-error';
@@ -25,6 +26,7 @@ function flatten(source: object, prefix = ''): Figures {
   const out: Figures = {};
   for (const [k, v] of Object.entries(source)) {
     if (typeof v === 'number') out[`${prefix}${k}`] = v;
+    else if (typeof v === 'boolean') out[`${prefix}${k}`] = v ? 1 : 0;
     else if (v !== null && typeof v === 'object') Object.assign(out, flatten(v as object, `${prefix}${k}.`));
   }
   return out;
@@ -69,8 +71,8 @@ export async function runBenchCli(argv: string[]): Promise<number> {
         break;
       }
       case 'writer': {
-        const r = await runWriterBench({ rows: intOption('rows', values.rows, 40_000), log });
-        results.writer = pick(r, ['writer_rows_per_s', 'bare_rows_per_s', 'ratio']);
+        const r = await runWriterBench({ rows: intOption('rows', values.rows, 40_000), rounds: intOption('rounds', values.rounds, 4), log });
+        results.writer = flatten(r);
         break;
       }
       case 'shell': {
@@ -79,8 +81,8 @@ export async function runBenchCli(argv: string[]): Promise<number> {
         break;
       }
       case 'processor': {
-        const r = await runProcessorBench({ events: intOption('events', values.events, 50_000), log });
-        results.processor = pick(r, ['processor_events_per_s', 'bare_events_per_s', 'ratio']);
+        const r = await runProcessorBench({ events: intOption('events', values.events, 50_000), rounds: intOption('rounds', values.rounds, 3), log });
+        results.processor = flatten(r);
         break;
       }
       case 'mcp-proxy': {

@@ -16,7 +16,22 @@ interface FigureSpec {
   readonly digits?: number;
 }
 
-const SUITES: Readonly<Record<string, { title: string; about: string; figures: readonly FigureSpec[] }>> = {
+/** A table with one row per target: figures keyed `<prefix><row>.<column>`. */
+interface TableSpec {
+  readonly prefix: string;
+  /** Rows in this order (others after them); a row without figures is listed as not run. */
+  readonly rows: readonly { readonly key: string; readonly what: string }[];
+  readonly columns: readonly { readonly key: string; readonly what: string; readonly digits?: number }[];
+}
+
+interface SuiteSpec {
+  readonly title: string;
+  readonly about: string;
+  readonly table?: TableSpec;
+  readonly figures: readonly FigureSpec[];
+}
+
+const SUITES: Readonly<Record<string, SuiteSpec>> = {
   core: {
     title: 'Detection core',
     about: 'observe() over generated multi-agent traffic with every detector and the shipped rules; state size at 10k / 100k / 1M sessions.',
@@ -27,33 +42,69 @@ const SUITES: Readonly<Record<string, { title: string; about: string; figures: r
     ],
   },
   decisions: {
-    title: 'Decision API',
-    about: 'in-process assess() on a warmed session, then the real API (JWT, rate limit, validation, decision log, metrics) against a bare fastify route in the same run, 16 connections.',
+    title: 'Decision API against the servers users would pick instead',
+    about:
+      'each server in a process of its own, pinned to one core, the load generator (raw keep-alive sockets, one request in flight per connection) pinned to the other; ' +
+      'the same question for every server (a deny for three reasons: a tool and a destination outside the task\'s envelope, a high-risk tool without approval): ' +
+      'the bare route answers the decision API\'s exact bytes, OPA serves the rules in Rego, Cerbos as a resource policy with a CEL condition. ' +
+      'The decision API verifies the JWT, rate-limits, validates, assesses against the session state with the full rule set, logs the decision (to an in-memory log that keeps nothing, as a Kafka producer once acknowledged) and counts metrics; no store is configured. ' +
+      'Each server is saturated for the warm-up first (the heap in steady state), then interleaved rounds: saturation (req/s, server CPU from /proc, p50/p99), then a fixed rate paced evenly (latency from the scheduled send time). Medians over rounds; RSS at the end.',
+    table: {
+      prefix: 'targets.',
+      rows: [
+        { key: 'bare', what: 'bare fastify route (same answer bytes)' },
+        { key: 'opa', what: 'Open Policy Agent 1.22.4 (`opa run --server`)' },
+        { key: 'chainwatch', what: 'Chainwatch decision API' },
+        { key: 'cerbos', what: 'Cerbos 0.55.0 (`cerbos server`)' },
+      ],
+      columns: [
+        { key: 'rps', what: 'req/s' },
+        { key: 'cpu_us_per_req', what: 'server CPU µs/req', digits: 1 },
+        { key: 'p50_ms', what: 'p50 ms (saturated)', digits: 2 },
+        { key: 'p99_ms', what: 'p99 ms (saturated)', digits: 2 },
+        { key: 'p50_fixed_rate_ms', what: 'p50 ms (fixed rate)', digits: 2 },
+        { key: 'p99_fixed_rate_ms', what: 'p99 ms (fixed rate)', digits: 2 },
+        { key: 'rss_mb', what: 'RSS MiB', digits: 1 },
+      ],
+    },
     figures: [
-      { key: 'assess_per_s', what: 'in-process assess(), full rule set', unit: 'assessments/s' },
-      { key: 'assess_p99_us', what: 'in-process assess() p99', unit: 'µs', target: '≤ 50', digits: 1 },
-      { key: 'api_rps', what: 'decision API', unit: 'req/s' },
-      { key: 'bare_rps', what: 'bare fastify route, same run', unit: 'req/s' },
-      { key: 'ratio', what: 'decision API / bare route', unit: '', target: '≥ 0.7', digits: 3 },
-      { key: 'api_p99_ms', what: 'decision API p99 latency', unit: 'ms', target: 'a few ms', digits: 1 },
+      { key: 'ratio_vs_opa', what: 'Chainwatch / OPA, req/s on one core', unit: '', target: '≥ 1.0', digits: 3 },
+      { key: 'ratio_vs_cerbos', what: 'Chainwatch / Cerbos, req/s on one core', unit: '', digits: 3 },
+      { key: 'ratio_vs_bare', what: 'Chainwatch / bare route, req/s on one core', unit: '', digits: 3 },
+      { key: 'targets.chainwatch.p99_fixed_rate_ms', what: 'Chainwatch p99 at the fixed rate, after the warm-up', unit: 'ms', target: '≤ 2', digits: 2 },
+      { key: 'targets.chainwatch.rss_mb', what: 'Chainwatch RSS without a store', unit: 'MiB', target: '≤ 150', digits: 1 },
+      { key: 'assess_p99_us', what: 'in-process assess() p99, full rule set', unit: 'µs', target: '≤ 10', digits: 1 },
+      { key: 'assess_per_s', what: 'in-process assess() throughput', unit: 'assessments/s' },
+      { key: 'fixed_rate', what: 'the fixed rate', unit: 'req/s' },
+      { key: 'connections', what: 'connections at saturation', unit: '' },
+      { key: 'pinned', what: 'server and load generator on cores of their own (1 = yes)', unit: '' },
+      { key: 'load_start', what: 'load average (1 min) at the start', unit: '', digits: 2 },
+      { key: 'load_end', what: 'load average (1 min) at the end', unit: '', digits: 2 },
     ],
   },
   writer: {
     title: 'Trace writer',
-    about: 'the trace writer against bare client.insert batches of the same rows, embedded ClickHouse engine.',
+    about: 'the trace writer against bare client.insert batches of the same rows, embedded ClickHouse engine, this process (writer, engine, row generator) pinned to one core; medians of interleaved rounds.',
     figures: [
       { key: 'writer_rows_per_s', what: 'trace writer', unit: 'rows/s' },
       { key: 'bare_rows_per_s', what: 'bare client.insert, same run', unit: 'rows/s' },
-      { key: 'ratio', what: 'writer / bare', unit: '', target: '≥ 0.8', digits: 3 },
+      { key: 'ratio', what: 'writer / bare', unit: '', target: '≥ 0.9', digits: 3 },
+      { key: 'pinned', what: 'writer and its embedded store on one core (1 = yes)', unit: '' },
+      { key: 'load_start', what: 'load average (1 min) at the start', unit: '', digits: 2 },
+      { key: 'load_end', what: 'load average (1 min) at the end', unit: '', digits: 2 },
     ],
   },
   processor: {
     title: 'Session processor (real Kafka)',
-    about: 'the session processor against a bare kafkajs consumer that only parses JSON, same broker, same run (needs KAFKA_BROKERS).',
+    about:
+      'the session processor against a bare kafkajs consumer that only parses JSON, same broker, same topic, same run: the bench\'s own broker pinned to one core, the consumers and the generator on the other (with KAFKA_BROKERS set, that broker, unpinned); medians of interleaved rounds.',
     figures: [
       { key: 'processor_events_per_s', what: 'session processor', unit: 'events/s' },
       { key: 'bare_events_per_s', what: 'bare kafkajs consumer, same run', unit: 'events/s' },
-      { key: 'ratio', what: 'processor / bare', unit: '', target: '≥ 0.7', digits: 3 },
+      { key: 'ratio', what: 'processor / bare', unit: '', target: '≥ 0.6', digits: 3 },
+      { key: 'pinned', what: 'broker and consumers on cores of their own (1 = yes)', unit: '' },
+      { key: 'load_start', what: 'load average (1 min) at the start', unit: '', digits: 2 },
+      { key: 'load_end', what: 'load average (1 min) at the end', unit: '', digits: 2 },
     ],
   },
 };
@@ -102,14 +153,31 @@ function renderSection(suite: string, figures: Figures, info: BenchRunInfo): str
     '| figure | value | target |',
     '|---|---:|---|',
   ];
+  if (spec?.table) lines.splice(lines.length - 2, 0, ...renderTable(spec.table, figures), '');
   const known = new Set(spec?.figures.map((f) => f.key) ?? []);
+  const tabled = (key: string): boolean => spec?.table !== undefined && key.startsWith(spec.table.prefix);
   for (const f of spec?.figures ?? []) {
     const v = figures[f.key];
     const value = v === undefined || Number.isNaN(v) ? 'n/a' : `${format(v, f.digits)}${f.unit ? ` ${f.unit}` : ''}`;
     lines.push(`| ${f.what} | ${value} |${f.target ? ` ${f.target} ` : ' '}|`);
   }
-  for (const [key, v] of Object.entries(figures)) if (!known.has(key)) lines.push(`| ${key.replaceAll('_', ' ')} | ${format(v, 3)} | |`);
+  for (const [key, v] of Object.entries(figures)) if (!known.has(key) && !tabled(key)) lines.push(`| ${key.replaceAll('_', ' ')} | ${format(v, 3)} | |`);
   return `${lines.join('\n')}\n`;
+}
+
+function renderTable(table: TableSpec, figures: Figures): string[] {
+  const rows = new Set<string>(table.rows.map((r) => r.key));
+  for (const key of Object.keys(figures)) if (key.startsWith(table.prefix)) rows.add(key.slice(table.prefix.length).split('.')[0] ?? '');
+  const out = [`| | ${table.columns.map((c) => c.what).join(' | ')} |`, `|---|${table.columns.map(() => '---:').join('|')}|`];
+  for (const row of rows) {
+    const what = table.rows.find((r) => r.key === row)?.what ?? row;
+    const cells = table.columns.map((c) => {
+      const v = figures[`${table.prefix}${row}.${c.key}`];
+      return v === undefined || Number.isNaN(v) ? 'not run' : format(v, c.digits);
+    });
+    out.push(`| ${what} | ${cells.join(' | ')} |`);
+  }
+  return out;
 }
 
 function format(v: number, digits = 0): string {
