@@ -161,11 +161,11 @@ export const COMMAND_SPECS = {
   },
   bench: {
     usage: [
-      'chainwatch bench [core|decisions|writer|processor|mcp-proxy|shell] [--json OUT] [--docs FILE] [--events N] [--rows N] [--traces N]',
+      'chainwatch bench [core|decisions|writer|processor|startup|mcp-proxy|shell] [--json OUT] [--docs FILE] [--events N] [--rows N] [--traces N]',
       '                 [--duration S] [--warmup S] [--rounds N] [--connections N] [--rate N] [--targets bare,chainwatch,opa,cerbos]',
     ],
     description:
-      'Benchmarks against same-run baselines (`npm run bench -- ...`, on the built code). With two or more cores, the process under test and the load generator are pinned to cores of their own (taskset). `decisions` compares the decision API with a bare route, OPA and Cerbos (installed on first use under ~/.cache/chainwatch/bench); `processor` needs KAFKA_BROKERS; `mcp-proxy` and `shell` run only when named.',
+      'Benchmarks against same-run baselines (`npm run bench -- ...`, on the built code). With two or more cores, the process under test and the load generator are pinned to cores of their own (taskset). `decisions` compares the decision API with a bare route, OPA and Cerbos (installed on first use under ~/.cache/chainwatch/bench); `processor` starts a broker of its own unless KAFKA_BROKERS is set; `startup` times each service to ready, built against tsx; `processor`, `startup`, `mcp-proxy` and `shell` run only when named.',
     options: {
       json: { type: 'string', arg: 'OUT', help: 'write the figures as JSON' },
       events: { type: 'string', arg: 'N', help: 'events (core, processor)' },

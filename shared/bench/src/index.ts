@@ -8,13 +8,14 @@ import type { DecisionTargetName, DecisionsBenchOptions, DecisionsBenchResult, T
 import type { McpProxyBenchOptions, McpProxyBenchResult } from './mcp-proxy';
 import type { ProcessorBenchOptions, ProcessorBenchResult } from './processor';
 import type { ShellBenchOptions, ShellBenchResult } from './shell';
+import type { StartupBenchOptions, StartupBenchResult } from './startup';
 import type { WriterBenchOptions, WriterBenchResult } from './writer';
 
 export type { CoreBenchOptions, CoreBenchResult, DecisionTargetName, DecisionsBenchOptions, DecisionsBenchResult, TargetFigures, McpProxyBenchOptions, McpProxyBenchResult };
 
 /** The servers `bench decisions` can compare (chainwatch always runs). */
 export const DECISION_TARGETS = ['bare', 'chainwatch', 'opa', 'cerbos'] as const satisfies readonly DecisionTargetName[];
-export type { ProcessorBenchOptions, ProcessorBenchResult, ShellBenchOptions, ShellBenchResult, WriterBenchOptions, WriterBenchResult };
+export type { ProcessorBenchOptions, ProcessorBenchResult, ShellBenchOptions, ShellBenchResult, StartupBenchOptions, StartupBenchResult, WriterBenchOptions, WriterBenchResult };
 
 export async function runCoreBench(options: CoreBenchOptions = {}): Promise<CoreBenchResult> {
   return (await import('./core')).runCoreBench(options);
@@ -38,4 +39,8 @@ export async function runShellBench(options: ShellBenchOptions = {}): Promise<Sh
 
 export async function runMcpProxyBench(options: McpProxyBenchOptions = {}): Promise<McpProxyBenchResult> {
   return (await import('./mcp-proxy')).runMcpProxyBench(options);
+}
+
+export async function runStartupBench(options: StartupBenchOptions = {}): Promise<StartupBenchResult> {
+  return (await import('./startup')).runStartupBench(options);
 }

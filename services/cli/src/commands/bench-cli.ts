@@ -1,5 +1,5 @@
 /**
- * `chainwatch bench [core|decisions|writer|processor|mcp-proxy|shell] [--json OUT]`: each suite measures
+ * `chainwatch bench [core|decisions|writer|processor|startup|mcp-proxy|shell] [--json OUT]`: each suite measures
  * Chainwatch against a baseline in the same run and prints both and the ratio (`shell`: the shell
  * analyser's miss and hit costs, and the core on shell traffic with and without it). With one suite, --json writes
  * exactly that suite's figures; with none, the default suites run (core, decisions, writer: no
@@ -11,11 +11,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { UsageError } from '../usage-error';
 import { intOption, parseCliArgs } from './cli-args';
-import { DECISION_TARGETS, runCoreBench, runDecisionsBench, runMcpProxyBench, runProcessorBench, runShellBench, runWriterBench, type DecisionTargetName } from '@chainwatch/bench';
+import { DECISION_TARGETS, runCoreBench, runDecisionsBench, runMcpProxyBench, runProcessorBench, runShellBench, runStartupBench, runWriterBench, type DecisionTargetName } from '@chainwatch/bench';
 import { benchRunInfo, renderBenchDoc, type Figures } from './bench-report';
 
 const USAGE =
-  'usage: chainwatch bench [core|decisions|writer|processor|mcp-proxy|shell] [--json OUT] [--docs FILE] [--events N] [--rows N] [--traces N] ' +
+  'usage: chainwatch bench [core|decisions|writer|processor|startup|mcp-proxy|shell] [--json OUT] [--docs FILE] [--events N] [--rows N] [--traces N] ' +
   '[--duration S] [--warmup S] [--rounds N] [--connections N] [--rate N] [--targets bare,chainwatch,opa,cerbos]';
 
 const pick = (source: object, keys: readonly string[]): Figures =>
@@ -83,6 +83,12 @@ export async function runBenchCli(argv: string[]): Promise<number> {
       case 'processor': {
         const r = await runProcessorBench({ events: intOption('events', values.events, 50_000), rounds: intOption('rounds', values.rounds, 3), log });
         results.processor = flatten(r);
+        break;
+      }
+      case 'startup': {
+        const r = await runStartupBench({ runs: intOption('rounds', values.rounds, 3), log });
+        raw.startup = r;
+        results.startup = flatten(r);
         break;
       }
       case 'mcp-proxy': {

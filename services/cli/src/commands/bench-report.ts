@@ -107,6 +107,31 @@ const SUITES: Readonly<Record<string, SuiteSpec>> = {
       { key: 'load_end', what: 'load average (1 min) at the end', unit: '', digits: 2 },
     ],
   },
+  startup: {
+    title: 'Start-up of each service, built against tsx',
+    about:
+      'each service started as the image runs it (`node services/cli/dist/main.js SERVICE`) and from the TypeScript sources through tsx (`npm run chainwatch -- SERVICE`, compile cache warm): time from spawn to `/readyz` 200, and RSS then; ' +
+      '`start` on a fresh data directory (embedded engine), the others against a broker of the bench\'s own; the service on one core, the broker on the other; medians of three starts after one unmeasured start each.',
+    table: {
+      prefix: 'services.',
+      rows: [
+        { key: 'start', what: '`start` (all-in-one, embedded store)' },
+        { key: 'decision-api', what: '`decision-api` (no store)' },
+        { key: 'processor', what: '`processor`' },
+        { key: 'trace-writer', what: '`trace-writer` (embedded store)' },
+      ],
+      columns: [
+        { key: 'built.ready_ms', what: 'built: ready, ms' },
+        { key: 'built.rss_mb', what: 'built: RSS MiB', digits: 1 },
+        { key: 'tsx.ready_ms', what: 'tsx: ready, ms' },
+        { key: 'tsx.rss_mb', what: 'tsx: RSS MiB', digits: 1 },
+      ],
+    },
+    figures: [
+      { key: 'load_start', what: 'load average (1 min) at the start', unit: '', digits: 2 },
+      { key: 'load_end', what: 'load average (1 min) at the end', unit: '', digits: 2 },
+    ],
+  },
 };
 
 export interface BenchRunInfo {

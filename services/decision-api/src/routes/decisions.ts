@@ -4,12 +4,13 @@ import { DecisionRequest, DecisionResponse } from '@chainwatch/schemas';
 import type { DecisionService } from '../decisions/decision-service';
 import { compileDecisionRequestCheck } from '../decisions/request-validator';
 import { ErrorBody } from '../http/error-body';
-import { compileSerializer } from '../http/schema-serializer';
 
-/** The answer's serializer, generated from the contract once per process. */
-let serializeDecision: ((response: DecisionResponse) => string) | null = null;
-
-/** Error bodies are built by our own code from typed values: plain JSON.stringify. */
+/**
+ * The answer and the error bodies are built by our own code from typed values: plain
+ * JSON.stringify. A serializer generated from the contract's JSON Schema (fast-json-stringify)
+ * was measured: slightly faster per call, but it allocates 5,350 bytes for the bench's answer
+ * against JSON.stringify's 1,683, and under load the allocation rate is what sets the GC pauses.
+ */
 const plainJson = (data: unknown): string => JSON.stringify(data);
 
 declare module 'fastify' {
@@ -21,12 +22,10 @@ declare module 'fastify' {
 
 export const decisionRoutes: FastifyPluginAsync<{ service: DecisionService }> = async (app, { service }) => {
   // Generated from the contract once, used on every request: the request validator (the zod
-  // schema decides and words whatever it does not accept) and the answer's serializer.
+  // schema decides and words whatever it does not accept).
   const accepts = compileDecisionRequestCheck();
   const byContract = validatorCompiler({ schema: DecisionRequest, method: 'POST', url: '/v1/decisions', httpPart: 'body' });
   const validateRequest = (body: unknown) => (accepts(body) ? { value: body } : byContract(body));
-  serializeDecision ??= compileSerializer(DecisionResponse);
-  const serialize200 = serializeDecision as (data: unknown) => string;
 
   // Fastify's own JSON parser (same prototype-poisoning protection, same body limit), keeping the
   // text it parsed so the decision log can digest the input without serialising it again.
@@ -54,7 +53,7 @@ export const decisionRoutes: FastifyPluginAsync<{ service: DecisionService }> = 
       },
       config: { roles: ['enforcer'] },
       validatorCompiler: () => validateRequest,
-      serializerCompiler: ({ httpStatus }) => (httpStatus === '200' ? serialize200 : plainJson),
+      serializerCompiler: () => plainJson,
     },
     async (request) => service.decide(request.body, request.caller?.sub ?? 'unknown', Date.now(), request.bodyText ?? undefined),
   );

@@ -44,6 +44,13 @@ async function post(port: number, path: string, body: string, headers: Record<st
   return text;
 }
 
+/** The last 2 KB a policy server wrote to stderr (said only when it fails to start: under load they log every cancelled request). */
+function tail(child: ChildProcess): () => string {
+  let text = '';
+  child.stderr?.on('data', (d: Buffer) => (text = (text + d.toString()).slice(-2000)));
+  return () => text;
+}
+
 function stopper(child: ChildProcess, cleanup?: () => void): () => Promise<void> {
   return async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -81,9 +88,10 @@ async function startNodeTarget(plan: CorePlan, script: string, runtime: 'built' 
 }
 
 async function waitHealthy(url: string, child: ChildProcess, what: string): Promise<void> {
+  const stderr = tail(child);
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}: ${stderr()}`);
     try {
       if ((await fetch(url, { signal: AbortSignal.timeout(1000) })).ok) return;
     } catch {
@@ -91,7 +99,7 @@ async function waitHealthy(url: string, child: ChildProcess, what: string): Prom
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`${what} not healthy within 60 s`);
+  throw new Error(`${what} not healthy within 60 s: ${stderr()}`);
 }
 
 const portOf = (url: string): number => Number(new URL(url).port);
@@ -136,7 +144,7 @@ export async function startOpa(plan: CorePlan, binary: string, request: Decision
   writeFileSync(join(dir, 'policy.rego'), OPA_POLICY);
   const port = await freePort();
   const [cmd, ...args] = onCore(plan, plan.serverCore, [binary, 'run', '--server', '--addr', `127.0.0.1:${port}`, '--log-level', 'error', '--skip-version-check', join(dir, 'policy.rego')]);
-  const child = spawn(cmd as string, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(cmd as string, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const stop = stopper(child, () => rmSync(dir, { recursive: true, force: true }));
   try {
     await waitHealthy(`http://127.0.0.1:${port}/health`, child, 'opa');
@@ -183,7 +191,7 @@ export async function startCerbos(plan: CorePlan, binary: string, request: Decis
     ].join('\n'),
   );
   const [cmd, ...args] = onCore(plan, plan.serverCore, [binary, 'server', `--config=${join(dir, 'config.yaml')}`, '--log-level=error']);
-  const child = spawn(cmd as string, args, { env: { ...process.env, CERBOS_NO_TELEMETRY: '1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(cmd as string, args, { env: { ...process.env, CERBOS_NO_TELEMETRY: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
   const stop = stopper(child, () => rmSync(dir, { recursive: true, force: true }));
   try {
     await waitHealthy(`http://127.0.0.1:${port}/_cerbos/health`, child, 'cerbos');
