@@ -149,9 +149,13 @@ const HEADER = `# Benchmarks
 
 Written by \`npm run bench -- [SUITE...] --docs docs/benchmarks.md\` from the run that just
 happened: each section below is the output of the last run of its suite, with the command, the
-date and the machine. Rerun on your own machine rather than trusting these; on a shared or busy
-machine the ratios against the same-run baselines are what carries over, not the absolute rates.
-Targets are those of the design brief.
+date, the machine and its load average. The benchmarks run the built code (\`npm run bench\` builds
+first). With two or more cores, the process under test (a server, a service, a broker) is pinned
+to one core with \`taskset\` and its load generator to another, so a figure is what one core gives
+it; with one core (or no \`taskset\`) nothing is pinned and the bench says so. On a shared or busy
+machine the load average shows how far to trust a run: compare the targets within one run
+(same-run baselines, interleaved rounds) rather than absolute rates across runs. Targets are those
+of issue 14 and the design brief.
 `;
 
 export function renderBenchDoc(existing: string | null, results: Readonly<Record<string, Figures>>, info: BenchRunInfo): string {

@@ -39,6 +39,9 @@ export interface LoadResult {
   readonly maxUs: number;
   /** paced: requests that could not be sent on time because every connection was busy and no more could be opened. */
   readonly late?: number;
+  /** paced: how late requests left against their schedule (p50 / p99, µs): the generator's own pacing accuracy. */
+  readonly sendLagP50Us?: number;
+  readonly sendLagP99Us?: number;
 }
 
 const MAX_PACED_CONNECTIONS = 512;
@@ -183,6 +186,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   };
 
   const opened = await Promise.all(Array.from({ length: spec.connections }, open));
+  let pacing: Latencies | null = null;
   const t0 = process.hrtime.bigint();
   const end = t0 + BigInt(spec.durationMs) * 1_000_000n;
   let late = 0;
@@ -195,8 +199,10 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   } else {
     idle.push(...opened);
     const interval = 1e9 / (spec.rate ?? 1000);
+    const lags = new Latencies(true, expected);
     let sent = 0;
     let opening = 0;
+    pacing = lags;
     await new Promise<void>((resolve) => {
       const tick = (): void => {
         const now = process.hrtime.bigint();
@@ -229,6 +235,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
             inFlight++;
             conn.send(due);
           }
+          lags.add(Number(now - due) / 1000);
           sent++;
         }
         setImmediate(tick);
@@ -243,5 +250,14 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   while (inFlight > 0 && Date.now() < drainBy) await new Promise((resolve) => setTimeout(resolve, 5));
   for (const conn of all) conn.close();
   const s = latencies.summary();
-  return { requests: latencies.count, errors, durationMs, p50Us: s.p50, p99Us: s.p99, maxUs: s.max, ...(spec.mode === 'paced' ? { late } : {}) };
+  const lag = pacing?.summary();
+  return {
+    requests: latencies.count,
+    errors,
+    durationMs,
+    p50Us: s.p50,
+    p99Us: s.p99,
+    maxUs: s.max,
+    ...(lag ? { late, sendLagP50Us: lag.p50, sendLagP99Us: lag.p99 } : {}),
+  };
 }
