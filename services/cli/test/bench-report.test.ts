@@ -40,6 +40,8 @@ describe('docs/benchmarks.md from bench runs', () => {
       'targets.chainwatch.p50_fixed_rate_ms': 0.25,
       'targets.chainwatch.p99_fixed_rate_ms': 1.5,
       'targets.chainwatch.rss_mb': 140.3,
+      'targets.chainwatch.core_share': 0.9165,
+      'targets.chainwatch.rps_per_core': 14184,
       'targets.opa.rps': 12601,
       ratio_vs_bare: 0.433,
       ratio_vs_opa: 1.032,
@@ -47,9 +49,9 @@ describe('docs/benchmarks.md from bench runs', () => {
       pinned: 1,
     };
     const doc = renderBenchDoc(null, { decisions: figures }, info('npm run bench -- decisions --docs docs/benchmarks.md'));
-    expect(doc).toContain('| | req/s | server CPU µs/req | p50 ms (saturated) | p99 ms (saturated) | p50 ms (fixed rate) | p99 ms (fixed rate) | RSS MiB |');
-    expect(doc).toContain('| bare fastify route (same answer bytes) | 30,000 | 27.0 | 1.20 | 2.70 | 0.16 | 1.06 | 78.0 |');
-    expect(doc).toContain('| Chainwatch decision API | 13,000 | 70.5 | 3.50 | 6.25 | 0.25 | 1.50 | 140.3 |');
+    expect(doc).toContain('| | req/s | server CPU µs/req | share of its core used | req/s per core (from CPU) | p50 ms (saturated) | p99 ms (saturated) | p50 ms (fixed rate) | p99 ms (fixed rate) | RSS MiB |');
+    expect(doc).toContain('| bare fastify route (same answer bytes) | 30,000 | 27.0 | not run | not run | 1.20 | 2.70 | 0.16 | 1.06 | 78.0 |');
+    expect(doc).toContain('| Chainwatch decision API | 13,000 | 70.5 | 0.92 | 14,184 | 3.50 | 6.25 | 0.25 | 1.50 | 140.3 |');
     expect(doc).toContain('| Open Policy Agent 1.22.4 (`opa run --server`) | 12,601 | not run | not run |');
     expect(doc).toContain('| Cerbos 0.55.0 (`cerbos server`) | not run | not run |');
     expect(doc).toContain('| Chainwatch / OPA, req/s on one core | 1.032 | ≥ 1.0 |');

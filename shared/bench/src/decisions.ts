@@ -36,6 +36,10 @@ export type DecisionTargetName = (typeof DECISION_TARGETS)[number];
 export interface TargetFigures {
   readonly rps: number;
   readonly cpu_us_per_req: number;
+  /** Share of its core the server used at saturation (rps × CPU per request): below 1, something else ran on that core. */
+  readonly core_share: number;
+  /** What one core to itself would serve: 1 s of CPU over the CPU per request (robust to other load on the core). */
+  readonly rps_per_core: number;
   readonly p50_ms: number;
   readonly p99_ms: number;
   readonly p50_fixed_rate_ms: number;
@@ -49,6 +53,10 @@ export interface DecisionsBenchResult {
   readonly ratio_vs_bare: number | null;
   readonly ratio_vs_opa: number | null;
   readonly ratio_vs_cerbos: number | null;
+  /** The same ratios from CPU per request (req/s per core): what the ratios are when no other process shares the server's core. */
+  readonly cpu_ratio_vs_bare: number | null;
+  readonly cpu_ratio_vs_opa: number | null;
+  readonly cpu_ratio_vs_cerbos: number | null;
   readonly assess_p50_us: number;
   readonly assess_p99_us: number;
   readonly assess_per_s: number;
@@ -215,9 +223,12 @@ export async function runDecisionsBench(opts: DecisionsBenchOptions = {}): Promi
     const figures: Partial<Record<DecisionTargetName, TargetFigures>> = {};
     for (const t of targets) {
       const s = samples.get(t.name) as Samples;
+      const cpuPerReq = median(s.cpu);
       figures[t.name as DecisionTargetName] = {
         rps: Math.round(median(s.rps)),
-        cpu_us_per_req: round(median(s.cpu)),
+        cpu_us_per_req: round(cpuPerReq),
+        core_share: round(median(s.rps.map((rps, i) => (rps * (s.cpu[i] ?? 0)) / 1e6)), 2),
+        rps_per_core: Math.round(1e6 / cpuPerReq),
         p50_ms: round(median(s.p50), 2),
         p99_ms: round(median(s.p99), 2),
         p50_fixed_rate_ms: round(median(s.fixedP50), 2),
@@ -230,12 +241,17 @@ export async function runDecisionsBench(opts: DecisionsBenchOptions = {}): Promi
       const theirs = figures[other]?.rps;
       return mine === undefined || theirs === undefined || theirs === 0 ? null : round(mine / theirs, 3);
     };
+    const cpuRatio = (other: DecisionTargetName): number | null => {
+      const mine = figures.chainwatch?.rps_per_core;
+      const theirs = figures[other]?.rps_per_core;
+      return mine === undefined || theirs === undefined || theirs === 0 ? null : round(mine / theirs, 3);
+    };
     const loadEnd = loadavg()[0] ?? 0;
     log('');
-    log(`${'target'.padEnd(11)} ${'req/s'.padStart(8)} ${'CPU µs/req'.padStart(11)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}  ${`at ${fixedRate.toLocaleString('en')} req/s: p50 / p99 ms`.padEnd(30)} ${'RSS MiB'.padStart(8)}`);
+    log(`${'target'.padEnd(11)} ${'req/s'.padStart(8)} ${'CPU µs/req'.padStart(11)} ${'core'.padStart(5)} ${'req/s/core'.padStart(10)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}  ${`at ${fixedRate.toLocaleString('en')} req/s: p50 / p99 ms`.padEnd(30)} ${'RSS MiB'.padStart(8)}`);
     for (const [name, f] of Object.entries(figures)) {
       log(
-        `${name.padEnd(11)} ${f.rps.toLocaleString('en').padStart(8)} ${f.cpu_us_per_req.toFixed(1).padStart(11)} ${f.p50_ms.toFixed(2).padStart(7)} ${f.p99_ms.toFixed(2).padStart(7)}  ` +
+        `${name.padEnd(11)} ${f.rps.toLocaleString('en').padStart(8)} ${f.cpu_us_per_req.toFixed(1).padStart(11)} ${f.core_share.toFixed(2).padStart(5)} ${f.rps_per_core.toLocaleString('en').padStart(10)} ${f.p50_ms.toFixed(2).padStart(7)} ${f.p99_ms.toFixed(2).padStart(7)}  ` +
           `${`${f.p50_fixed_rate_ms.toFixed(2)} / ${f.p99_fixed_rate_ms.toFixed(2)}`.padEnd(30)} ${f.rss_mb.toFixed(1).padStart(8)}`,
       );
     }
@@ -244,6 +260,9 @@ export async function runDecisionsBench(opts: DecisionsBenchOptions = {}): Promi
       ratio_vs_bare: ratio('bare'),
       ratio_vs_opa: ratio('opa'),
       ratio_vs_cerbos: ratio('cerbos'),
+      cpu_ratio_vs_bare: cpuRatio('bare'),
+      cpu_ratio_vs_opa: cpuRatio('opa'),
+      cpu_ratio_vs_cerbos: cpuRatio('cerbos'),
       assess_p50_us: round(assess.p50),
       assess_p99_us: round(assess.p99),
       assess_per_s: Math.round(assess.perS),
@@ -254,6 +273,7 @@ export async function runDecisionsBench(opts: DecisionsBenchOptions = {}): Promi
       load_end: round(loadEnd, 2),
       skipped,
     };
+    log(`chainwatch req/s per core (CPU) over: bare ${result.cpu_ratio_vs_bare ?? 'n/a'}, OPA ${result.cpu_ratio_vs_opa ?? 'n/a'}, Cerbos ${result.cpu_ratio_vs_cerbos ?? 'n/a'}`);
     log(
       `chainwatch req/s over: bare ${result.ratio_vs_bare ?? 'n/a'}, OPA ${result.ratio_vs_opa ?? 'n/a'}, Cerbos ${result.ratio_vs_cerbos ?? 'n/a'}  ` +
         `(${connections} connections, ${rounds} interleaved rounds of ${roundMs / 1000} s after ${warmupMs / 1000} s of saturation each; load average ${loadStart.toFixed(2)} → ${loadEnd.toFixed(2)})`,

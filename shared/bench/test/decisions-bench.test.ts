@@ -23,10 +23,14 @@ describe('bench decisions', () => {
       expect(t?.p99_ms).toBeGreaterThanOrEqual(t?.p50_ms ?? Infinity);
       expect(t?.p99_fixed_rate_ms).toBeGreaterThanOrEqual(t?.p50_fixed_rate_ms ?? Infinity);
       expect(t?.rss_mb).toBeGreaterThan(20);
+      expect(t?.core_share).toBeGreaterThan(0);
+      expect(Math.abs(((t?.rps_per_core ?? 0) * (t?.cpu_us_per_req ?? 0)) / 1e6 - 1)).toBeLessThan(0.01);
     }
     expect(r.targets.opa).toBeUndefined();
     expect(r.ratio_vs_bare).toBeCloseTo((r.targets.chainwatch?.rps ?? 0) / (r.targets.bare?.rps ?? 1), 2);
     expect(r.ratio_vs_opa).toBeNull();
+    expect(r.cpu_ratio_vs_opa).toBeNull();
+    expect(r.cpu_ratio_vs_bare).toBeGreaterThan(0);
     expect(r.ratio_vs_cerbos).toBeNull();
     expect(r.assess_p99_us).toBeGreaterThan(0);
     expect(lines.some((l) => /bare, chainwatch all answer deny/.test(l))).toBe(true);

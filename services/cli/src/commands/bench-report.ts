@@ -48,7 +48,8 @@ const SUITES: Readonly<Record<string, SuiteSpec>> = {
       'the same question for every server (a deny for three reasons: a tool and a destination outside the task\'s envelope, a high-risk tool without approval): ' +
       'the bare route answers the decision API\'s exact bytes, OPA serves the rules in Rego, Cerbos as a resource policy with a CEL condition. ' +
       'The decision API verifies the JWT, rate-limits, validates, assesses against the session state with the full rule set, logs the decision (to an in-memory log that keeps nothing, as a Kafka producer once acknowledged) and counts metrics; no store is configured. ' +
-      'Each server is saturated for the warm-up first (the heap in steady state), then interleaved rounds: saturation (req/s, server CPU from /proc, p50/p99), then a fixed rate paced evenly (latency from the scheduled send time). Medians over rounds; RSS at the end.',
+      'Each server is saturated for the warm-up first (the heap in steady state), then interleaved rounds: saturation (req/s, server CPU from /proc, p50/p99), then a fixed rate paced evenly (latency from the scheduled send time). Medians over rounds; RSS at the end. ' +
+      'On a machine others use too, a server gets only a share of its core (column "share of its core used"): req/s then follow the share, while CPU per request, and the req/s per core derived from it, do not.',
     table: {
       prefix: 'targets.',
       rows: [
@@ -60,6 +61,8 @@ const SUITES: Readonly<Record<string, SuiteSpec>> = {
       columns: [
         { key: 'rps', what: 'req/s' },
         { key: 'cpu_us_per_req', what: 'server CPU µs/req', digits: 1 },
+        { key: 'core_share', what: 'share of its core used', digits: 2 },
+        { key: 'rps_per_core', what: 'req/s per core (from CPU)' },
         { key: 'p50_ms', what: 'p50 ms (saturated)', digits: 2 },
         { key: 'p99_ms', what: 'p99 ms (saturated)', digits: 2 },
         { key: 'p50_fixed_rate_ms', what: 'p50 ms (fixed rate)', digits: 2 },
@@ -69,6 +72,9 @@ const SUITES: Readonly<Record<string, SuiteSpec>> = {
     },
     figures: [
       { key: 'ratio_vs_opa', what: 'Chainwatch / OPA, req/s on one core', unit: '', target: '≥ 1.0', digits: 3 },
+      { key: 'cpu_ratio_vs_opa', what: 'Chainwatch / OPA, req/s per core from CPU per request (not skewed by other load on the core)', unit: '', target: '≥ 1.0', digits: 3 },
+      { key: 'cpu_ratio_vs_cerbos', what: 'Chainwatch / Cerbos, req/s per core from CPU per request', unit: '', digits: 3 },
+      { key: 'cpu_ratio_vs_bare', what: 'Chainwatch / bare route, req/s per core from CPU per request', unit: '', digits: 3 },
       { key: 'ratio_vs_cerbos', what: 'Chainwatch / Cerbos, req/s on one core', unit: '', digits: 3 },
       { key: 'ratio_vs_bare', what: 'Chainwatch / bare route, req/s on one core', unit: '', digits: 3 },
       { key: 'targets.chainwatch.p99_fixed_rate_ms', what: 'Chainwatch p99 at the fixed rate, after the warm-up', unit: 'ms', target: '≤ 2', digits: 2 },
