@@ -95,7 +95,9 @@ export const SERVICES: Readonly<Record<ServiceCommand, ServiceSpec>> = {
   },
 };
 
-const namesOf = (spec: ServiceSpec): Set<string> => new Set(spec.schemas.flatMap((s) => Object.keys(s.shape)));
+/** Variables the Node runtime itself reads (heap sizing for the decision API: infra/k8s/decision-api.yaml). */
+const NODE_RUNTIME_VARIABLES = ['NODE_OPTIONS'] as const;
+const namesOf = (spec: ServiceSpec): Set<string> => new Set([...spec.schemas.flatMap((s) => Object.keys(s.shape)), ...NODE_RUNTIME_VARIABLES]);
 /** Every variable some Chainwatch service knows. */
 const ALL_KNOWN: ReadonlySet<string> = new Set(Object.values(SERVICES).flatMap((s) => [...namesOf(s)]));
 

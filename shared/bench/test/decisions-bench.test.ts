@@ -4,12 +4,14 @@
  * give every figure of the --json shape; a policy server that cannot be installed is skipped
  * with a line saying why.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDecisionsBench } from '../src/decisions';
 import { ensureCerbos, ensureOpa } from '../src/bench-tools';
+import { DECISION_API_NODE_OPTIONS } from '../src/decision-targets/targets';
+import { REPO_ROOT } from '../src/repo-paths';
 
 describe('bench decisions', () => {
   it('measures every figure for each target it runs, and the ratios against those that ran', async () => {
@@ -53,5 +55,12 @@ describe('bench decisions', () => {
       process.env.PATH = saved.path ?? '';
       rmSync(cache, { recursive: true, force: true });
     }
+  });
+
+  it('runs the decision API with the Node options it is deployed with', () => {
+    const k8s = readFileSync(join(REPO_ROOT, 'infra', 'k8s', 'decision-api.yaml'), 'utf8');
+    const compose = readFileSync(join(REPO_ROOT, 'infra', 'docker-compose.yml'), 'utf8');
+    expect(/- name: NODE_OPTIONS\n\s+value: (.+)\n/.exec(k8s)?.[1]).toBe(DECISION_API_NODE_OPTIONS);
+    expect(/NODE_OPTIONS: (.+)\n/.exec(compose)?.[1]).toBe(DECISION_API_NODE_OPTIONS);
   });
 });

@@ -64,9 +64,21 @@ function stopper(child: ChildProcess, cleanup?: () => void): () => Promise<void>
   };
 }
 
+/**
+ * Node options of the decision API as deployed (infra/k8s/decision-api.yaml and
+ * infra/docker-compose.yml set NODE_OPTIONS to this; a test keeps them equal).
+ */
+export const DECISION_API_NODE_OPTIONS = '--max-semi-space-size=8';
+
 /** Starts a Node target script and waits for its `READY {json}` line. */
-async function startNodeTarget(plan: CorePlan, script: string, runtime: 'built' | 'sources', env: Record<string, string> = {}): Promise<{ child: ChildProcess; ready: Record<string, string> }> {
-  const [cmd, ...args] = onCore(plan, plan.serverCore, [process.execPath, ...benchScript(script, runtime)]);
+async function startNodeTarget(
+  plan: CorePlan,
+  script: string,
+  runtime: 'built' | 'sources',
+  env: Record<string, string> = {},
+  nodeOptions: readonly string[] = [],
+): Promise<{ child: ChildProcess; ready: Record<string, string> }> {
+  const [cmd, ...args] = onCore(plan, plan.serverCore, [process.execPath, ...nodeOptions, ...benchScript(script, runtime)]);
   const child = spawn(cmd as string, args, { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const ready = await new Promise<Record<string, string>>((resolve, reject) => {
     let out = '';
@@ -105,7 +117,7 @@ async function waitHealthy(url: string, child: ChildProcess, what: string): Prom
 const portOf = (url: string): number => Number(new URL(url).port);
 
 export async function startChainwatch(plan: CorePlan, runtime: 'built' | 'sources', request: DecisionRequest): Promise<Target> {
-  const { child, ready } = await startNodeTarget(plan, 'decision-server', runtime);
+  const { child, ready } = await startNodeTarget(plan, 'decision-server', runtime, {}, DECISION_API_NODE_OPTIONS.split(' '));
   const port = portOf(ready.url as string);
   const headers = { Authorization: `Bearer ${ready.token as string}` };
   const body = JSON.stringify(request);
