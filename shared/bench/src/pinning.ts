@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { cpus } from 'node:os';
 
 /**
  * Where the bench runs each process. With two or more cores and `taskset` (util-linux), the
@@ -18,7 +18,8 @@ export interface CorePlan {
 }
 
 export function corePlan(): CorePlan {
-  const cores = availableParallelism();
+  // The machine's cores, not this process's affinity: an earlier suite may have pinned it to one.
+  const cores = cpus().length;
   let taskset = false;
   try {
     execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });

@@ -112,7 +112,7 @@ export async function runStartupBench(opts: StartupBenchOptions = {}): Promise<S
         case 'decision-api':
           return { ...kafka, DECISION_API_PORT: String(port), JWT_JWKS_FILE: join(keysDir, 'jwks.json'), JWT_ISSUER: 'chainwatch', JWT_AUDIENCE: 'chainwatch-decision-api' };
         case 'processor':
-          return { ...kafka, PROCESSOR_METRICS_PORT: String(port), PROCESSOR_GROUP_ID: id, PROCESSOR_PARTITIONS: '2' };
+          return { ...kafka, PROCESSOR_METRICS_PORT: String(port), PROCESSOR_GROUP_ID: id };
         case 'trace-writer':
           return { ...kafka, TRACE_WRITER_METRICS_PORT: String(port), CHAINWATCH_DATA_DIR: join(scratch, id) };
       }
