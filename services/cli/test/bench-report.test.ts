@@ -14,6 +14,15 @@ describe('docs/benchmarks.md from bench runs', () => {
     expect(doc).toMatch(/Not run yet: `core`, `decisions`, `processor`/);
   });
 
+  it('dates each section by the start of its own suite when given one run record per suite', () => {
+    const doc = renderBenchDoc(null, { core: { events_per_s: 1 }, writer: { writer_rows_per_s: 1 } }, {
+      core: { command: 'c', startedAt: new Date('2026-12-05T09:00:00.000Z'), load1: 1.25 },
+      writer: { command: 'c', startedAt: new Date('2026-12-05T09:10:00.000Z'), load1: 7.5 },
+    });
+    expect(doc).toMatch(/`c` on 2026-12-05T09:00:00Z: .*load average 1\.25 at the start/);
+    expect(doc).toMatch(/`c` on 2026-12-05T09:10:00Z: .*load average 7\.50 at the start/);
+  });
+
   it('replaces the sections of the suites it ran and keeps the others', () => {
     const first = renderBenchDoc(null, { core: { events_per_s: 100_000, bytes_per_session_1m: 1900, heap_mb_1m: 1800 }, writer: { writer_rows_per_s: 1, bare_rows_per_s: 2, ratio: 0.5 } }, info('first'));
     const second = renderBenchDoc(first, { writer: { writer_rows_per_s: 3, bare_rows_per_s: 4, ratio: 0.75 } }, info('second'));

@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { UsageError } from '../usage-error';
 import { intOption, parseCliArgs } from './cli-args';
 import { DECISION_TARGETS, runCoreBench, runDecisionsBench, runMcpProxyBench, runProcessorBench, runShellBench, runStartupBench, runWriterBench, type DecisionTargetName } from '@chainwatch/bench';
-import { benchRunInfo, renderBenchDoc, type Figures } from './bench-report';
+import { benchRunInfo, renderBenchDoc, type BenchRunInfo, type Figures } from './bench-report';
 
 const USAGE =
   'usage: chainwatch bench [core|decisions|writer|processor|startup|mcp-proxy|shell] [--json OUT] [--docs FILE] [--events N] [--rows N] [--traces N] ' +
@@ -41,7 +41,9 @@ function decisionTargets(list: string | undefined): DecisionTargetName[] | undef
 
 export async function runBenchCli(argv: string[]): Promise<number> {
   const { values, positionals } = parseCliArgs(argv, 'bench');
-  const run = benchRunInfo(`npm run bench -- ${argv.join(' ')}`);
+  const command = `npm run bench -- ${argv.join(' ')}`;
+  /** Per suite: when it started and the load average then. */
+  const runs: Record<string, BenchRunInfo> = {};
   const suites = positionals.length > 0 ? positionals : ['core', 'decisions', 'writer'];
   const log = (line: string) => console.log(line);
   const results: Record<string, Figures> = {};
@@ -49,10 +51,11 @@ export async function runBenchCli(argv: string[]): Promise<number> {
   const raw: Record<string, unknown> = {};
   for (const suite of suites) {
     console.log(`\n== bench ${suite}`);
+    runs[suite] = benchRunInfo(command);
     switch (suite) {
       case 'core': {
         const r = await runCoreBench({ events: intOption('events', values.events, 200_000), log });
-        results.core = pick(r, ['events_per_s', 'bytes_per_session_1m', 'heap_mb_1m']);
+        results.core = pick(r, ['events_per_s', 'bytes_per_session_1m', 'heap_mb_1m', 'assess_p50_us', 'assess_p99_us']);
         break;
       }
       case 'decisions': {
@@ -109,7 +112,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
     } catch {
       existing = null;
     }
-    writeFileSync(values.docs, renderBenchDoc(existing, results, run));
+    writeFileSync(values.docs, renderBenchDoc(existing, results, runs));
     console.log(`bench: wrote ${Object.keys(results).join(', ')} into ${values.docs}`);
   }
   if (values.json) {
