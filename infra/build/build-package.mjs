@@ -16,7 +16,7 @@
  *   do in the sources. Nothing is read from `src/` at run time.
  * - Linked source maps, so a profile of the built code names the TypeScript lines.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { basename, extname, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
@@ -38,6 +38,8 @@ const sourceUrl = {
   },
 };
 
+// A fresh dist/ each time: chunk names carry content hashes, so stale chunks would pile up.
+await rm(outdir, { recursive: true, force: true });
 const result = await build({
   entryPoints: Object.fromEntries(entryPoints.map((p) => [basename(p, extname(p)), p])),
   outdir,
