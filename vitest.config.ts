@@ -7,7 +7,9 @@ export default defineConfig({
     pool: 'forks',
     include: ['{schemas,shared,services,test,dashboards}/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
-    globalSetup: ['test/setup/global.ts'],
+    // Packages are built first (test/setup/build.ts); tests import the sources through the
+    // packages' `development` export condition, which vitest resolves by default.
+    globalSetup: ['test/setup/build.ts', 'test/setup/global.ts'],
     setupFiles: ['test/setup/worker.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -8,7 +8,7 @@ const MAIN = join(REPO_ROOT, 'services', 'cli', 'src', 'main.ts');
  * One process (node with tsx's loader), not the tsx wrapper that spawns node again: a timeout's
  * SIGKILL then reaches the CLI itself instead of orphaning it.
  */
-const NODE_ARGS = ['--import', 'tsx'];
+const NODE_ARGS = ['--conditions=development', '--import', 'tsx'];
 
 export interface CliResult {
   readonly code: number | null;

@@ -21,7 +21,7 @@ export interface RunningChainwatch {
 }
 
 export async function startChainwatch(dataDir: string, env: Record<string, string> = {}, timeoutMs = 120_000): Promise<RunningChainwatch> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'start', '--port', '0'], {
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', MAIN, 'start', '--port', '0'], {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', CHAINWATCH_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -108,7 +108,7 @@ export interface RunningService {
 
 /** Starts test/faults/service-child.ts as `role`; resolves once it prints READY. */
 export async function startService(role: 'writer' | 'decision-api', env: Record<string, string>, timeoutMs = 120_000): Promise<RunningService> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVICE_CHILD, role], {
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', SERVICE_CHILD, role], {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -139,7 +139,7 @@ export async function startService(role: 'writer' | 'decision-api', env: Record<
 
 /** `chainwatch <command>` (a service of the CLI) as a child; resolves once `ready` matches its output. */
 export async function startCliService(args: readonly string[], env: Record<string, string>, ready: RegExp, timeoutMs = 120_000): Promise<RunningService> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', MAIN, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

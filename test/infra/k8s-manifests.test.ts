@@ -117,7 +117,6 @@ const BREAKS: readonly Break[] = [
   { what: 'a writable root filesystem', file: 'decision-api.yaml', from: 'readOnlyRootFilesystem: true', to: 'readOnlyRootFilesystem: false', expect: /readOnlyRootFilesystem must be true/ },
   { what: 'privilege escalation', file: 'trace-writer.yaml', from: 'allowPrivilegeEscalation: false', to: 'allowPrivilegeEscalation: true', expect: /allowPrivilegeEscalation must be false/ },
   { what: 'capabilities kept', file: 'processor.yaml', from: 'drop: [ALL]', to: 'drop: [NET_RAW]', expect: /capabilities must drop ALL/ },
-  { what: 'no writable /tmp for tsx', file: 'processor.yaml', from: '              mountPath: /tmp', to: '              mountPath: /scratch', expect: /writes \/tmp on a read-only root filesystem/ },
   { what: 'the trace writer on the embedded engine, read-only', file: 'configmap.yaml', from: '  CLICKHOUSE_URL: http://clickhouse.clickhouse.svc.cluster.local:8123\n', to: '', expect: /trace-writer: writes \/app\/data\/clickhouse on a read-only root filesystem/ },
   { what: 'the JWKS file not mounted', file: 'decision-api.yaml', from: 'value: /etc/chainwatch/jwks/jwks.json', to: 'value: /etc/chainwatch/keys/jwks.json', expect: /reads \/etc\/chainwatch\/keys\/jwks\.json, which is neither mounted nor in the image/ },
   { what: 'a grace period shorter than the shutdown', file: 'processor.yaml', from: 'terminationGracePeriodSeconds: 45', to: 'terminationGracePeriodSeconds: 10', expect: /terminationGracePeriodSeconds 10 is shorter than its shutdown needs \(25 s\)/ },
@@ -129,7 +128,9 @@ const BREAKS: readonly Break[] = [
   { what: 'a missing resource file', file: 'kustomization.yaml', from: '  - configmap.yaml', to: '  - configmap.yaml\n  - network-policy.yaml', expect: /lists network-policy\.yaml, which does not exist/ },
   { what: 'a manifest left out', file: 'kustomization.yaml', from: '  - trace-writer.yaml\n', to: '', expect: /does not list trace-writer\.yaml[\s\S]*no Deployment runs chainwatch trace-writer/ },
   { what: 'an image the override misses', file: 'processor.yaml', from: 'image: chainwatch', to: 'image: chainwatch-processor', expect: /image chainwatch-processor is not in kustomization\.yaml images/ },
-  { what: 'npx as entrypoint', file: 'Dockerfile', from: 'ENTRYPOINT ["/app/node_modules/.bin/node", "--import", "tsx",', to: 'ENTRYPOINT ["npx", "tsx",', expect: /ENTRYPOINT starts npx/ },
+  { what: 'npx as entrypoint', file: 'Dockerfile', from: 'ENTRYPOINT ["/app/node_modules/.bin/node",', to: 'ENTRYPOINT ["npx", "node",', expect: /ENTRYPOINT starts npx/ },
+  { what: 'the sources through tsx', file: 'Dockerfile', from: '"services/cli/dist/main.js"]', to: '"--import", "tsx", "services/cli/src/main.ts"]', expect: /does not run the built chainwatch CLI/ },
+  { what: 'an image that does not build', file: 'Dockerfile', from: 'npm ci --include=dev && npm run build &&', to: 'npm ci --include=dev &&', expect: /must build the services/ },
   { what: 'a base image on another Node major', file: 'Dockerfile', from: 'FROM node:24-bookworm-slim', to: 'FROM node:20-bookworm-slim', expect: /base image runs Node 20, but package.json pins Node 24/ },
   { what: 'an image running as root', file: 'Dockerfile', from: 'USER 1000:1000', to: 'USER root', expect: /USER must be a numeric non-root uid/ },
   // docker compose

@@ -30,7 +30,7 @@ interface LoadedService {
   /** Interface it binds; undefined = all interfaces. */
   readonly host?: string;
   readonly brokers: readonly string[];
-  /** Directories it writes into (besides tsx's cache under $TMPDIR, which every service has). */
+  /** Directories it writes into. */
   readonly writes: readonly string[];
   /** Files it reads that must come from the pod (mounted) or from the image. */
   readonly reads: readonly string[];
@@ -95,7 +95,9 @@ export const SERVICES: Readonly<Record<ServiceCommand, ServiceSpec>> = {
   },
 };
 
-const namesOf = (spec: ServiceSpec): Set<string> => new Set(spec.schemas.flatMap((s) => Object.keys(s.shape)));
+/** Variables the Node runtime itself reads (heap sizing for the decision API: infra/k8s/decision-api.yaml). */
+const NODE_RUNTIME_VARIABLES = ['NODE_OPTIONS'] as const;
+const namesOf = (spec: ServiceSpec): Set<string> => new Set([...spec.schemas.flatMap((s) => Object.keys(s.shape)), ...NODE_RUNTIME_VARIABLES]);
 /** Every variable some Chainwatch service knows. */
 const ALL_KNOWN: ReadonlySet<string> = new Set(Object.values(SERVICES).flatMap((s) => [...namesOf(s)]));
 
@@ -248,8 +250,9 @@ function parseDockerfile(text: string, problems: string[], pinnedNode?: string):
   if (pinnedMajor !== undefined && base !== pinnedMajor) {
     problems.push(`Dockerfile: base image runs Node ${base ?? '?'}, but package.json pins Node ${pinnedNode ?? '?'} (FROM node:${pinnedMajor}-...)`);
   }
-  const main = entrypoint.find((a) => a.endsWith('services/cli/src/main.ts'));
-  if (!main) problems.push('Dockerfile: ENTRYPOINT does not run the chainwatch CLI (services/cli/src/main.ts)');
+  const main = entrypoint.find((a) => a.endsWith('services/cli/dist/main.js'));
+  if (!main) problems.push('Dockerfile: ENTRYPOINT does not run the built chainwatch CLI (services/cli/dist/main.js)');
+  if (entrypoint.includes('tsx') || !/^RUN [^\n]*(npm run build|turbo run build)/m.test(text)) problems.push('Dockerfile: the image must build the services (npm run build) and run the built code, not the sources through tsx');
   const user = line('USER');
   const uid = user && /^\d+(:\d+)?$/.test(user) ? Number(user.split(':')[0]) : null;
   if (uid === null || uid === 0) problems.push(`Dockerfile: USER must be a numeric non-root uid (Kubernetes can only verify runAsNonRoot for those), got ${user ?? 'none'}`);
@@ -449,7 +452,7 @@ export async function findProblems(files: ManifestFiles, ctx: CheckContext): Pro
     if (sc.seccompProfile?.type !== 'RuntimeDefault' && sc.seccompProfile?.type !== 'Localhost') out.push(`${where}: seccompProfile must be RuntimeDefault`);
     if (sc.readOnlyRootFilesystem !== true) out.push(`${where}: readOnlyRootFilesystem must be true`);
     else {
-      // tsx (the image's ENTRYPOINT) caches compiled sources in $TMPDIR and fails without it.
+      // tsx, were the image's ENTRYPOINT to run it, caches compiled sources in $TMPDIR and fails without it.
       const writes = [...(image.entrypoint.includes('tsx') ? ['/tmp'] : []), ...loaded.writes.map((w) => posix.resolve(image.workdir, w))];
       for (const dir of writes) {
         const mount = c.volumeMounts.find((m) => dir === m.mountPath || dir.startsWith(`${m.mountPath}/`));

@@ -38,7 +38,7 @@ function childEnv(topics: ProcessorTopics, groupId: string): NodeJS.ProcessEnv {
 
 /** Starts the processor process and resolves once it consumes (its partitions are restored). */
 async function startChild(topics: ProcessorTopics, groupId: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { env: childEnv(topics, groupId), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', CHILD], { env: childEnv(topics, groupId), stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   let stderr = '';

@@ -160,14 +160,22 @@ export const COMMAND_SPECS = {
     },
   },
   bench: {
-    usage: ['chainwatch bench [core|decisions|writer|processor|mcp-proxy|shell] [--json OUT] [--docs FILE] [--events N] [--duration S] [--rows N] [--calibrate US,US...] [--traces N]'],
-    description: 'Benchmarks against same-run baselines (`npm run bench -- ...`); `processor` needs KAFKA_BROKERS; `mcp-proxy` and `shell` run only when named.',
+    usage: [
+      'chainwatch bench [core|decisions|writer|processor|startup|mcp-proxy|shell] [--json OUT] [--docs FILE] [--events N] [--rows N] [--traces N]',
+      '                 [--duration S] [--warmup S] [--rounds N] [--connections N] [--rate N] [--targets bare,chainwatch,opa,cerbos]',
+    ],
+    description:
+      'Benchmarks against same-run baselines (`npm run bench -- ...`, on the built code). With two or more cores, the process under test and the load generator are pinned to cores of their own (taskset). `decisions` compares the decision API with a bare route, OPA and Cerbos (installed on first use under ~/.cache/chainwatch/bench); `processor` starts a broker of its own unless KAFKA_BROKERS is set; `startup` times each service to ready, built against tsx; `processor`, `startup`, `mcp-proxy` and `shell` run only when named.',
     options: {
       json: { type: 'string', arg: 'OUT', help: 'write the figures as JSON' },
       events: { type: 'string', arg: 'N', help: 'events (core, processor)' },
-      duration: { type: 'string', arg: 'S', help: 'seconds of load (decisions)' },
+      duration: { type: 'string', arg: 'S', help: 'seconds of each measured slice (decisions; default 10)' },
+      warmup: { type: 'string', arg: 'S', help: 'seconds of saturation per target before measuring (decisions; default 60)' },
+      rounds: { type: 'string', arg: 'N', help: 'interleaved rounds (decisions, processor, writer; default 3)' },
+      connections: { type: 'string', arg: 'N', help: 'connections at saturation (decisions; default 50)' },
+      rate: { type: 'string', arg: 'N', help: 'requests per second of the evenly paced slices (decisions; default 2000)' },
+      targets: { type: 'string', arg: 'LIST', help: 'decision targets to run (default bare,chainwatch,opa,cerbos)' },
       rows: { type: 'string', arg: 'N', help: 'rows (writer)' },
-      calibrate: { type: 'string', arg: 'US,...', help: 'also bare routes doing that many microseconds of work per request' },
       docs: { type: 'string', arg: 'FILE', help: 'write the figures into this markdown file (docs/benchmarks.md)' },
       traces: { type: 'string', arg: 'N', help: 'traces of shell traffic (shell)' },
     },

@@ -1,6 +1,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Decision } from '@chainwatch/schemas';
 
-export type DecisionMode = 'enforce' | 'shadow' | 'stale_fail_open' | 'stale_fail_closed' | 'approval';
+const MODES = ['enforce', 'shadow', 'stale_fail_open', 'stale_fail_closed', 'approval'] as const;
+export type DecisionMode = (typeof MODES)[number];
+const DECISIONS = ['allow', 'step_up', 'deny'] as const satisfies readonly Decision[];
+const DECISION_INDEX: Record<Decision, number> = { allow: 0, step_up: 1, deny: 2 };
+const MODE_INDEX: Record<DecisionMode, number> = { enforce: 0, shadow: 1, stale_fail_open: 2, stale_fail_closed: 3, approval: 4 };
 
 /** The decision API's Prometheus metrics, on a registry of its own (one per app instance). */
 export class DecisionApiMetrics {
@@ -13,15 +18,16 @@ export class DecisionApiMetrics {
   readonly approvals: Counter<'answer'>;
   readonly decisionLogDropped: Counter;
 
-  private readonly decisionChildren = new Map<string, { inc(): void }>();
+  /** Label children by (decision, enforced, mode) index: the hot path builds no key and hashes no labels. */
+  private readonly decisionChildren: ({ inc(): void } | undefined)[] = [];
 
-  /** Count one decision; label children are cached so the hot path does no label hashing. */
-  countDecision(decision: string, enforced: string, mode: DecisionMode): void {
-    const key = `${decision}|${enforced}|${mode}`;
-    let child = this.decisionChildren.get(key);
-    if (!child) {
+  /** Count one decision. */
+  countDecision(decision: Decision, enforced: Decision, mode: DecisionMode): void {
+    const at = (DECISION_INDEX[decision] * DECISIONS.length + DECISION_INDEX[enforced]) * MODES.length + MODE_INDEX[mode];
+    let child = this.decisionChildren[at];
+    if (child === undefined) {
       child = this.decisions.labels({ decision, enforced, mode });
-      this.decisionChildren.set(key, child);
+      this.decisionChildren[at] = child;
     }
     child.inc();
   }

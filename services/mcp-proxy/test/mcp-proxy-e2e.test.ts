@@ -34,7 +34,7 @@ describe('chainwatch mcp-proxy over stdio, upstream over Streamable HTTP', () =>
     await agent.connect(
       new StdioClientTransport({
         command: process.execPath,
-        args: ['--import', 'tsx', CLI, 'mcp-proxy', '--upstream-url', server.url, '--principal', 'user:alice', '--task-intent', TASK_INTENT],
+        args: ['--conditions=development', '--import', 'tsx', CLI, 'mcp-proxy', '--upstream-url', server.url, '--principal', 'user:alice', '--task-intent', TASK_INTENT],
         cwd: REPO,
         env: { ...getDefaultEnvironment(), LOG_LEVEL: 'warn' },
         stderr: 'inherit',

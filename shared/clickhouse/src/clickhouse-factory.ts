@@ -1,7 +1,6 @@
 import { constants, accessSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve, join, sep } from 'node:path';
 import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
 import { ChainwatchError, type Logger } from '@chainwatch/runtime';
 import type { ClickHouseConfig } from './clickhouse-config';
 import { clientLoggerClass } from './client-log';
@@ -47,6 +46,8 @@ export async function openClickHouse(config: ClickHouseConfig, logger?: Logger):
   try {
     // chdb types its connection against @clickhouse/client-common, which @clickhouse/client now
     // bundles under its own path: the shapes match, the declarations are distinct.
+    // Loaded only here: a process that opens no embedded store never maps the engine's library (~140 MiB).
+    const { createChdbConnection } = await import('chdb/connection');
     const connection = createChdbConnection({ path: dataDir }) as unknown as NonNullable<ClickHouseClientConfigOptions['connection']>;
     client = withSessionSafeInserts(createClient({ connection, log: { LoggerClass: clientLoggerClass(logger) } }));
   } catch (err) {

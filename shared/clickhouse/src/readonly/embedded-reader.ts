@@ -5,7 +5,8 @@
  * readonly = 1, which also forbids changing any setting afterwards. Queries run one at a time,
  * off the event loop, with a bounded wait.
  */
-import { Session } from 'chdb';
+import { createRequire } from 'node:module';
+import type * as Chdb from 'chdb';
 import { DATABASE_NAME_PATTERN } from '../clickhouse-config';
 import { ClickHouseException, chError } from './clickhouse-exception';
 
@@ -28,6 +29,8 @@ export interface ReadOnlySql {
 
 export function openEmbeddedReadOnlySql(engineDir: string, database: string, limits: ReadOnlyLimits = {}): ReadOnlySql {
   if (!DATABASE_NAME_PATTERN.test(database)) throw new Error(`invalid database name ${JSON.stringify(database)}`);
+  // Loaded on first use: importing this package must not map the engine's library (~140 MiB).
+  const { Session } = createRequire(import.meta.url)('chdb') as typeof Chdb;
   const session = new Session(engineDir);
   session.query(`USE \`${database}\``);
   session.query(`SET max_execution_time = ${limits.maxExecutionTimeS ?? 15}`);

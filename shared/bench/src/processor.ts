@@ -6,12 +6,15 @@
  *  3. the real session processor (runKafkaSessionProcessor: schema validation, the detection engine
  *     with the shipped policy, signals, findings and checkpoints produced to fresh topics with
  *     acks=all, offsets committed) reads the same topic with a fresh group.
- * Each side is timed from its first message to its last; prints both and the ratio.
- * Needs a broker: KAFKA_BROKERS (default 127.0.0.1:9092).
+ * Each side is timed from its first message to its last, in interleaved rounds (medians reported).
+ * The broker is the bench's own (infra/kafka/start.sh on free ports), pinned to one core, and the
+ * consumers and the generator run in this process on the other; with KAFKA_BROKERS set, that
+ * broker is used instead, unpinned.
  */
-import { writeFileSync } from 'node:fs';
+
 import { randomUUID } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
+import { loadavg } from 'node:os';
+
 import type { Kafka } from 'kafkajs';
 import { createDetectionEngine, loadDefaultPolicy, type DetectionEngine } from '@chainwatch/core';
 import { createSimulator, withSimulatorTools } from '@chainwatch/simulator';
@@ -19,19 +22,27 @@ import { createKafka, waitForTopicLeaders } from '@chainwatch/kafka';
 import { createLogger } from '@chainwatch/runtime';
 import type { AgentActionEvent } from '@chainwatch/schemas';
 import { PROCESSOR_DEFAULTS, runKafkaSessionProcessor, type ProcessorTopics } from '@chainwatch/session-processor';
+import { startBenchBroker, type BenchBroker } from './bench-broker';
+import { corePlan, pinProcess } from './pinning';
 
 export interface ProcessorBenchResult {
   readonly processor_events_per_s: number;
   readonly bare_events_per_s: number;
   readonly ratio: number;
+  /** Broker on one core, consumers on the other (false: the broker came from KAFKA_BROKERS, or one core). */
+  readonly pinned: boolean;
+  readonly load_start: number;
+  readonly load_end: number;
 }
 
 export interface ProcessorBenchOptions {
   /** Simulated events to produce and consume (default 50,000). */
   readonly events?: number;
   readonly log?: (line: string) => void;
-  /** Bootstrap brokers (default: KAFKA_BROKERS, else 127.0.0.1:9092). */
+  /** Bootstrap brokers (default: KAFKA_BROKERS; unset: the bench starts a broker of its own and pins it). */
   readonly brokers?: readonly string[];
+  /** Interleaved rounds of bare consumer and processor over the same input (default 3); medians reported. */
+  readonly rounds?: number;
   /** Input partitions (default: the processor's default). */
   readonly partitions?: number;
   /** Give up waiting for either side after this long (default 180 s). */
@@ -187,41 +198,78 @@ async function processorConsume(kafka: Kafka, topics: ProcessorTopics, partition
 export async function runProcessorBench(opts: ProcessorBenchOptions = {}): Promise<ProcessorBenchResult> {
   const log = opts.log ?? (() => undefined);
   const count = opts.events ?? 50_000;
+  const rounds = Math.max(1, opts.rounds ?? 3);
   const partitions = opts.partitions ?? PROCESSOR_DEFAULTS.partitions;
   const timeoutMs = opts.timeoutMs ?? 180_000;
-  const brokers = opts.brokers ?? (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
-  const kafka = createKafka({ brokers, clientId: name('client'), logger: createLogger({ name: 'bench-kafka', level: 'warn' }) });
+  const plan = corePlan();
+  const loadStart = loadavg()[0] ?? 0;
+  const configured = opts.brokers ?? process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
+  let broker: BenchBroker | null = null;
+  let brokers: readonly string[];
+  if (configured && configured.length > 0) {
+    brokers = configured;
+    log(`processor: broker ${brokers.join(',')} from KAFKA_BROKERS: not started by the bench, so not pinned`);
+  } else {
+    broker = await startBenchBroker(plan, plan.serverCore);
+    brokers = broker.brokers;
+    log(`processor: started a broker of its own at ${brokers.join(',')} (pid ${broker.pid}${plan.pinned ? `, pinned to core ${plan.serverCore}` : ''})`);
+  }
+  // The consumers (bare and processor) and the event generator run in this process, on the other core.
+  pinProcess(plan, process.pid, plan.loadCore);
+  log(`processor: ${plan.pinned ? `broker on core ${plan.serverCore}, consumers and generator (this process) on core ${plan.loadCore}` : plan.describe}; load average ${loadStart.toFixed(2)}`);
+  const kafka = createKafka({ brokers: [...brokers], clientId: name('client'), logger: createLogger({ name: 'bench-kafka', level: 'warn' }) });
+  const created: string[] = [];
+  try {
+    const input = `${name('proc')}.actions`;
+    created.push(input);
+    const events = simulatedEvents(count);
+    log(`processor: producing ${events.length.toLocaleString('en')} simulated events to ${input} (${partitions} partitions)`);
+    await produce(kafka, input, partitions, events);
 
-  const base = name('proc');
-  const topics: ProcessorTopics = {
-    actions: `${base}.actions`,
-    dlq: `${base}.actions.dlq`,
-    riskSignals: `${base}.risk-signals`,
-    findings: `${base}.findings`,
-    sessionState: `${base}.session-state`,
-    approvals: `${base}.approvals`,
-  };
-  const events = simulatedEvents(count);
-  log(`processor: producing ${events.length.toLocaleString('en')} simulated events to ${topics.actions} (${partitions} partitions)`);
-  await produce(kafka, topics.actions, partitions, events);
-
-  const bare = await bareConsume(kafka, topics.actions, events.length, timeoutMs);
-  const bareRate = perSecond(bare);
-  log(`bare kafkajs consumer (JSON.parse):  ${Math.round(bareRate).toLocaleString('en')} events/s  (${describe(bare)})`);
-
-  const proc = await processorConsume(kafka, topics, partitions, events.length, timeoutMs);
-  const procRate = perSecond(proc);
-  log(`session processor (full pipeline):   ${Math.round(procRate).toLocaleString('en')} events/s  (${describe(proc)})`);
-
-  const ratio = bareRate > 0 ? procRate / bareRate : 0;
-  log(`ratio processor / bare:              ${ratio.toFixed(3)}`);
-  await deleteTopics(kafka, Object.values(topics));
-  return {
-    processor_events_per_s: Math.round(procRate),
-    bare_events_per_s: Math.round(bareRate),
-    ratio: Math.round(ratio * 1000) / 1000,
-  };
+    const bareRates: number[] = [];
+    const procRates: number[] = [];
+    for (let r = 1; r <= rounds; r++) {
+      const bare = await bareConsume(kafka, input, events.length, timeoutMs);
+      bareRates.push(perSecond(bare));
+      log(`round ${r}/${rounds} bare kafkajs consumer (JSON.parse): ${Math.round(perSecond(bare)).toLocaleString('en')} events/s  (${describe(bare)})`);
+      const base = name('proc');
+      const topics: ProcessorTopics = {
+        actions: input,
+        dlq: `${base}.actions.dlq`,
+        riskSignals: `${base}.risk-signals`,
+        findings: `${base}.findings`,
+        sessionState: `${base}.session-state`,
+        approvals: `${base}.approvals`,
+      };
+      created.push(topics.dlq, topics.riskSignals, topics.findings, topics.sessionState, topics.approvals);
+      const proc = await processorConsume(kafka, topics, partitions, events.length, timeoutMs);
+      procRates.push(perSecond(proc));
+      log(`round ${r}/${rounds} session processor (full pipeline): ${Math.round(perSecond(proc)).toLocaleString('en')} events/s  (${describe(proc)})`);
+    }
+    const bareRate = median(bareRates);
+    const procRate = median(procRates);
+    const ratio = bareRate > 0 ? procRate / bareRate : 0;
+    const loadEnd = loadavg()[0] ?? 0;
+    log(`processor / bare (medians of ${rounds} interleaved rounds): ${Math.round(procRate).toLocaleString('en')} / ${Math.round(bareRate).toLocaleString('en')} events/s = ${ratio.toFixed(3)}; load average ${loadStart.toFixed(2)} → ${loadEnd.toFixed(2)}`);
+    return {
+      processor_events_per_s: Math.round(procRate),
+      bare_events_per_s: Math.round(bareRate),
+      ratio: Math.round(ratio * 1000) / 1000,
+      pinned: plan.pinned && broker !== null,
+      load_start: Math.round(loadStart * 100) / 100,
+      load_end: Math.round(loadEnd * 100) / 100,
+    };
+  } finally {
+    await deleteTopics(kafka, created);
+    await broker?.stop();
+  }
 }
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
 
 /** Best effort: the benchmark's topics are throwaway. */
 async function deleteTopics(kafka: Kafka, topics: readonly string[]): Promise<void> {
@@ -236,13 +284,3 @@ async function deleteTopics(kafka: Kafka, topics: readonly string[]): Promise<vo
   }
 }
 
-// `tsx test/bench/processor.ts [--events N] [--json OUT]`
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const arg = (flag: string): string | undefined => {
-    const i = process.argv.indexOf(flag);
-    return i >= 0 ? process.argv[i + 1] : undefined;
-  };
-  const json = arg('--json');
-  const result = await runProcessorBench({ events: Number(arg('--events') ?? 50_000), log: (line) => console.log(line) });
-  if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
-}

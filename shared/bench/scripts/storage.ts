@@ -5,14 +5,14 @@
  * merged-away parts (idle for `--settle` seconds), stops it, then reports the data directory's
  * size and the active parts per table.
  *
- *   npx tsx test/bench/storage.ts [--events 10000] [--rate 2000] [--settle 100]
+ *   npx tsx shared/bench/scripts/storage.ts [--events 10000] [--rate 2000] [--settle 100]
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openClickHouse } from '@chainwatch/clickhouse';
-import { REPO_ROOT } from '../cli/run-cli';
+import { CLI_SOURCE_MAIN as MAIN, REPO_ROOT, SOURCE_NODE_ARGS } from '../src/repo-paths';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name);
@@ -21,12 +21,11 @@ const arg = (name: string, fallback: number): number => {
 const events = arg('--events', 10_000);
 const rate = arg('--rate', 2000);
 const settleS = arg('--settle', 100);
-const MAIN = join(REPO_ROOT, 'services', 'cli', 'src', 'main.ts');
 const dataDir = mkdtempSync(join(tmpdir(), 'chainwatch-bench-storage-'));
 const du = (path: string): number => Number(execFileSync('du', ['-sb', path]).toString().split('\t')[0]);
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
-const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'start', '--port', '0'], {
+const child = spawn(process.execPath, [...SOURCE_NODE_ARGS, MAIN, 'start', '--port', '0'], {
   cwd: REPO_ROOT,
   env: { ...process.env, LOG_LEVEL: 'warn', CHAINWATCH_DATA_DIR: dataDir },
   stdio: ['ignore', 'pipe', 'inherit'],
@@ -43,7 +42,7 @@ try {
   });
   const token = readFileSync(join(dataDir, 'dev-token'), 'utf8').trim();
   const t0 = Date.now();
-  execFileSync(process.execPath, ['--import', 'tsx', MAIN, 'simulate', '--url', url, '--token', token, '--count', String(events), '--rate', String(rate)], {
+  execFileSync(process.execPath, [...SOURCE_NODE_ARGS, MAIN, 'simulate', '--url', url, '--token', token, '--count', String(events), '--rate', String(rate)], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -13,7 +13,7 @@ import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotoc
 import { loadDefaultPolicy } from '@chainwatch/core';
 import { InProcessDecider, ToolCallGate, ToolRegistry, resolveIdentity, parseMcpProxyConfig } from '@chainwatch/mcp-proxy';
 import { createLogger } from '@chainwatch/runtime';
-import { REPO_ROOT } from '../cli/run-cli';
+import { CLI_SOURCE_MAIN, REPO_ROOT, SOURCE_NODE_ARGS } from './repo-paths';
 
 export interface McpProxyBenchResult {
   readonly direct_p50_us: number;
@@ -60,9 +60,9 @@ export interface McpProxyBenchOptions {
   readonly log?: (line: string) => void;
 }
 
-const TSX = ['--import', 'tsx'];
-const SERVER = join(REPO_ROOT, 'test', 'bench', 'mcp-note-server.ts');
-const CLI = join(REPO_ROOT, 'services', 'cli', 'src', 'main.ts');
+const TSX = [...SOURCE_NODE_ARGS];
+const SERVER = join(REPO_ROOT, 'shared', 'bench', 'scripts', 'mcp-note-server.ts');
+const CLI = CLI_SOURCE_MAIN;
 
 async function connect(args: string[]): Promise<Client> {
   const client = new Client({ name: 'bench', version: '1.0.0' });

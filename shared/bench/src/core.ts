@@ -190,10 +190,3 @@ export async function runCoreBench(opts: CoreBenchOptions = {}): Promise<CoreBen
   };
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isMain) {
-  const n = Number(process.argv[2] ?? 200_000);
-  const counts = process.argv[3] !== undefined ? process.argv[3].split(',').map(Number) : undefined;
-  const r = await runCoreBench({ events: n, ...(counts !== undefined ? { sessionCounts: counts } : {}), log: (l) => process.stdout.write(`${l}\n`) });
-  process.stdout.write(`${JSON.stringify(r)}\n`);
-}

@@ -6,7 +6,7 @@
  * authentications on (the default) and effectively off. Same run, same machine; the load
  * generators run in child processes.
  *
- *   npx tsx test/bench/auth-flood.ts [--duration 5] [--connections 8] [--flood 8] [--flood-rate N]
+ *   npx tsx shared/bench/scripts/auth-flood.ts [--duration 5] [--connections 8] [--flood 8] [--flood-rate N]
  */
 import { execFile } from 'node:child_process';
 import { dirname } from 'node:path';

@@ -1,25 +1,35 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+
 import { randomBytes, randomUUID } from 'node:crypto';
 import { openClickHouse, runMigrations, toAgentActionRow, type AgentActionRow } from '@chainwatch/clickhouse';
 import type { LogRecord, OutgoingRecord, RecordPublisher } from '@chainwatch/kafka';
 import { createLogger } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
 import { TraceWriter } from '@chainwatch/trace-writer';
-import { makeEvent } from '../fixtures/events';
+import { benchEvent } from './bench-event';
+import { corePlan, pinProcess } from './pinning';
 
 export interface WriterBenchResult {
-  writer_rows_per_s: number;
-  bare_rows_per_s: number;
-  ratio: number;
+  readonly writer_rows_per_s: number;
+  readonly bare_rows_per_s: number;
+  readonly ratio: number;
+  readonly pinned: boolean;
+  readonly load_start: number;
+  readonly load_end: number;
 }
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
 
 const BATCH_ROWS = 5000;
 /** Records per writeBatch call, like one Kafka fetch of a busy partition (the writer cuts it into BATCH_ROWS inserts). */
 const FETCH_RECORDS = 20_000;
-/** Measured rounds per side (after one warm-up each); the best of each side is reported. */
+/** Measured rounds per side (after one warm-up each); the median of each side is reported. */
 const ROUNDS = 4;
 const TOOLS = ['docs.search', 'mail.send', 'crm.lookup', 'code.exec', 'web.fetch', 'db.query'];
 
@@ -27,10 +37,24 @@ const TOOLS = ['docs.search', 'mail.send', 'crm.lookup', 'code.exec', 'web.fetch
  * Rows per second through the trace writer (log records → JSON → schema check → row → lookup of
  * the ids already stored → insert with deduplication token) against a bare client.insert of the same rows with the same
  * settings, into the embedded engine, in the same run. Rounds alternate so warm-up, background
- * merges and machine load fall on both sides; the best round of each side is reported.
+ * merges and machine load fall on both sides; the median round of each side is reported.
  */
-export async function runWriterBench(opts: { rows: number; log?: (s: string) => void }): Promise<WriterBenchResult> {
+export interface WriterBenchOptions {
+  readonly rows: number;
+  /** Interleaved rounds (default 4); medians reported. */
+  readonly rounds?: number;
+  readonly log?: (line: string) => void;
+}
+
+export async function runWriterBench(opts: WriterBenchOptions): Promise<WriterBenchResult> {
   const log = opts.log ?? ((s: string) => console.log(s));
+  const rounds = Math.max(1, opts.rounds ?? ROUNDS);
+  const loadStart = loadavg()[0] ?? 0;
+  // The writer, its store (the embedded engine runs in this process) and the row generator share
+  // one core, the other core stays free for the rest of the machine: both sides get the same CPU.
+  const plan = corePlan();
+  pinProcess(plan, process.pid, plan.serverCore);
+  log(`writer: ${plan.pinned ? `this process (writer, embedded engine, generator) pinned to core ${plan.serverCore}` : plan.describe}; load average ${loadStart.toFixed(2)}`);
   const dir = mkdtempSync(join(tmpdir(), 'chainwatch-bench-writer-'));
   const database = `bench_${randomBytes(4).toString('hex')}`;
   const ch = await openClickHouse({ url: undefined, user: 'default', password: '', database, dataDir: dir, ttlDays: 30 });
@@ -39,7 +63,7 @@ export async function runWriterBench(opts: { rows: number; log?: (s: string) => 
     const rows = Math.max(BATCH_ROWS, opts.rows);
     const now = Date.now();
     const events = Array.from({ length: rows }, (_, i) =>
-      makeEvent({
+      benchEvent({
         ts: now - (rows - i),
         session_id: `s-${i % 500}`,
         trace_id: `t-${i % 100}`,
@@ -84,18 +108,27 @@ export async function runWriterBench(opts: { rows: number; log?: (s: string) => 
 
     await bareRound();
     await writerRound(); // warm-up
-    let bare = 0;
-    let viaWriter = 0;
-    for (let i = 0; i < ROUNDS; i++) {
-      bare = Math.max(bare, await bareRound());
-      viaWriter = Math.max(viaWriter, await writerRound());
+    const bareRates: number[] = [];
+    const writerRates: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      bareRates.push(await bareRound());
+      writerRates.push(await writerRound());
     }
+    const bare = median(bareRates);
+    const viaWriter = median(writerRates);
+    const loadEnd = loadavg()[0] ?? 0;
     const result = {
       writer_rows_per_s: Math.round(viaWriter),
       bare_rows_per_s: Math.round(bare),
       ratio: Math.round((viaWriter / bare) * 1000) / 1000,
+      pinned: plan.pinned,
+      load_start: Math.round(loadStart * 100) / 100,
+      load_end: Math.round(loadEnd * 100) / 100,
     };
-    log(`writer: ${result.writer_rows_per_s} rows/s through TraceWriter, ${result.bare_rows_per_s} rows/s bare client.insert, ratio ${result.ratio} (${rows} rows, batches of ${BATCH_ROWS}, embedded engine)`);
+    log(
+      `writer: ${result.writer_rows_per_s} rows/s through TraceWriter, ${result.bare_rows_per_s} rows/s bare client.insert, ratio ${result.ratio} ` +
+        `(medians of ${rounds} interleaved rounds; ${rows} rows, batches of ${BATCH_ROWS}, embedded engine; load average ${loadStart.toFixed(2)} → ${loadEnd.toFixed(2)})`,
+    );
     return result;
   } finally {
     await ch.close();
@@ -103,12 +136,3 @@ export async function runWriterBench(opts: { rows: number; log?: (s: string) => 
   }
 }
 
-// `npx tsx test/bench/writer.ts [rows] [--json OUT]`
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const args = process.argv.slice(2);
-  const jsonAt = args.indexOf('--json');
-  const out = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
-  const rows = Number(args.find((a, i) => /^\d+$/.test(a) && !(jsonAt >= 0 && i === jsonAt + 1)) ?? 50_000);
-  const result = await runWriterBench({ rows });
-  if (out) writeFileSync(out, `${JSON.stringify(result)}\n`);
-}

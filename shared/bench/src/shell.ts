@@ -144,8 +144,3 @@ export async function runShellBench(opts: ShellBenchOptions = {}): Promise<Shell
   };
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isMain) {
-  const r = await runShellBench({ traces: Number(process.argv[2] ?? 3_000), log: (l) => process.stdout.write(`${l}\n`) });
-  process.stdout.write(`${JSON.stringify(r)}\n`);
-}
