@@ -30,7 +30,7 @@ describe('Kafka → trace writer → ClickHouse', () => {
     const writer = await runKafkaTraceWriter({
       kafka,
       groupId: randomName('trace-writer'),
-      topics: { [topic]: 'agent_actions' },
+      topics: { actions: topic },
       client: ch.client,
       database: ch.database,
       batch: { maxRows: 16, maxWaitMs: 100 },

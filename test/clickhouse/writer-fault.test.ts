@@ -43,7 +43,7 @@ describe('trace writer: ClickHouse outage while events keep arriving', () => {
     const writer = await runKafkaTraceWriter({
       kafka,
       groupId,
-      topics: { [actionsTopic]: 'agent_actions', [findingsTopic]: 'findings' },
+      topics: { actions: actionsTopic, findings: findingsTopic },
       client: sw.client,
       database: ch.database,
       batch: { maxRows: 25, maxWaitMs: 100 },
@@ -115,7 +115,7 @@ describe('trace writer: ClickHouse outage while events keep arriving', () => {
     const writer = await runKafkaTraceWriter({
       kafka,
       groupId: randomName('trace-writer'),
-      topics: { [topic]: 'agent_actions' },
+      topics: { actions: topic },
       client: sw.client,
       database: ch.database,
       batch: { maxRows: 30, maxWaitMs: 100 },
@@ -144,7 +144,7 @@ describe('trace writer: ClickHouse outage while events keep arriving', () => {
       runKafkaTraceWriter({
         kafka,
         groupId,
-        topics: { [topic]: 'agent_actions' },
+        topics: { actions: topic },
         client,
         database: ch.database,
         batch: { maxRows: 20, maxWaitMs: 100 },

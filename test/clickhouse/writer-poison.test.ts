@@ -98,14 +98,13 @@ describe('trace writer: poison never blocks', () => {
     const writer = await runKafkaTraceWriter({
       kafka,
       groupId,
-      topics: { [topic]: 'agent_actions' },
+      topics: { actions: topic, writerDlq: dlqTopic },
       client: ch.client,
       database: ch.database,
       batch: { maxRows: 100, maxWaitMs: 100 },
       retry: { initialMs: 10, maxMs: 50 },
       logger,
       metrics: registry,
-      dlqTopic,
     });
     try {
       await waitFor(async () => (await count(`SELECT count() AS n FROM ${ch.database}.agent_actions WHERE session_id = {s:String}`, { s: session })) === 10, {

@@ -11,11 +11,9 @@ import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { loadDecisionApiConfig, DecisionApiEnv } from '@chainwatch/decision-api';
 import { ClickHouseConfigSchema, parseClickHouseConfig } from '@chainwatch/clickhouse';
-import { parseConfig } from '@chainwatch/runtime';
-import { ProcessorConfigSchema, loadProcessorConfig } from '@chainwatch/session-processor';
-import { TraceWriterConfigSchema, parseTraceWriterConfig } from '@chainwatch/trace-writer';
-import { ProcessorServiceEnv } from '../../services/cli/src/commands/services';
-import { PolicyEnv } from '../../services/cli/src/commands/policy-env';
+import { PolicyFilesEnv, parseConfig, policyFilesOf } from '@chainwatch/runtime';
+import { PROCESSOR_DEFAULTS, ProcessorServiceEnv, loadProcessorServiceConfig } from '@chainwatch/session-processor';
+import { TraceWriterConfigSchema, loadTraceWriterConfig } from '@chainwatch/trace-writer';
 
 export type Env = Record<string, string>;
 export type ServiceCommand = 'processor' | 'decision-api' | 'trace-writer';
@@ -47,30 +45,29 @@ interface ServiceSpec {
   readonly minGraceSeconds: number;
 }
 
-/** The policy files it loads (PolicyEnv, the schema loadPolicyFromEnv parses with); none = the shipped ones. */
+/** The policy files it loads (PolicyFilesEnv, what every service reads them with); none = the shipped ones. */
 const policyReads = (env: Env): string[] => {
-  const p = parseConfig(PolicyEnv, env);
-  return [...(p.CHAINWATCH_CATALOG ? [p.CHAINWATCH_CATALOG] : []), ...(p.CHAINWATCH_POLICY ? [p.CHAINWATCH_POLICY] : []), ...(p.CHAINWATCH_RULES ?? [])];
+  const p = policyFilesOf(parseConfig(PolicyFilesEnv, env));
+  return [...(p.catalog ? [p.catalog] : []), ...(p.policy ? [p.policy] : []), ...(p.rules ?? [])];
 };
 
 /**
  * The three long-running commands. Grace periods: the processor's final commit is bounded by its
- * runner's 15 s shutdown timeout (kafka-runner.ts) plus leaving the group; the trace writer's
+ * runner's shutdown timeout (PROCESSOR_DEFAULTS.shutdownTimeoutMs) plus leaving the group; the trace writer's
  * in-flight insert by the ClickHouse client's 30 s request timeout; the decision API drains
  * in-flight requests and flushes its decision log.
  */
 export const SERVICES: Readonly<Record<ServiceCommand, ServiceSpec>> = {
   processor: {
-    schemas: [ProcessorConfigSchema, ProcessorServiceEnv, PolicyEnv],
-    minGraceSeconds: 15 + 10,
+    schemas: [ProcessorServiceEnv],
+    minGraceSeconds: PROCESSOR_DEFAULTS.shutdownTimeoutMs / 1000 + 10,
     load(env) {
-      const config = loadProcessorConfig(env);
-      const own = parseConfig(ProcessorServiceEnv, env);
-      return { port: own.PROCESSOR_METRICS_PORT, brokers: config.KAFKA_BROKERS, writes: [], reads: policyReads(env), maxUsefulReplicas: config.PROCESSOR_PARTITIONS };
+      const config = loadProcessorServiceConfig(env);
+      return { port: config.PROCESSOR_METRICS_PORT, brokers: config.KAFKA_BROKERS, writes: [], reads: policyReads(env), maxUsefulReplicas: config.PROCESSOR_PARTITIONS };
     },
   },
   'decision-api': {
-    schemas: [DecisionApiEnv, PolicyEnv, ClickHouseConfigSchema],
+    schemas: [DecisionApiEnv, ClickHouseConfigSchema],
     minGraceSeconds: 15,
     load(env) {
       const config = loadDecisionApiConfig(env);
@@ -88,7 +85,7 @@ export const SERVICES: Readonly<Record<ServiceCommand, ServiceSpec>> = {
     schemas: [TraceWriterConfigSchema, ClickHouseConfigSchema],
     minGraceSeconds: 30 + 10,
     load(env) {
-      const config = parseTraceWriterConfig(env);
+      const config = loadTraceWriterConfig(env);
       // Without a server URL the writer runs the embedded engine in its data directory.
       return { port: config.metricsPort, brokers: config.brokers, writes: config.clickhouse.url ? [] : [config.clickhouse.dataDir], reads: [] };
     },

@@ -160,7 +160,7 @@ describe('operations endpoints of the standalone services', () => {
     const writer = await runKafkaTraceWriter({
       kafka,
       groupId: randomName('ops-running'),
-      topics: { [topic]: 'agent_actions' },
+      topics: { actions: topic },
       client: ch.client,
       database: ch.database,
       batch: { maxRows: 16, maxWaitMs: 100 },

@@ -21,15 +21,15 @@ const COMMANDS: Record<string, Command> = {
   },
   processor: {
     summary: 'run the session-processor against Kafka',
-    run: async (argv) => (await import('./commands/services')).runProcessorService(argv),
+    run: async (argv) => (await import('./commands/services')).processorCommand(argv),
   },
   'decision-api': {
     summary: 'run the decision API against Kafka',
-    run: async (argv) => (await import('./commands/services')).runDecisionApi(argv),
+    run: async (argv) => (await import('./commands/services')).decisionApiCommand(argv),
   },
   'trace-writer': {
     summary: 'run the trace-writer (Kafka to ClickHouse)',
-    run: async (argv) => (await import('./commands/services')).runTraceWriterService(argv),
+    run: async (argv) => (await import('./commands/services')).traceWriterCommand(argv),
   },
   migrate: {
     summary: 'apply the ClickHouse migrations',

@@ -1,4 +1,5 @@
-export { buildDecisionApi, listenDecisionApi, DEFAULT_OPTIONS, type DecisionApi, type DecisionApiDeps, type DecisionApiOptions } from './app';
+export { buildDecisionApi, listenDecisionApi, type DecisionApi, type DecisionApiDeps, type DecisionApiOptions } from './app';
+export { DECISION_API_DEFAULTS, DEFAULT_OPTIONS } from './defaults';
 export { DecisionApiEnv, DecisionTunablesEnv, apiOptionsFromEnv, loadDecisionApiConfig } from './config';
 export { runDecisionApiService, type DecisionApiService } from './service';
 export { createDevAuth, type DevAuth } from './auth/dev-auth';

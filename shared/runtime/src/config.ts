@@ -49,8 +49,8 @@ export const env = {
       .string()
       .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0)),
   url: () => z.url({ message: 'must be a URL like http://host:8123' }),
-  /** Comma-separated `host:port` / `[ipv6]:port` bootstrap brokers (default: the local broker). */
-  brokers: (def: readonly string[] = DEFAULT_BROKERS) => BrokerListText.default([...def]),
+  /** Comma-separated `host:port` / `[ipv6]:port` bootstrap brokers; default the local broker, `null`: required. */
+  brokers: (def: readonly string[] | null = DEFAULT_BROKERS) => (def === null ? BrokerListText : BrokerListText.default([...def])),
   /** A Kafka topic name. */
   topic: (def: string) => TopicName.default(def),
   /**

@@ -11,3 +11,5 @@ export { retry, retryAfterMs, retryDelay, retryPolicy, RetryPolicySchema, type R
 export { isTimeout, settlesWithin, timeoutError, withTimeout } from './timing/timeout';
 export { sleep } from './timing/sleep';
 export { SerialQueue } from './timing/serial-queue';
+export { NEVER_ENDS, type RunningService, type ServiceEnd } from './running-service';
+export { pollUntil, type PollOptions } from './timing/poll-until';

@@ -34,6 +34,8 @@ describe('KAFKA_BROKERS: one parser', () => {
       expect(problem(() => parseConfig(Schema, { KAFKA_BROKERS: bad })), bad).toMatch(/^invalid configuration: KAFKA_BROKERS/);
     }
     expect(() => parseBrokers([])).toThrow(/at least one broker/);
+    const Required = z.object({ KAFKA_BROKERS: env.brokers(null) });
+    expect(problem(() => parseConfig(Required, {}))).toMatch(/KAFKA_BROKERS: required/);
   });
 });
 

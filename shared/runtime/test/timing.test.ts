@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { retry, retryAfterMs, retryDelay, retryPolicy, type RetryPolicy } from '../src/timing/retry-policy';
 import { SerialQueue } from '../src/timing/serial-queue';
+import { pollUntil } from '../src/timing/poll-until';
 import { sleep } from '../src/timing/sleep';
 import { isTimeout, settlesWithin, withTimeout } from '../src/timing/timeout';
 
@@ -136,5 +137,51 @@ describe('SerialQueue', () => {
     expect(await c).toBe('c');
     await queue.idle();
     expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
+  });
+});
+
+describe('retry on a failed result', () => {
+  it('retries a result that is a failure, and returns the last one once the attempts are used up', async () => {
+    const answers = [503, 503, 200];
+    const seen: number[] = [];
+    const ok = await retry(async () => answers[seen.push(0) - 1] as number, { policy: POLICY, wait: noWait, failed: (status) => status >= 500 });
+    expect(ok).toBe(200);
+    expect(seen).toHaveLength(3);
+    const last = await retry(async () => 503, { policy: POLICY, wait: noWait, failed: (status) => status >= 500 });
+    expect(last).toBe(503);
+  });
+
+  it('hands the failed result to retriable, delayOf and onRetry', async () => {
+    const waits: number[] = [];
+    let n = 0;
+    const result = await retry(async () => ({ status: n++ === 0 ? 429 : 200, retryAfterMs: 120 }), {
+      policy: POLICY,
+      failed: (r) => r.status === 429,
+      delayOf: (f) => (f as { retryAfterMs: number }).retryAfterMs,
+      wait: async (ms) => void waits.push(ms),
+    });
+    expect(result.status).toBe(200);
+    expect(waits).toEqual([120]);
+  });
+});
+
+describe('pollUntil', () => {
+  it('is true once the condition holds, false when the time runs out; a throwing check does not hold', async () => {
+    let n = 0;
+    expect(await pollUntil(() => ++n >= 3, { intervalMs: 1, timeoutMs: 1000 })).toBe(true);
+    expect(n).toBe(3);
+    const started = performance.now();
+    expect(await pollUntil(() => false, { intervalMs: 5, timeoutMs: 40 })).toBe(false);
+    expect(performance.now() - started).toBeLessThan(1000);
+    let calls = 0;
+    expect(
+      await pollUntil(
+        () => {
+          if (++calls < 2) throw new Error('not yet');
+          return true;
+        },
+        { intervalMs: 1, timeoutMs: 1000 },
+      ),
+    ).toBe(true);
   });
 });

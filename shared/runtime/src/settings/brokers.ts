@@ -37,7 +37,7 @@ export function parseBrokers(brokers: readonly string[]): string[] {
 
 /** The comma-separated form of KAFKA_BROKERS and `--brokers`, validated. */
 export const BrokerListText = z
-  .string()
+  .string({ message: 'required: comma-separated host:port list, e.g. 127.0.0.1:9092 or [::1]:9092' })
   .transform((v) => v.split(',').map((b) => b.trim()).filter((b) => b.length > 0))
   .pipe(BrokerList);
 

@@ -17,7 +17,7 @@ export const PolicyFilesEnv = z.object({
 export interface PolicyFiles {
   readonly catalog?: string;
   readonly policy?: string;
-  readonly rules?: readonly string[];
+  readonly rules?: string[];
 }
 
 /** PolicyFilesEnv, parsed, as the paths `loadDefaultPolicy` takes. */

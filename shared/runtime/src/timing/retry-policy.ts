@@ -40,14 +40,22 @@ export function retryDelay(policy: RetryPolicy, failures: number, random: () => 
   return Math.round(Math.min(policy.maxMs, Math.max(0, jittered)));
 }
 
-export interface RetryOptions {
+export interface RetryOptions<T = unknown> {
   readonly policy: RetryPolicy;
-  /** Whether this failure may be retried (default: every one). Also how a caller ends the retries (stopping, closed). */
-  readonly retriable?: (err: unknown) => boolean;
-  /** Called before each wait, with the failures so far and the wait: log or count here. */
-  readonly onRetry?: (err: unknown, failures: number, delayMs: number) => void;
+  /**
+   * A result that is a failure too (an HTTP 503 answer): retried like a thrown error; once the
+   * attempts are used up (or `retriable` says no) it is returned as it is.
+   */
+  readonly failed?: (value: T) => boolean;
+  /**
+   * Whether this failure (the thrown error, or the failed result) may be retried; default: every
+   * one. Also how a caller ends the retries (stopping, closed).
+   */
+  readonly retriable?: (failure: unknown) => boolean;
+  /** Called before each wait, with the failure, the failures so far and the wait: log or count here. */
+  readonly onRetry?: (failure: unknown, failures: number, delayMs: number) => void;
   /** A wait the failure asked for (an HTTP Retry-After), used instead of the backoff; still at most maxMs. */
-  readonly delayOf?: (err: unknown) => number | undefined;
+  readonly delayOf?: (failure: unknown) => number | undefined;
   /** Cuts a wait short (the next attempt runs at once; let `retriable` say no to end the retries). */
   readonly signal?: AbortSignal;
   /** How to wait (default `sleep`): e.g. in slices, heartbeating in between. */
@@ -55,22 +63,29 @@ export interface RetryOptions {
 }
 
 /**
- * Runs `attempt` (given its 1-based number) until it resolves; after a failure, waits as the
+ * Runs `attempt` (given its 1-based number) until it succeeds; after a failure, waits as the
  * policy says and tries again, unless the attempts are used up or `retriable` says no: then the
- * last failure is thrown as it was.
+ * last failure is thrown (or, a failed result, returned) as it was.
  */
-export async function retry<T>(attempt: (n: number) => Promise<T>, options: RetryOptions): Promise<T> {
+export async function retry<T>(attempt: (n: number) => Promise<T>, options: RetryOptions<T>): Promise<T> {
   const { policy } = options;
   for (let n = 1; ; n++) {
+    let failure: { readonly thrown: boolean; readonly value: unknown };
     try {
-      return await attempt(n);
+      const value = await attempt(n);
+      if (!options.failed?.(value)) return value;
+      failure = { thrown: false, value };
     } catch (err) {
-      if (n >= policy.attempts || !(options.retriable?.(err) ?? true)) throw err;
-      const asked = options.delayOf?.(err);
-      const delay = asked !== undefined && asked >= 0 ? Math.min(asked, policy.maxMs) : retryDelay(policy, n);
-      options.onRetry?.(err, n, delay);
-      await (options.wait ?? sleep)(delay, options.signal);
+      failure = { thrown: true, value: err };
     }
+    if (n >= policy.attempts || !(options.retriable?.(failure.value) ?? true)) {
+      if (failure.thrown) throw failure.value;
+      return failure.value as T;
+    }
+    const asked = options.delayOf?.(failure.value);
+    const delay = asked !== undefined && asked >= 0 ? Math.min(asked, policy.maxMs) : retryDelay(policy, n);
+    options.onRetry?.(failure.value, n, delay);
+    await (options.wait ?? sleep)(delay, options.signal);
   }
 }
 
