@@ -3,9 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { createLogger } from '@chainwatch/runtime';
 import { runKafkaTraceWriter } from '@chainwatch/trace-writer';
-import { switchableClient, testClickHouse, type TestClickHouse } from '../fixtures/clickhouse';
-import { createTestTopic, produceJson, randomName, testKafka, waitFor } from '../fixtures/kafka';
-import { makeEvent, makeFinding } from '../fixtures/events';
+import { switchableClient, testClickHouse, type TestClickHouse, createTestTopic, produceJson, randomName, testKafka, waitFor, makeEvent, makeFinding } from '@chainwatch/testing';
 import { CollectingPublisher } from './records';
 
 describe('trace writer: ClickHouse outage while events keep arriving', () => {

@@ -10,9 +10,7 @@ import { Registry } from 'prom-client';
 import { createLogger } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
 import { TraceWriter, TraceWriterMetrics, runKafkaTraceWriter } from '@chainwatch/trace-writer';
-import { switchableClient, testClickHouse, type TestClickHouse } from '../fixtures/clickhouse';
-import { makeEvent, makeFinding } from '../fixtures/events';
-import { consumeUntil, createTestTopic, produceJson, randomName, testKafka, waitFor } from '../fixtures/kafka';
+import { switchableClient, testClickHouse, type TestClickHouse, makeEvent, makeFinding, consumeUntil, createTestTopic, produceJson, randomName, testKafka, waitFor } from '@chainwatch/testing';
 import { CollectingPublisher, logRecords } from './records';
 
 const logger = createLogger({ name: 'trace-writer-poison', level: 'silent' });

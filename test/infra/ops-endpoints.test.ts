@@ -14,8 +14,7 @@ import { Registry } from 'prom-client';
 import { createLogger } from '@chainwatch/runtime';
 import { runKafkaTraceWriter } from '@chainwatch/trace-writer';
 import { REPO_ROOT, runCli, startCli, stopCli } from '../cli/run-cli';
-import { testClickHouse } from '../fixtures/clickhouse';
-import { createTestTopic, kafkaBrokers, randomName, testKafka } from '../fixtures/kafka';
+import { testClickHouse, createTestTopic, kafkaBrokers, randomName, testKafka } from '@chainwatch/testing';
 import { CollectingPublisher } from '../clickhouse/records';
 
 async function freePort(): Promise<number> {

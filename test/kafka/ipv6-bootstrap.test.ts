@@ -2,7 +2,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBrokerReachable, createKafka } from '@chainwatch/kafka';
 import { brokerAddress, createLogger } from '@chainwatch/runtime';
-import { createTestTopic, kafkaBrokers } from '../fixtures/kafka';
+import { createTestTopic, kafkaBrokers } from '@chainwatch/testing';
 
 /**
  * A bootstrap broker given as an IPv6 address: the local broker listens on 127.0.0.1 only, so a

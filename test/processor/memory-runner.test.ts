@@ -5,7 +5,7 @@ import { MemoryLog } from '@chainwatch/kafka';
 import { createLogger } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
 import { SessionProcessor, attachProcessorToMemoryLog, memoryLogSink } from '@chainwatch/session-processor';
-import { makeEvent } from '../fixtures/events';
+import { makeEvent } from '@chainwatch/testing';
 
 // The all-in-one wiring of `chainwatch start`: under continuous ingestion the actions topic is
 // never empty, so the decision API's view must count as current because the processor reports

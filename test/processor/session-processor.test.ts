@@ -20,7 +20,7 @@ import {
   type ProcessorSink,
   type TopicRecords,
 } from '@chainwatch/session-processor';
-import { makeEvent } from '../fixtures/events';
+import { makeEvent } from '@chainwatch/testing';
 import { CountingEngine } from './counting-engine';
 
 const logger = createLogger({ name: 'processor-test', level: 'silent' });

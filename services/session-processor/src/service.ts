@@ -47,9 +47,10 @@ export interface ProcessorService extends RunningService {
  */
 export async function runProcessorService(config: ProcessorServiceConfig, deps: ProcessorServiceDeps = {}): Promise<ProcessorService> {
   const logger = deps.logger ?? createLogger({ name: 'session-processor', level: config.LOG_LEVEL });
+  // The policy first: a bad rule file fails at once, before any connection.
+  const engine = deps.engine ?? engineOf(config);
   await assertBrokerReachable(config.KAFKA_BROKERS);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger });
-  const engine = deps.engine ?? engineOf(config);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   let ready = false;

@@ -76,9 +76,17 @@ describe('durations', () => {
 describe('policy files', () => {
   it('reads the three variables into paths, absent ones left to the shipped files', () => {
     expect(policyFilesOf(parseConfig(PolicyFilesEnv, {}))).toEqual({});
-    expect(policyFilesOf(parseConfig(PolicyFilesEnv, { CHAINWATCH_CATALOG: 'c.yaml', CHAINWATCH_RULES: 'a.yaml, b.yaml' }))).toEqual({
-      catalog: 'c.yaml',
-      rules: ['a.yaml', 'b.yaml'],
+    const here = import.meta.filename;
+    expect(policyFilesOf(parseConfig(PolicyFilesEnv, { CHAINWATCH_CATALOG: here, CHAINWATCH_RULES: `${here}, ${import.meta.dirname}` }))).toEqual({
+      catalog: here,
+      rules: [here, import.meta.dirname],
     });
+  });
+});
+
+describe('policy files that do not exist', () => {
+  it('are a configuration error naming the variable', () => {
+    expect(problem(() => parseConfig(PolicyFilesEnv, { CHAINWATCH_POLICY: '/no/such/policy.yaml' }))).toMatch(/CHAINWATCH_POLICY: no such file or directory/);
+    expect(problem(() => parseConfig(PolicyFilesEnv, { CHAINWATCH_RULES: `${import.meta.dirname}, /no/such/rules` }))).toMatch(/CHAINWATCH_RULES.1: no such file or directory/);
   });
 });
