@@ -15,11 +15,11 @@ import { PolicyFilesEnv, parseConfig, policyFilesOf } from '@chainwatch/runtime'
 import { PROCESSOR_DEFAULTS, ProcessorServiceEnv, loadProcessorServiceConfig } from '@chainwatch/session-processor';
 import { TraceWriterConfigSchema, loadTraceWriterConfig } from '@chainwatch/trace-writer';
 
-export type Env = Record<string, string>;
-export type ServiceCommand = 'processor' | 'decision-api' | 'trace-writer';
+type Env = Record<string, string>;
+type ServiceCommand = 'processor' | 'decision-api' | 'trace-writer';
 
 /** Status a service answers on `path`, while not ready or ready (the real handlers). */
-export type Responder = (path: string, ready: boolean) => Promise<number>;
+type Responder = (path: string, ready: boolean) => Promise<number>;
 
 /** What a service does under one environment, from its real config loaders. */
 interface LoadedService {
@@ -57,7 +57,7 @@ const policyReads = (env: Env): string[] => {
  * in-flight insert by the ClickHouse client's 30 s request timeout; the decision API drains
  * in-flight requests and flushes its decision log.
  */
-export const SERVICES: Readonly<Record<ServiceCommand, ServiceSpec>> = {
+const SERVICES: Readonly<Record<ServiceCommand, ServiceSpec>> = {
   processor: {
     schemas: [ProcessorServiceEnv],
     minGraceSeconds: PROCESSOR_DEFAULTS.shutdownTimeoutMs / 1000 + 10,

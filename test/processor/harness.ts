@@ -37,7 +37,7 @@ export function randomProcessorTopics(): ProcessorTopics {
   };
 }
 
-export const testLogger = createLogger({ name: 'processor-it', level: process.env.LOG_LEVEL ?? 'warn' });
+const testLogger = createLogger({ name: 'processor-it', level: process.env.LOG_LEVEL ?? 'warn' });
 
 export async function startProcessor(options: {
   kafka: Kafka;

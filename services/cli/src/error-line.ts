@@ -15,7 +15,7 @@ export interface ErrorLine {
 }
 
 /** The catalogue error `error` stands for: itself, or the code it is reported under. */
-export function asChainwatchError(error: unknown): ChainwatchError {
+function asChainwatchError(error: unknown): ChainwatchError {
   if (error instanceof ChainwatchError) return error;
   if (error instanceof RuleSetError) {
     const [first] = error.issues;

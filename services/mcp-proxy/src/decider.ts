@@ -1,5 +1,5 @@
 import { ChainwatchError } from '@chainwatch/runtime';
-import type { AgentActionEvent, AgentActionEventInput, DecisionRequest, DecisionResponse } from '@chainwatch/schemas';
+import type { AgentActionEventInput, DecisionRequest, DecisionResponse } from '@chainwatch/schemas';
 
 /** The decision service could not answer (unreachable, timed out, refused; CW_DECISION_UNAVAILABLE): the fail mode decides. */
 export class DecisionUnavailable extends ChainwatchError {
@@ -30,4 +30,3 @@ export interface Decider {
   close(): Promise<void>;
 }
 
-export type { AgentActionEvent };

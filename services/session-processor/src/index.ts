@@ -7,5 +7,5 @@ export { KafkaSink } from './kafka/kafka-sink';
 export { ensureProcessorTopics, processorTopicSpecs } from './kafka/processor-topics';
 export { readStateTopic, type ReadStateOptions } from './kafka/state-restorer';
 export { runKafkaSessionProcessor, type ChunkReport, type KafkaSessionProcessor, type KafkaSessionProcessorOptions } from './kafka/kafka-runner';
-export { attachProcessorToLocalLog, localLogSink, attachProcessorToMemoryLog, memoryLogSink, type LocalProcessorOptions } from './local-runner';
+export { attachProcessorToLocalLog, localLogSink, type LocalProcessorOptions } from './local-runner';
 export { ProcessorServiceEnv, loadProcessorServiceConfig, runProcessorService, type ProcessorService, type ProcessorServiceConfig, type ProcessorServiceDeps } from './service';

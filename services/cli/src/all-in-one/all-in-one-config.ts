@@ -28,7 +28,7 @@ export const ALL_IN_ONE_DEFAULTS = {
 
 const D = ALL_IN_ONE_DEFAULTS;
 
-export const StartEnv = z.object({
+const StartEnv = z.object({
   CHAINWATCH_HOST: z.string().min(1).default(D.host),
   CHAINWATCH_PORT: env.port(D.port),
   CHAINWATCH_DATA_DIR: z.string().min(1).default(D.dataDir),

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ChainwatchError, retry, retryAfterMs, type RetryPolicy } from '@chainwatch/runtime';
 import { assertInputFile } from './input-file';
 
-export const ReplayOptions = z
+const ReplayOptions = z
   .object({
     file: z.string().min(1),
     /** Base URL of the decision API / `chainwatch start`, e.g. http://127.0.0.1:8080. */

@@ -10,7 +10,7 @@ import type { GeneratedTrace } from '@chainwatch/simulator';
 import { LEVELS, type AgentActionEvent, type Level } from '@chainwatch/schemas';
 
 /** A trace counts as flagged when one of its sessions is at this level or above. */
-export const FLAG_LEVEL: Level = 'medium';
+const FLAG_LEVEL: Level = 'medium';
 const MAX_TRACKED_TRACES = 50_000;
 const CHUNK = 1000;
 
@@ -21,7 +21,7 @@ interface TrackedTrace {
   readonly sessions: readonly string[];
 }
 
-export interface ScenarioVerdict {
+interface ScenarioVerdict {
   readonly scenario: string;
   readonly kind: 'benign' | 'attack';
   readonly injected: number;

@@ -11,7 +11,7 @@ import { createKafka, ensureTopics, topicSpecs } from '@chainwatch/kafka';
 import { BrokerList, ChainwatchError, TopicName, createLogger, retry, retryAfterMs, type RetryPolicy } from '@chainwatch/runtime';
 import { TOPICS, type AgentActionEvent } from '@chainwatch/schemas';
 
-export const SimulateOptions = z
+const SimulateOptions = z
   .object({
     target: z.enum(['kafka', 'http']),
     brokers: BrokerList.optional(),
@@ -35,7 +35,7 @@ export const SimulateOptions = z
   .refine((o) => o.durationSec !== undefined || o.count !== undefined, { message: 'give a duration or a count' })
   .refine((o) => o.target !== 'http' || o.url !== undefined, { message: 'target http needs a url', path: ['url'] })
   .refine((o) => o.target !== 'kafka' || (o.brokers?.length ?? 0) > 0, { message: 'target kafka needs brokers', path: ['brokers'] });
-export type SimulateOptions = z.input<typeof SimulateOptions>;
+type SimulateOptions = z.input<typeof SimulateOptions>;
 
 export interface SimulateSummary {
   readonly sent: number;

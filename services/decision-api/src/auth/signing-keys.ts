@@ -30,7 +30,7 @@ const PrivateKeyFile = z.object({
 });
 type PrivateKeyFile = z.infer<typeof PrivateKeyFile>;
 
-export interface SigningKeyPaths {
+interface SigningKeyPaths {
   readonly jwksFile: string;
   readonly privateKeyFile: string;
 }
