@@ -20,6 +20,33 @@ export default tseslint.config(
     },
   },
   {
+    // Retries and waits go through @chainwatch/runtime (retry, pollUntil, withTimeout, settlesWithin,
+    // sleep): one policy as data, one timeout helper. Not a loop counting attempts, not a promise
+    // around setTimeout.
+    files: ['**/src/**/*.ts'],
+    ignores: [
+      'shared/runtime/src/timing/**',
+      // The decision API's request path (decision-log batching, acknowledgement timeouts) is being
+      // reworked by issue 14, which adopts the helpers there.
+      'services/decision-api/src/decisions/publish-queue.ts',
+      'services/decision-api/src/routes/events.ts',
+      'services/decision-api/src/routes/traces.ts',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Promise'] CallExpression[callee.name='setTimeout']",
+          message: 'wait with sleep(), and retry or time out with retry(), pollUntil(), withTimeout() or settlesWithin() from @chainwatch/runtime',
+        },
+        {
+          selector: 'ForStatement > VariableDeclaration > VariableDeclarator[id.name=/^attempts?$/]',
+          message: 'retry with retry() and a RetryPolicy from @chainwatch/runtime',
+        },
+      ],
+    },
+  },
+  {
     // The benchmarks are moving into a package of their own (issue 14), which will import what
     // they use by name; until then they reach into test/ and the CLI reaches into them.
     files: ['test/bench/**', 'services/cli/src/commands/bench-cli.ts'],

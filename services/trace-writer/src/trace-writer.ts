@@ -11,7 +11,7 @@ import {
   type TraceTable,
 } from '@chainwatch/clickhouse';
 import type { LogRecord, OutgoingRecord, RecordPublisher } from '@chainwatch/kafka';
-import { ChainwatchError, retry, retryPolicy, type Logger, type RetryPolicy } from '@chainwatch/runtime';
+import { ChainwatchError, retry, retryPolicy, sleep, type Logger, type RetryPolicy } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
 import { TRACE_WRITER_DEFAULTS } from './defaults';
 import { TOPIC_TABLES } from './topic-tables';
@@ -144,7 +144,8 @@ export class TraceWriter {
   private readonly tables: Readonly<Record<TraceTable, string>>;
   private readonly intentsTable: string;
   private stopped = false;
-  private readonly wakers = new Set<() => void>();
+  /** Aborted by stop(): ends a retry's wait. */
+  private readonly stopping = new AbortController();
   /** Latest recorded intent per `topic\0partition` (null: none recorded); loaded on first sight. */
   private readonly intentCache = new Map<string, Intent | null>();
   private readonly dlqMaxBytes: number;
@@ -189,7 +190,7 @@ export class TraceWriter {
   /** Stops retrying: pending writeBatch calls reject with WriterStoppedError. */
   stop(): void {
     this.stopped = true;
-    for (const wake of this.wakers) wake();
+    this.stopping.abort();
   }
 
   /**
@@ -510,15 +511,7 @@ export class TraceWriter {
   private async sleep(ms: number, control: WriteControl): Promise<void> {
     const until = Date.now() + ms;
     while (!this.stopped && Date.now() < until) {
-      await new Promise<void>((resolve) => {
-        const wake = (): void => {
-          clearTimeout(timer);
-          this.wakers.delete(wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, Math.min(1000, until - Date.now()));
-        this.wakers.add(wake);
-      });
+      await sleep(Math.min(1000, until - Date.now()), this.stopping.signal);
       if (control.onWait) await control.onWait().catch(() => undefined);
       if (control.keepTrying && !control.keepTrying()) return;
     }

@@ -6,7 +6,7 @@
  * The URL is a secret (Slack's carries the token): only its origin is ever logged.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { retry, retryAfterMs, type Logger, type RetryPolicy } from '@chainwatch/runtime';
+import { retry, retryAfterMs, settlesWithin, type Logger, type RetryPolicy } from '@chainwatch/runtime';
 import type { Level } from '@chainwatch/schemas';
 import { levelRank, type FindingAlert } from './alert';
 import { MAX_FINDINGS_PER_MESSAGE, slackPayload } from './slack-payload';
@@ -96,9 +96,8 @@ export class WebhookNotifier {
   async close(graceMs = 3000): Promise<void> {
     this.closing = true;
     const done = this.running ?? Promise.resolve();
-    const timer = setTimeout(() => this.abort.abort(), graceMs);
+    if (!(await settlesWithin(done, graceMs))) this.abort.abort();
     await done;
-    clearTimeout(timer);
     if (this.queue.length > 0) {
       this.count('dropped', this.queue.length);
       this.queue.length = 0;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { HandlerContext, LocalLog, LogRecord, OutgoingRecord, RecordHandler, SubscribeOptions, Subscription } from '@chainwatch/kafka';
-import { retry, type Logger, type RetryPolicy } from '@chainwatch/runtime';
+import { pollUntil, retry, sleep, type Logger, type RetryPolicy } from '@chainwatch/runtime';
 import { DATABASE_NAME_PATTERN } from '../clickhouse-config';
 
 /** A compacted topic: the latest value per key is kept in `log_state`. */
@@ -154,10 +154,7 @@ export class ClickHouseLog implements LocalLog {
   }
 
   async idle(): Promise<void> {
-    for (;;) {
-      if (this.pending.length === 0 && this.flushing === null && [...this.subscribers].every((s) => s.isIdle())) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await pollUntil(() => this.pending.length === 0 && this.flushing === null && [...this.subscribers].every((s) => s.isIdle()), { intervalMs: 20 });
   }
 
   /** Stops every subscriber (their positions committed), finishes the insert in flight and refuses further publishes. */
@@ -320,6 +317,8 @@ class LogSubscriber {
   /** Bumped by every append that concerns us: a loop that read nothing waits only if it did not change. */
   private generation = 0;
   private wake: (() => void) | null = null;
+  /** Aborted by close(): ends a retry's wait. */
+  private readonly closing = new AbortController();
   /** What a failure of the current step means, for the log line of its retry. */
   private failing: StepFailure = READ_FAILED;
 
@@ -389,6 +388,7 @@ class LogSubscriber {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.closing.abort();
     this.wake?.();
     await this.running;
   }
@@ -504,26 +504,12 @@ class LogSubscriber {
     return retry(attempt, {
       policy: this.log.retryPolicy,
       retriable: () => !this.closed,
-      wait: (ms) => this.sleep(ms),
+      // Closing cuts the wait short; appends do not.
+      wait: (ms) => sleep(ms, this.closing.signal),
       onRetry: (err) => this.log.logger?.warn({ group: this.group, err: firstLine(err), ...this.failing.fields }, this.failing.message),
     }).catch(() => null);
   }
 
-  /** Waits `ms` (a retry), or until closed; appends do not cut it short. */
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = null;
-        resolve();
-      }, ms);
-      this.wake = () => {
-        if (!this.closed) return;
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-    });
-  }
 }
 
 async function query<T>(client: ClickHouseClient, sql: string, params: Record<string, unknown> = {}): Promise<T[]> {
