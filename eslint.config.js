@@ -20,6 +20,11 @@ export default tseslint.config(
     },
   },
   {
+    // Scripts run by node directly (the lint rules, tools/, infra/).
+    files: ['**/*.mjs', 'eslint/**/*.js', 'eslint.config.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+  },
+  {
     // Retries and waits go through @chainwatch/runtime (retry, pollUntil, withTimeout, settlesWithin,
     // sleep): one policy as data, one timeout helper. Not a loop counting attempts, not a promise
     // around setTimeout.
