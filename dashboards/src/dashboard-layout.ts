@@ -3,7 +3,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { PanelSpec } from './panel-builders';
 
 /** Grafana's grid is 24 columns wide. */
-export const GRID_COLUMNS = 24;
+const GRID_COLUMNS = 24;
 
 export interface DashboardInput {
   readonly uid: string;

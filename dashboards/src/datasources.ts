@@ -42,7 +42,7 @@ export const PROMETHEUS_INPUT: DatasourceInput = {
 export const DATASOURCE_INPUTS: readonly DatasourceInput[] = [CLICKHOUSE_INPUT, PROMETHEUS_INPUT];
 
 /** The reference panels, queries and variables carry. */
-export function datasourceRef(input: DatasourceInput): common.DataSourceRef {
+function datasourceRef(input: DatasourceInput): common.DataSourceRef {
   return { type: input.pluginId, uid: `\${${input.name}}` };
 }
 

@@ -21,7 +21,7 @@ import { indentSql } from './sql-indent';
 import { customVariable, queryVariable } from './variables';
 
 /** Sentinel value of the "All" entry of the trace and rule variables. */
-export const ALL = '*';
+const ALL = '*';
 
 const SESSION = sqlVar('session_id');
 const TRACE_VAR = sqlVar('trace_id');

@@ -10,7 +10,7 @@ import {
   scoreColumn,
 } from './field-overrides';
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { barGaugePanel, statPanel, tablePanel, timeSeries } from './panel-builders';
+import { barGaugePanel, statPanel, tablePanel, timeSeries, type PanelSpec } from './panel-builders';
 
 /**
  * Per-minute rate over a Grafana interval: the aggregate tables hold one row per minute, so a
@@ -86,88 +86,85 @@ function statRow(): ReturnType<typeof statPanel>[] {
   ];
 }
 
-export function overviewDashboard(): dashboard.Dashboard {
-  return buildDashboard({
-    uid: 'chainwatch-overview',
-    title: 'Chainwatch / Overview',
-    description:
-      'What agents are doing and where the risk is: action, finding and decision rates from the per-minute aggregates, and the sessions currently at high or critical risk.',
-    tags: ['chainwatch'],
-    rows: [
-      statRow(),
-      [
-        timeSeries({
-          title: 'Actions per minute by agent type',
-          description: 'Agent actions per minute, one series per agent type (actions_per_minute).',
-          w: 12,
-          h: 8,
-          style: 'lines',
-          targets: [
-            sqlTarget(
-              'A',
-              `
+/** Actions per minute by agent type, Top tools. */
+function activityRow(): PanelSpec[] {
+  return [
+    timeSeries({
+      title: 'Actions per minute by agent type',
+      description: 'Agent actions per minute, one series per agent type (actions_per_minute).',
+      w: 12,
+      h: 8,
+      style: 'lines',
+      targets: [
+        sqlTarget(
+          'A',
+          `
               SELECT $__timeInterval(minute) AS time, agent_type, sum(actions) / ${PER_MINUTE} AS actions_per_min
               FROM actions_per_minute
               WHERE $__timeFilter(minute)
               GROUP BY time, agent_type
               ORDER BY time`,
-              'timeseries',
-            ),
-          ],
-          defaults: { unit: 'short', displayName: '${__field.labels.agent_type}' },
-        }),
-        barGaugePanel({
-          title: 'Top tools',
-          description: 'The 15 most called tools in the time range, all agent types together (actions_per_minute).',
-          w: 12,
-          h: 8,
-          targets: [
-            sqlTarget(
-              'A',
-              `
+          'timeseries',
+        ),
+      ],
+      defaults: { unit: 'short', displayName: '${__field.labels.agent_type}' },
+    }),
+    barGaugePanel({
+      title: 'Top tools',
+      description: 'The 15 most called tools in the time range, all agent types together (actions_per_minute).',
+      w: 12,
+      h: 8,
+      targets: [
+        sqlTarget(
+          'A',
+          `
               SELECT tool, sum(actions) AS actions
               FROM actions_per_minute
               WHERE $__timeFilter(minute)
               GROUP BY tool
               ORDER BY actions DESC, tool
               LIMIT 15`,
-            ),
-          ],
-          defaults: { unit: 'short', decimals: 0 },
-        }),
+        ),
       ],
-      [
-        timeSeries({
-          title: 'Findings per minute by detector',
-          description: 'Findings per minute, one series per detector (findings_per_minute).',
-          w: 12,
-          h: 8,
-          style: 'bars',
-          targets: [
-            sqlTarget(
-              'A',
-              `
+      defaults: { unit: 'short', decimals: 0 },
+    })
+  ];
+}
+
+/** Findings per minute by detector, Decisions by outcome. */
+function findingsAndDecisionsRow(): PanelSpec[] {
+  return [
+    timeSeries({
+      title: 'Findings per minute by detector',
+      description: 'Findings per minute, one series per detector (findings_per_minute).',
+      w: 12,
+      h: 8,
+      style: 'bars',
+      targets: [
+        sqlTarget(
+          'A',
+          `
               SELECT $__timeInterval(minute) AS time, detector, sum(findings) / ${PER_MINUTE} AS findings_per_min
               FROM findings_per_minute
               WHERE $__timeFilter(minute)
               GROUP BY time, detector
               ORDER BY time`,
-              'timeseries',
-            ),
-          ],
-          defaults: { unit: 'short', displayName: '${__field.labels.detector}' },
-        }),
-        timeSeries({
-          title: 'Decisions by outcome',
-          description:
-            'Decision API answers per interval by enforced outcome. In shadow mode the enforced answer is always allow; those decisions appear as "<would-be> (shadow)".',
-          w: 12,
-          h: 8,
-          style: 'bars',
-          targets: [
-            sqlTarget(
-              'A',
-              `
+          'timeseries',
+        ),
+      ],
+      defaults: { unit: 'short', displayName: '${__field.labels.detector}' },
+    }),
+    timeSeries({
+      title: 'Decisions by outcome',
+      description:
+        'Decision API answers per interval by enforced outcome. In shadow mode the enforced answer is always allow; those decisions appear as "<would-be> (shadow)".',
+      w: 12,
+      h: 8,
+      style: 'bars',
+      targets: [
+        sqlTarget(
+          'A',
+          `
               SELECT
                 $__timeInterval(minute) AS time,
                 if(shadow = 1, concat(toString(decision), ' (shadow)'), toString(enforced)) AS outcome,
@@ -176,24 +173,28 @@ export function overviewDashboard(): dashboard.Dashboard {
               WHERE $__timeFilter(minute)
               GROUP BY time, outcome
               ORDER BY time`,
-              'timeseries',
-            ),
-          ],
-          defaults: { unit: 'short', decimals: 0, displayName: '${__field.labels.outcome}' },
-          overrides: Object.entries(DECISION_COLORS).map(([decision, color]) => fixedColor(decision, color)),
-        }),
+          'timeseries',
+        ),
       ],
-      [
-        tablePanel({
-          title: 'Sessions at high / critical risk',
-          description:
-            'Sessions whose latest risk signal in the time range (argMax over ts, seq) is high or critical, riskiest first. Click a session to investigate it.',
-          w: 16,
-          h: 10,
-          targets: [
-            sqlTarget(
-              'A',
-              `
+      defaults: { unit: 'short', decimals: 0, displayName: '${__field.labels.outcome}' },
+      overrides: Object.entries(DECISION_COLORS).map(([decision, color]) => fixedColor(decision, color)),
+    })
+  ];
+}
+
+/** Sessions at high / critical risk, Top rules. */
+function riskRow(): PanelSpec[] {
+  return [
+    tablePanel({
+      title: 'Sessions at high / critical risk',
+      description:
+        'Sessions whose latest risk signal in the time range (argMax over ts, seq) is high or critical, riskiest first. Click a session to investigate it.',
+      w: 16,
+      h: 10,
+      targets: [
+        sqlTarget(
+          'A',
+          `
               SELECT
                 session_id,
                 latest_trace_id AS trace_id,
@@ -210,36 +211,50 @@ export function overviewDashboard(): dashboard.Dashboard {
               WHERE latest_level IN ('high', 'critical')
               ORDER BY score DESC, last_signal DESC
               LIMIT 100`,
-            ),
-          ],
-          overrides: [
-            linkColumn('session_id', [investigateSessionLink()]),
-            scoreColumn('score'),
-            levelColumn('level'),
-            decisionColumn('decision'),
-          ],
-          sortBy: { displayName: 'score', desc: true },
-        }),
-        tablePanel({
-          title: 'Top rules',
-          description: 'Rules that fired most in the time range, with their detector and severity (findings_per_minute).',
-          w: 8,
-          h: 10,
-          targets: [
-            sqlTarget(
-              'A',
-              `
+        ),
+      ],
+      overrides: [
+        linkColumn('session_id', [investigateSessionLink()]),
+        scoreColumn('score'),
+        levelColumn('level'),
+        decisionColumn('decision'),
+      ],
+      sortBy: { displayName: 'score', desc: true },
+    }),
+    tablePanel({
+      title: 'Top rules',
+      description: 'Rules that fired most in the time range, with their detector and severity (findings_per_minute).',
+      w: 8,
+      h: 10,
+      targets: [
+        sqlTarget(
+          'A',
+          `
               SELECT rule_id, detector, severity, sum(findings) AS findings
               FROM findings_per_minute
               WHERE $__timeFilter(minute)
               GROUP BY rule_id, detector, severity
               ORDER BY findings DESC, rule_id
               LIMIT 20`,
-            ),
-          ],
-          overrides: [levelColumn('severity')],
-        }),
+        ),
       ],
+      overrides: [levelColumn('severity')],
+    })
+  ];
+}
+
+export function overviewDashboard(): dashboard.Dashboard {
+  return buildDashboard({
+    uid: 'chainwatch-overview',
+    title: 'Chainwatch / Overview',
+    description:
+      'What agents are doing and where the risk is: action, finding and decision rates from the per-minute aggregates, and the sessions currently at high or critical risk.',
+    tags: ['chainwatch'],
+    rows: [
+      statRow(),
+      activityRow(),
+      findingsAndDecisionsRow(),
+      riskRow(),
     ],
   });
 }

@@ -9,7 +9,7 @@ import type { Registry } from 'prom-client';
 import { DecisionApiMetrics } from '@chainwatch/decision-api';
 import { createProcessorMetrics } from '@chainwatch/session-processor';
 import { TraceWriterMetrics } from '@chainwatch/trace-writer';
-import { WebhookNotifier } from '../../services/cli/src/alerts/webhook-notifier';
+import { WebhookNotifier } from '@chainwatch/cli';
 import { PROMETHEUS_DATASOURCE } from '../src/datasources';
 import { SERVICE_METRIC_QUERIES, serviceDashboard } from '../src/service';
 

@@ -39,17 +39,17 @@ describe('chainwatch CLI errors are one clear line', () => {
   it('an unknown command is one line with a suggestion, exit 2', async () => {
     const r = await runCli(['simulte']);
     expect(r.code).toBe(2);
-    expect(lines(r.stderr)).toEqual(["chainwatch: unknown command 'simulte'; did you mean 'simulate'? (chainwatch --help lists the commands)"]);
+    expect(lines(r.stderr)).toEqual(["chainwatch: unknown command 'simulte'; did you mean 'simulate'? (chainwatch --help lists the commands) [CW_USAGE]"]);
     const far = await runCli(['frobnicate']);
-    expect(lines(far.stderr)).toEqual(["chainwatch: unknown command 'frobnicate' (chainwatch --help lists the commands)"]);
+    expect(lines(far.stderr)).toEqual(["chainwatch: unknown command 'frobnicate' (chainwatch --help lists the commands) [CW_USAGE]"]);
   });
 
   it('an unknown option is one line with a suggestion, exit 2', async () => {
     const r = await runCli(['start', '--prot', '8081']);
     expect(r.code).toBe(2);
-    expect(lines(r.stderr)).toEqual(["chainwatch: unknown option --prot for 'start'; did you mean --port? (chainwatch start --help lists the options)"]);
+    expect(lines(r.stderr)).toEqual(["chainwatch: unknown option --prot for 'start'; did you mean --port? (chainwatch start --help lists the options) [CW_USAGE]"]);
     const missing = await runCli(['replay', 'x.ndjson', '--url']);
-    expect(lines(missing.stderr)).toEqual(['chainwatch: --url needs a value, as in --url VALUE (chainwatch replay --help)']);
+    expect(lines(missing.stderr)).toEqual(['chainwatch: --url needs a value, as in --url VALUE (chainwatch replay --help) [CW_USAGE]']);
   });
 
   it('every command answers --help with its usage and options, exit 0', async () => {
@@ -107,7 +107,7 @@ describe('chainwatch CLI errors are one clear line', () => {
     const r = await runCli(['simulate', '--count', '10'], { CHAINWATCH_URL: 'http://127.0.0.1:1' });
     expect(r.code).toBe(1);
     expect(lines(r.stderr)).toEqual([
-      'chainwatch: cannot reach Chainwatch: nothing answers at http://127.0.0.1:1 (CHAINWATCH_URL): start it with `npm start`, or pass --url / set CHAINWATCH_URL',
+      'chainwatch: cannot reach Chainwatch: nothing answers at http://127.0.0.1:1 (CHAINWATCH_URL): start it with `npm start`, or pass --url / set CHAINWATCH_URL [CW_SERVER_UNREACHABLE]',
     ]);
     const file = join(mkdtempSync(join(tmpdir(), 'cw-replay-')), 'events.ndjson');
     writeFileSync(file, '{}\n');

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import { makeEvent } from '../fixtures/events';
-import { duplicateKeysIn } from '../fixtures/log-lines';
+import { makeEvent, duplicateKeysIn } from '@chainwatch/testing';
 import { runCli, startCli, stopCli } from './run-cli';
 
 /**

@@ -16,8 +16,7 @@ import { createLogger } from '@chainwatch/runtime';
 import { buildDecisionApi, createDevAuth, listenDecisionApi, type DecisionApi, type DevAuth } from '@chainwatch/decision-api';
 import { FakeEngine } from '../decision-api/fake-engine';
 import { freshView } from '../decision-api/harness';
-import { testClickHouse, type TestClickHouse } from '../fixtures/clickhouse';
-import { makeFinding } from '../fixtures/events';
+import { testClickHouse, type TestClickHouse, makeFinding } from '@chainwatch/testing';
 import { REPO_ROOT } from '../cli/run-cli';
 
 const embedded = !process.env.CLICKHOUSE_URL;

@@ -11,9 +11,7 @@ import type { LogRecord } from '@chainwatch/kafka';
 import { createLogger } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
 import { SessionProcessor, attachProcessorToLocalLog, localLogSink } from '@chainwatch/session-processor';
-import { testClickHouse, type TestClickHouse } from '../fixtures/clickhouse';
-import { makeEvent } from '../fixtures/events';
-import { waitFor } from '../fixtures/kafka';
+import { testClickHouse, type TestClickHouse, makeEvent, waitFor } from '@chainwatch/testing';
 
 const logger = createLogger({ name: 'clickhouse-log-test', level: 'silent' });
 

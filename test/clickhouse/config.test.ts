@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseClickHouseConfig } from '@chainwatch/clickhouse';
 import { ConfigError } from '@chainwatch/runtime';
-import { parseTraceWriterConfig } from '@chainwatch/trace-writer';
+import { loadTraceWriterConfig } from '@chainwatch/trace-writer';
 
 describe('ClickHouse and trace-writer config', () => {
   it('defaults to the embedded engine under ./data/clickhouse, database chainwatch, 30 days', () => {
@@ -30,9 +30,9 @@ describe('ClickHouse and trace-writer config', () => {
   });
 
   it('trace writer: brokers required and checked, batch bounds enforced', () => {
-    expect(() => parseTraceWriterConfig({})).toThrow(/KAFKA_BROKERS: required/);
-    expect(() => parseTraceWriterConfig({ KAFKA_BROKERS: 'nohost' })).toThrow(/KAFKA_BROKERS.0: must be host:port/);
-    expect(() => parseTraceWriterConfig({ KAFKA_BROKERS: 'a:1', TRACE_WRITER_BATCH_MAX_ROWS: '0' })).toThrow(/TRACE_WRITER_BATCH_MAX_ROWS/);
-    expect(parseTraceWriterConfig({ KAFKA_BROKERS: 'a:1, b:2' })).toMatchObject({ brokers: ['a:1', 'b:2'], batch: { maxRows: 10_000, maxWaitMs: 1000 } });
+    expect(() => loadTraceWriterConfig({})).toThrow(/KAFKA_BROKERS: required/);
+    expect(() => loadTraceWriterConfig({ KAFKA_BROKERS: 'nohost' })).toThrow(/KAFKA_BROKERS.0: must be host:port/);
+    expect(() => loadTraceWriterConfig({ KAFKA_BROKERS: 'a:1', TRACE_WRITER_BATCH_MAX_ROWS: '0' })).toThrow(/TRACE_WRITER_BATCH_MAX_ROWS/);
+    expect(loadTraceWriterConfig({ KAFKA_BROKERS: 'a:1, b:2' })).toMatchObject({ brokers: ['a:1', 'b:2'], batch: { maxRows: 10_000, maxWaitMs: 1000 } });
   });
 });

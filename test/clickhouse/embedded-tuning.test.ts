@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMBEDDED_OLD_PARTS_LIFETIME_S, tuneEmbeddedTables } from '@chainwatch/clickhouse';
-import { testClickHouse, type TestClickHouse } from '../fixtures/clickhouse';
+import { testClickHouse, type TestClickHouse } from '@chainwatch/testing';
 
 // Embedded store hygiene: merged-away parts leave the data directory within a minute or two
 // instead of piling up for 8 minutes (a busy minute of small inserts left >100 MB behind).

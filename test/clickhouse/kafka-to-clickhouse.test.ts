@@ -3,9 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { createLogger } from '@chainwatch/runtime';
 import { runKafkaTraceWriter } from '@chainwatch/trace-writer';
-import { testClickHouse, type TestClickHouse } from '../fixtures/clickhouse';
-import { createTestTopic, produceJson, randomName, testKafka, waitFor } from '../fixtures/kafka';
-import { makeEvent } from '../fixtures/events';
+import { testClickHouse, type TestClickHouse, createTestTopic, produceJson, randomName, testKafka, waitFor, makeEvent } from '@chainwatch/testing';
 import { CollectingPublisher } from './records';
 
 // Issue 2: AgentActionEvents through the real broker with kafkajs, stored in ClickHouse by the
@@ -30,7 +28,7 @@ describe('Kafka → trace writer → ClickHouse', () => {
     const writer = await runKafkaTraceWriter({
       kafka,
       groupId: randomName('trace-writer'),
-      topics: { [topic]: 'agent_actions' },
+      topics: { actions: topic },
       client: ch.client,
       database: ch.database,
       batch: { maxRows: 16, maxWaitMs: 100 },

@@ -13,7 +13,7 @@ import {
   type ClickHouseHandle,
 } from '@chainwatch/clickhouse';
 import { ChainwatchError } from '@chainwatch/runtime';
-import { testClickHouse, type TestClickHouse } from '../fixtures/clickhouse';
+import { testClickHouse, type TestClickHouse } from '@chainwatch/testing';
 
 describe('splitSqlStatements', () => {
   it('splits on ; at line ends only, ignoring strings and comments', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RowMappingError, argsDigest, toAgentActionRow, toDecisionRow, toFindingRow, toRiskSignalRow } from '@chainwatch/clickhouse';
-import { makeDecisionRecord, makeEvent, makeFinding, makeRiskSignal } from '../fixtures/events';
+import { makeDecisionRecord, makeEvent, makeFinding, makeRiskSignal } from '@chainwatch/testing';
 
 describe('row mappers', () => {
   it('never carries raw tool arguments; keeps their digest, their entities and the result entities', () => {

@@ -3,9 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { createLogger } from '@chainwatch/runtime';
 import { runKafkaTraceWriter } from '@chainwatch/trace-writer';
-import { switchableClient, testClickHouse, type TestClickHouse } from '../fixtures/clickhouse';
-import { createTestTopic, produceJson, randomName, testKafka, waitFor } from '../fixtures/kafka';
-import { makeEvent, makeFinding } from '../fixtures/events';
+import { switchableClient, testClickHouse, type TestClickHouse, createTestTopic, produceJson, randomName, testKafka, waitFor, makeEvent, makeFinding } from '@chainwatch/testing';
 import { CollectingPublisher } from './records';
 
 describe('trace writer: ClickHouse outage while events keep arriving', () => {
@@ -43,7 +41,7 @@ describe('trace writer: ClickHouse outage while events keep arriving', () => {
     const writer = await runKafkaTraceWriter({
       kafka,
       groupId,
-      topics: { [actionsTopic]: 'agent_actions', [findingsTopic]: 'findings' },
+      topics: { actions: actionsTopic, findings: findingsTopic },
       client: sw.client,
       database: ch.database,
       batch: { maxRows: 25, maxWaitMs: 100 },
@@ -115,7 +113,7 @@ describe('trace writer: ClickHouse outage while events keep arriving', () => {
     const writer = await runKafkaTraceWriter({
       kafka,
       groupId: randomName('trace-writer'),
-      topics: { [topic]: 'agent_actions' },
+      topics: { actions: topic },
       client: sw.client,
       database: ch.database,
       batch: { maxRows: 30, maxWaitMs: 100 },
@@ -144,7 +142,7 @@ describe('trace writer: ClickHouse outage while events keep arriving', () => {
       runKafkaTraceWriter({
         kafka,
         groupId,
-        topics: { [topic]: 'agent_actions' },
+        topics: { actions: topic },
         client,
         database: ch.database,
         batch: { maxRows: 20, maxWaitMs: 100 },

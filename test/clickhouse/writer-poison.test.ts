@@ -10,9 +10,7 @@ import { Registry } from 'prom-client';
 import { createLogger } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
 import { TraceWriter, TraceWriterMetrics, runKafkaTraceWriter } from '@chainwatch/trace-writer';
-import { switchableClient, testClickHouse, type TestClickHouse } from '../fixtures/clickhouse';
-import { makeEvent, makeFinding } from '../fixtures/events';
-import { consumeUntil, createTestTopic, produceJson, randomName, testKafka, waitFor } from '../fixtures/kafka';
+import { switchableClient, testClickHouse, type TestClickHouse, makeEvent, makeFinding, consumeUntil, createTestTopic, produceJson, randomName, testKafka, waitFor } from '@chainwatch/testing';
 import { CollectingPublisher, logRecords } from './records';
 
 const logger = createLogger({ name: 'trace-writer-poison', level: 'silent' });
@@ -98,14 +96,13 @@ describe('trace writer: poison never blocks', () => {
     const writer = await runKafkaTraceWriter({
       kafka,
       groupId,
-      topics: { [topic]: 'agent_actions' },
+      topics: { actions: topic, writerDlq: dlqTopic },
       client: ch.client,
       database: ch.database,
       batch: { maxRows: 100, maxWaitMs: 100 },
       retry: { initialMs: 10, maxMs: 50 },
       logger,
       metrics: registry,
-      dlqTopic,
     });
     try {
       await waitFor(async () => (await count(`SELECT count() AS n FROM ${ch.database}.agent_actions WHERE session_id = {s:String}`, { s: session })) === 10, {

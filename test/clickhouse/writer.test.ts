@@ -5,8 +5,7 @@ import { createLogger } from '@chainwatch/runtime';
 import { MemoryLog } from '@chainwatch/kafka';
 import { TOPICS } from '@chainwatch/schemas';
 import { TraceWriter, TraceWriterMetrics, attachToMemoryLog } from '@chainwatch/trace-writer';
-import { switchableClient, testClickHouse, type TestClickHouse } from '../fixtures/clickhouse';
-import { makeDecisionRecord, makeEvent, makeFinding, makeRiskSignal } from '../fixtures/events';
+import { switchableClient, testClickHouse, type TestClickHouse, makeDecisionRecord, makeEvent, makeFinding, makeRiskSignal } from '@chainwatch/testing';
 import { CollectingPublisher, logRecords } from './records';
 
 const logger = createLogger({ name: 'trace-writer-test', level: 'silent' });

@@ -4,7 +4,7 @@ import { catalogSensitivity } from '@chainwatch/decision-api';
 import { bearer, buildHarness, freshView, type Harness } from './harness';
 import { realEngine } from './real-engine';
 import { confidentialRead } from './scenario';
-import { makeEvent } from '../fixtures/events';
+import { makeEvent } from '@chainwatch/testing';
 
 // The approval flow against the real detection core: after a read, a side effect in a task whose
 // intent asked for none is a step-up; once approved, that exact action passes once, and its own

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OutgoingRecord, RecordPublisher } from '@chainwatch/kafka';
 import { BindingStore, DecisionLog } from '@chainwatch/decision-api';
-import { makeDecisionRecord } from '../fixtures/events';
+import { makeDecisionRecord } from '@chainwatch/testing';
 
 /** A publisher of our own that fails its first `failures` calls. */
 class FlakyPublisher implements RecordPublisher {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DecisionResponse } from '@chainwatch/schemas';
 import { actionDigest as engineActionDigest } from '@chainwatch/core';
 import { InProcessView } from '@chainwatch/decision-api';
-import { makeEvent } from '../fixtures/events';
+import { makeEvent } from '@chainwatch/testing';
 import { FakeEngine, taintedSignal } from './fake-engine';
 import { bearer, buildHarness, decisionRequest, type Harness } from './harness';
 

@@ -11,7 +11,7 @@ import { createLogger } from '@chainwatch/runtime';
 import { DecisionResponse } from '@chainwatch/schemas';
 import { MemoryLog, type OutgoingRecord, type RecordPublisher } from '@chainwatch/kafka';
 import { buildDecisionApi, createDevAuth, createJwtVerifier, type DecisionApi, type DecisionApiOptions, type DevAuth, type JwtVerifier } from '@chainwatch/decision-api';
-import { makeEvent } from '../fixtures/events';
+import { makeEvent } from '@chainwatch/testing';
 import { FakeEngine, taintedSignal } from './fake-engine';
 import { bearer, buildHarness, decisionRequest, freshView, type Harness } from './harness';
 

@@ -3,7 +3,7 @@ import { InvestigationStore } from '@chainwatch/clickhouse';
 import { MemoryLog } from '@chainwatch/kafka';
 import { createLogger } from '@chainwatch/runtime';
 import { buildDecisionApi, createDevAuth, type DecisionApi, type DevAuth } from '@chainwatch/decision-api';
-import { testClickHouse, type TestClickHouse } from '../fixtures/clickhouse';
+import { testClickHouse, type TestClickHouse } from '@chainwatch/testing';
 import { FakeEngine } from './fake-engine';
 import { bearer, freshView } from './harness';
 

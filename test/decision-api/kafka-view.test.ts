@@ -3,7 +3,7 @@ import { MemoryLog } from '@chainwatch/kafka';
 import { createLogger } from '@chainwatch/runtime';
 import { DecisionResponse, type RiskSignal } from '@chainwatch/schemas';
 import { KafkaSignalView, buildDecisionApi, catalogSensitivity, createDevAuth, type DecisionApi, type DecisionApiOptions } from '@chainwatch/decision-api';
-import { createTestTopic, produceJson, randomName, testKafka, waitFor } from '../fixtures/kafka';
+import { createTestTopic, produceJson, randomName, testKafka, waitFor } from '@chainwatch/testing';
 import { bearer } from './harness';
 import { realEngine } from './real-engine';
 import { benignRead, confidentialRead, exfiltration } from './scenario';

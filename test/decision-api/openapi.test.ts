@@ -8,10 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvestigationStore, toFindingRow } from '@chainwatch/clickhouse';
 import { MemoryLog } from '@chainwatch/kafka';
 import { createLogger } from '@chainwatch/runtime';
-import { buildDecisionApi, createDevAuth, type DecisionApi, type DevAuth } from '@chainwatch/decision-api';
-import { FindingsPageResponse, TimelineResponse, TraceGraphResponse } from '../../services/decision-api/src/routes/investigation-schemas';
-import { testClickHouse, type TestClickHouse } from '../fixtures/clickhouse';
-import { makeFinding } from '../fixtures/events';
+import { buildDecisionApi, createDevAuth, type DecisionApi, type DevAuth, FindingsPageResponse, TimelineResponse, TraceGraphResponse } from '@chainwatch/decision-api';
+import { testClickHouse, type TestClickHouse, makeFinding } from '@chainwatch/testing';
 import { FakeEngine } from './fake-engine';
 import { bearer, freshView } from './harness';
 

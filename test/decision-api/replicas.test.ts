@@ -5,8 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@chainwatch/runtime';
 import { DecisionResponse, type DecisionRequest } from '@chainwatch/schemas';
 import { createDevAuth, loadDecisionApiConfig, runDecisionApiService, type DecisionApiService } from '@chainwatch/decision-api';
-import { createTestTopic, kafkaBrokers, produceJson, randomName, waitFor } from '../fixtures/kafka';
-import { makeEvent } from '../fixtures/events';
+import { createTestTopic, kafkaBrokers, produceJson, randomName, waitFor, makeEvent } from '@chainwatch/testing';
 import { bearer } from './harness';
 import { realEngine } from './real-engine';
 

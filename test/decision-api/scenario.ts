@@ -1,6 +1,6 @@
 /** A session that reads confidential files, and the exfiltrating send a decision must stop. */
 import type { AgentActionEvent, DecisionRequest } from '@chainwatch/schemas';
-import { makeEvent } from '../fixtures/events';
+import { makeEvent } from '@chainwatch/testing';
 
 const AGENT = { id: 'agent-files-1', type: 'file-assistant', spiffe_id: 'spiffe://example.org/ns/agents/sa/files' };
 const TASK = { id: 'task-summary', intent: 'summarise my project files and send the summary to my manager by email', scopes: ['files.read', 'mail.send'] };

@@ -21,7 +21,7 @@ import { createLogger } from '@chainwatch/runtime';
 import type { AgentActionEvent, RiskSignal } from '@chainwatch/schemas';
 import { createSimulator } from '@chainwatch/simulator';
 import { REPO_ROOT } from '../cli/run-cli';
-import { consumeUntil, randomName } from '../fixtures/kafka';
+import { consumeUntil, randomName } from '@chainwatch/testing';
 import { freePort, kill9, startCliService, startService, terminate, waitForStatus, type RunningService } from './chainwatch-process';
 
 const run = promisify(execFile);
@@ -58,6 +58,53 @@ async function committedToEnd(kafka: Kafka, groupId: string, topic: string): Pro
     return ends.every((e) => byPartition.get(e.partition) === e.high);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Produces simulated traffic (acks=all), stopping the broker for 3 s once 900 events are acknowledged. */
+async function produceAcrossARestart(kafka: Kafka, topic: string): Promise<{ acked: AgentActionEvent[]; downMs: number }> {
+  const producer = new KafkaRecordLog(kafka);
+  const sim = createSimulator({ seed: `broker-${randomUUID()}`, attackRate: 0.2 });
+  const acked: AgentActionEvent[] = [];
+  let clock = Date.now() - 120_000;
+  let restarted = false;
+  let downMs = 0;
+  while (acked.length < 2400) {
+    const batch: AgentActionEvent[] = [];
+    while (batch.length < 60) batch.push(...sim.nextTrace((clock += 100)).events);
+    await producer.publish(topic, batch.map((e) => ({ key: e.trace_id, value: JSON.stringify(e) })));
+    acked.push(...batch);
+    if (!restarted && acked.length >= 900) {
+      restarted = true;
+      const down = Date.now();
+      await broker('stop');
+      await new Promise((r) => setTimeout(r, 3000));
+      await broker('start');
+      downMs = Date.now() - down;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await producer.disconnect();
+  return { acked, downMs };
+}
+
+/** The writer's embedded store holds each acknowledged event exactly once. */
+async function expectStoredOnce(dataDir: string, acked: readonly AgentActionEvent[]): Promise<void> {
+  const ch = await openClickHouse({ url: undefined, user: 'default', password: '', database: 'chainwatch', dataDir: join(dataDir, 'clickhouse'), ttlDays: 30 });
+  try {
+    const [row] = await (
+      await ch.client.query({
+        query: 'SELECT count() AS n, uniqExact(event_id) AS d FROM chainwatch.agent_actions WHERE event_id IN {ids:Array(UUID)}',
+        query_params: { ids: acked.map((e) => e.event_id) },
+        format: 'JSONEachRow',
+      })
+    ).json<{ n: string; d: string }>();
+    console.log(`[fault broker-restart] stored ${row?.n} rows (${row?.d} distinct) of ${acked.length} acknowledged`);
+    expect(Number(row?.n)).toBe(acked.length);
+    expect(Number(row?.d)).toBe(acked.length);
+  } finally {
+    await ch.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -120,28 +167,7 @@ describe('Kafka mode: a broker restart mid-stream', () => {
     children.push(writer);
 
     // Produce; restart the broker in the middle; keep producing.
-    const producer = new KafkaRecordLog(kafka);
-    const sim = createSimulator({ seed: `broker-${randomUUID()}`, attackRate: 0.2 });
-    const acked: AgentActionEvent[] = [];
-    let clock = Date.now() - 120_000;
-    let restarted = false;
-    let downMs = 0;
-    while (acked.length < 2400) {
-      const batch: AgentActionEvent[] = [];
-      while (batch.length < 60) batch.push(...sim.nextTrace((clock += 100)).events);
-      await producer.publish(topics.actions, batch.map((e) => ({ key: e.trace_id, value: JSON.stringify(e) })));
-      acked.push(...batch);
-      if (!restarted && acked.length >= 900) {
-        restarted = true;
-        const down = Date.now();
-        await broker('stop');
-        await new Promise((r) => setTimeout(r, 3000));
-        await broker('start');
-        downMs = Date.now() - down;
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await producer.disconnect();
+    const { acked, downMs } = await produceAcrossARestart(kafka, topics.actions);
 
     // Both services caught up after the restart.
     await until(() => committedToEnd(kafka, processorGroup, topics.actions), 240_000, 'processor committed everything');
@@ -192,21 +218,6 @@ describe('Kafka mode: a broker restart mid-stream', () => {
     expect(stopApi.ms).toBeLessThan(10_000);
     rmSync(jwksDir, { recursive: true, force: true });
 
-    const ch = await openClickHouse({ url: undefined, user: 'default', password: '', database: 'chainwatch', dataDir: join(dataDir, 'clickhouse'), ttlDays: 30 });
-    try {
-      const [row] = await (
-        await ch.client.query({
-          query: 'SELECT count() AS n, uniqExact(event_id) AS d FROM chainwatch.agent_actions WHERE event_id IN {ids:Array(UUID)}',
-          query_params: { ids: acked.map((e) => e.event_id) },
-          format: 'JSONEachRow',
-        })
-      ).json<{ n: string; d: string }>();
-      console.log(`[fault broker-restart] stored ${row?.n} rows (${row?.d} distinct) of ${acked.length} acknowledged`);
-      expect(Number(row?.n)).toBe(acked.length);
-      expect(Number(row?.d)).toBe(acked.length);
-    } finally {
-      await ch.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    await expectStoredOnce(dataDir, acked);
   }, 900_000);
 });

@@ -15,8 +15,7 @@ import { openClickHouse, type ClickHouseHandle } from '@chainwatch/clickhouse';
 import { createDevAuth } from '@chainwatch/decision-api';
 import type { AgentActionEvent } from '@chainwatch/schemas';
 import { createSimulator } from '@chainwatch/simulator';
-import { makeDecisionRecord, makeFinding } from '../fixtures/events';
-import { consumeUntil, createTestTopic, kafkaBrokers, produceJson, randomName, testKafka } from '../fixtures/kafka';
+import { makeDecisionRecord, makeFinding, consumeUntil, createTestTopic, kafkaBrokers, produceJson, randomName, testKafka } from '@chainwatch/testing';
 import { IngestLoad } from './ingest-load';
 import { freePort, kill9, startService, terminate, waitForStatus, type RunningService } from './chainwatch-process';
 

@@ -6,7 +6,6 @@
  * SIGKILL it to crash it.
  */
 import { createLogger, shutdownWithin } from '@chainwatch/runtime';
-import type { TraceTable } from '@chainwatch/clickhouse';
 
 const role = process.argv[2];
 const topics = JSON.parse(process.env.FAULT_TOPICS ?? '{}') as Record<string, string>;
@@ -14,14 +13,13 @@ const logger = createLogger({ name: `fault-${role}`, level: process.env.LOG_LEVE
 
 let stop: () => Promise<void>;
 if (role === 'writer') {
-  const { parseTraceWriterConfig, startTraceWriterService } = await import('@chainwatch/trace-writer');
-  const tables: Record<string, TraceTable> = {};
-  for (const [key, table] of [['actions', 'agent_actions'], ['findings', 'findings'], ['riskSignals', 'risk_signals'], ['decisions', 'decisions']] as const) {
-    if (topics[key]) tables[topics[key]] = table;
-  }
-  const service = await startTraceWriterService(parseTraceWriterConfig(), logger, { topics: tables, ...(topics.writerDlq ? { dlqTopic: topics.writerDlq } : {}) });
+  const { loadTraceWriterConfig, runTraceWriterService } = await import('@chainwatch/trace-writer');
+  const service = await runTraceWriterService(loadTraceWriterConfig(), {
+    logger,
+    topics: { actions: topics.actions, findings: topics.findings, riskSignals: topics.riskSignals, decisions: topics.decisions, writerDlq: topics.writerDlq },
+  });
   process.stdout.write(`READY ${JSON.stringify({ opsPort: service.opsPort })}\n`);
-  stop = () => service.stop();
+  stop = () => service.close();
 } else if (role === 'decision-api') {
   const { loadDecisionApiConfig, runDecisionApiService } = await import('@chainwatch/decision-api');
   const service = await runDecisionApiService(loadDecisionApiConfig(), {

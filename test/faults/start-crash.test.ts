@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openClickHouse } from '@chainwatch/clickhouse';
-import { DecisionResponse, type DecisionRequest } from '@chainwatch/schemas';
+import { DecisionResponse, type AgentActionEvent, type DecisionRequest } from '@chainwatch/schemas';
 import { REPO_ROOT } from '../cli/run-cli';
-import { makeEvent } from '../fixtures/events';
+import { makeEvent } from '@chainwatch/testing';
 import { IngestLoad } from './ingest-load';
 import { auth, kill9, startChainwatch, terminate, waitForStatus, type RunningChainwatch } from './chainwatch-process';
 
@@ -67,6 +67,53 @@ function send(sessionId: string, extra: Partial<DecisionRequest> = {}): Decision
   };
 }
 
+/** Poison lines (a lone surrogate, 10,000-deep arguments) are rejected alone; the good line of their batch is kept and returned. */
+async function expectPoisonRejected(cw: RunningChainwatch): Promise<AgentActionEvent> {
+  const poisonSession = `sess-poison-${randomUUID()}`;
+  const good = makeEvent({ session_id: poisonSession, trace_id: `trace-${poisonSession}` });
+  const surrogate = JSON.stringify({ ...makeEvent(), session_id: 'sess-\ud800' });
+  const deep = JSON.stringify({ ...makeEvent(), action: { kind: 'tool_call', tool: 't', args: {} } }).replace('"args":{}', `"args":${'{"k":'.repeat(10_000)}1${'}'.repeat(10_000)}`);
+  const poison = await postEvents(cw, [surrogate, JSON.stringify(good), deep]);
+  expect(poison.status).toBe(200);
+  expect(poison.body.accepted).toBe(1);
+  expect(poison.body.rejected.map((r) => [r.line, /well-formed|nest at most/.test(r.error)])).toEqual([
+    [1, true],
+    [3, true],
+  ]);
+  const badDecision = await fetch(`${cw.url}/v1/decisions`, { method: 'POST', headers: { ...auth(cw.token), 'content-type': 'application/json' }, body: JSON.stringify(send('sess-\udc00')) });
+  expect(badDecision.status).toBe(400);
+  return good;
+}
+
+/** Every acknowledged event stored, once; no finding twice; the writer stored every finding the log holds. */
+async function expectStoredOnce(acked: ReadonlyMap<string, string>, note: string): Promise<void> {
+  const ch = await openClickHouse({ url: undefined, user: 'default', password: '', database: 'chainwatch', dataDir: join(dataDir, 'clickhouse'), ttlDays: 30 });
+  try {
+    const one = async (sql: string, params: Record<string, unknown> = {}): Promise<number> => {
+      const rows = await (await ch.client.query({ query: sql, query_params: params, format: 'JSONEachRow' })).json<{ n: string | number }>();
+      return Number(rows[0]?.n ?? 0);
+    };
+    const ids = [...acked.keys()];
+    const storedAcked = await one('SELECT uniqExact(event_id) AS n FROM chainwatch.agent_actions WHERE event_id IN {ids:Array(UUID)}', { ids });
+    const rows = await one('SELECT count() AS n FROM chainwatch.agent_actions');
+    const distinct = await one('SELECT uniqExact(event_id) AS n FROM chainwatch.agent_actions');
+    const findings = await one('SELECT count() AS n FROM chainwatch.findings');
+    const distinctFindings = await one('SELECT uniqExact(finding_id) AS n FROM chainwatch.findings');
+    const loggedFindings = await one(`SELECT uniqExact(JSONExtractString(value, 'finding_id')) AS n FROM chainwatch.log_records WHERE topic = 'chainwatch.findings'`);
+    console.log(
+      `[fault start-crash] acknowledged ${acked.size}, stored ${storedAcked} of them (lost ${acked.size - storedAcked}); rows ${rows}, distinct ${distinct}; ` +
+        `findings ${findings} rows / ${distinctFindings} distinct / ${loggedFindings} in the log; ${note}`,
+    );
+    expect(storedAcked).toBe(acked.size);
+    expect(rows).toBe(distinct);
+    expect(findings).toBe(distinctFindings);
+    expect(distinctFindings).toBe(loggedFindings);
+    expect(findings).toBeGreaterThan(0);
+  } finally {
+    await ch.close();
+  }
+}
+
 describe('chainwatch start: kill -9 mid-stream, restart', () => {
   it('stores every acknowledged event exactly once and restores every session before /readyz is 200', async () => {
     let cw = await startChainwatch(dataDir);
@@ -74,19 +121,7 @@ describe('chainwatch start: kill -9 mid-stream, restart', () => {
     await waitForStatus(`${cw.url}/readyz`, 200);
 
     // Poison lines: each rejected with its reason, the good lines of the same batch kept.
-    const poisonSession = `sess-poison-${randomUUID()}`;
-    const good = makeEvent({ session_id: poisonSession, trace_id: `trace-${poisonSession}` });
-    const surrogate = JSON.stringify({ ...makeEvent(), session_id: 'sess-\ud800' });
-    const deep = JSON.stringify({ ...makeEvent(), action: { kind: 'tool_call', tool: 't', args: {} } }).replace('"args":{}', `"args":${'{"k":'.repeat(10_000)}1${'}'.repeat(10_000)}`);
-    const poison = await postEvents(cw, [surrogate, JSON.stringify(good), deep]);
-    expect(poison.status).toBe(200);
-    expect(poison.body.accepted).toBe(1);
-    expect(poison.body.rejected.map((r) => [r.line, /well-formed|nest at most/.test(r.error)])).toEqual([
-      [1, true],
-      [3, true],
-    ]);
-    const badDecision = await fetch(`${cw.url}/v1/decisions`, { method: 'POST', headers: { ...auth(cw.token), 'content-type': 'application/json' }, body: JSON.stringify(send('sess-\udc00')) });
-    expect(badDecision.status).toBe(400);
+    const good = await expectPoisonRejected(cw);
 
     // A session the engine denies (README example): a confidential read, then a send outside.
     const full = JSON.parse(readFileSync(join(REPO_ROOT, 'schemas/fixtures/agent-action/v1/valid/full.json'), 'utf8')) as Record<string, unknown>;
@@ -171,30 +206,6 @@ describe('chainwatch start: kill -9 mid-stream, restart', () => {
     expect(stopped.ms).toBeLessThan(10_000);
 
     // Count: every acknowledged event stored, once; no finding twice; the writer stored every finding the log holds.
-    const ch = await openClickHouse({ url: undefined, user: 'default', password: '', database: 'chainwatch', dataDir: join(dataDir, 'clickhouse'), ttlDays: 30 });
-    try {
-      const one = async (sql: string, params: Record<string, unknown> = {}): Promise<number> => {
-        const rows = await (await ch.client.query({ query: sql, query_params: params, format: 'JSONEachRow' })).json<{ n: string | number }>();
-        return Number(rows[0]?.n ?? 0);
-      };
-      const ids = [...acked.keys()];
-      const storedAcked = await one('SELECT uniqExact(event_id) AS n FROM chainwatch.agent_actions WHERE event_id IN {ids:Array(UUID)}', { ids });
-      const rows = await one('SELECT count() AS n FROM chainwatch.agent_actions');
-      const distinct = await one('SELECT uniqExact(event_id) AS n FROM chainwatch.agent_actions');
-      const findings = await one('SELECT count() AS n FROM chainwatch.findings');
-      const distinctFindings = await one('SELECT uniqExact(finding_id) AS n FROM chainwatch.findings');
-      const loggedFindings = await one(`SELECT uniqExact(JSONExtractString(value, 'finding_id')) AS n FROM chainwatch.log_records WHERE topic = 'chainwatch.findings'`);
-      console.log(
-        `[fault start-crash] acknowledged ${acked.size}, stored ${storedAcked} of them (lost ${acked.size - storedAcked}); rows ${rows}, distinct ${distinct}; ` +
-          `findings ${findings} rows / ${distinctFindings} distinct / ${loggedFindings} in the log; ready ${readyAfterMs} ms after restart; ${checked} sessions checked`,
-      );
-      expect(storedAcked).toBe(acked.size);
-      expect(rows).toBe(distinct);
-      expect(findings).toBe(distinctFindings);
-      expect(distinctFindings).toBe(loggedFindings);
-      expect(findings).toBeGreaterThan(0);
-    } finally {
-      await ch.close();
-    }
+    await expectStoredOnce(acked, `ready ${readyAfterMs} ms after restart; ${checked} sessions checked`);
   }, 600_000);
 });

@@ -11,17 +11,15 @@ import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { loadDecisionApiConfig, DecisionApiEnv } from '@chainwatch/decision-api';
 import { ClickHouseConfigSchema, parseClickHouseConfig } from '@chainwatch/clickhouse';
-import { parseConfig } from '@chainwatch/runtime';
-import { ProcessorConfigSchema, loadProcessorConfig } from '@chainwatch/session-processor';
-import { TraceWriterConfigSchema, parseTraceWriterConfig } from '@chainwatch/trace-writer';
-import { ProcessorServiceEnv } from '../../services/cli/src/commands/services';
-import { PolicyEnv } from '../../services/cli/src/commands/policy-env';
+import { PolicyFilesEnv, parseConfig, policyFilesOf } from '@chainwatch/runtime';
+import { PROCESSOR_DEFAULTS, ProcessorServiceEnv, loadProcessorServiceConfig } from '@chainwatch/session-processor';
+import { TraceWriterConfigSchema, loadTraceWriterConfig } from '@chainwatch/trace-writer';
 
-export type Env = Record<string, string>;
-export type ServiceCommand = 'processor' | 'decision-api' | 'trace-writer';
+type Env = Record<string, string>;
+type ServiceCommand = 'processor' | 'decision-api' | 'trace-writer';
 
 /** Status a service answers on `path`, while not ready or ready (the real handlers). */
-export type Responder = (path: string, ready: boolean) => Promise<number>;
+type Responder = (path: string, ready: boolean) => Promise<number>;
 
 /** What a service does under one environment, from its real config loaders. */
 interface LoadedService {
@@ -47,30 +45,29 @@ interface ServiceSpec {
   readonly minGraceSeconds: number;
 }
 
-/** The policy files it loads (PolicyEnv, the schema loadPolicyFromEnv parses with); none = the shipped ones. */
+/** The policy files it loads (PolicyFilesEnv, what every service reads them with); none = the shipped ones. */
 const policyReads = (env: Env): string[] => {
-  const p = parseConfig(PolicyEnv, env);
-  return [...(p.CHAINWATCH_CATALOG ? [p.CHAINWATCH_CATALOG] : []), ...(p.CHAINWATCH_POLICY ? [p.CHAINWATCH_POLICY] : []), ...(p.CHAINWATCH_RULES ?? [])];
+  const p = policyFilesOf(parseConfig(PolicyFilesEnv, env));
+  return [...(p.catalog ? [p.catalog] : []), ...(p.policy ? [p.policy] : []), ...(p.rules ?? [])];
 };
 
 /**
  * The three long-running commands. Grace periods: the processor's final commit is bounded by its
- * runner's 15 s shutdown timeout (kafka-runner.ts) plus leaving the group; the trace writer's
+ * runner's shutdown timeout (PROCESSOR_DEFAULTS.shutdownTimeoutMs) plus leaving the group; the trace writer's
  * in-flight insert by the ClickHouse client's 30 s request timeout; the decision API drains
  * in-flight requests and flushes its decision log.
  */
-export const SERVICES: Readonly<Record<ServiceCommand, ServiceSpec>> = {
+const SERVICES: Readonly<Record<ServiceCommand, ServiceSpec>> = {
   processor: {
-    schemas: [ProcessorConfigSchema, ProcessorServiceEnv, PolicyEnv],
-    minGraceSeconds: 15 + 10,
+    schemas: [ProcessorServiceEnv],
+    minGraceSeconds: PROCESSOR_DEFAULTS.shutdownTimeoutMs / 1000 + 10,
     load(env) {
-      const config = loadProcessorConfig(env);
-      const own = parseConfig(ProcessorServiceEnv, env);
-      return { port: own.PROCESSOR_METRICS_PORT, brokers: config.KAFKA_BROKERS, writes: [], reads: policyReads(env), maxUsefulReplicas: config.PROCESSOR_PARTITIONS };
+      const config = loadProcessorServiceConfig(env);
+      return { port: config.PROCESSOR_METRICS_PORT, brokers: config.KAFKA_BROKERS, writes: [], reads: policyReads(env), maxUsefulReplicas: config.PROCESSOR_PARTITIONS };
     },
   },
   'decision-api': {
-    schemas: [DecisionApiEnv, PolicyEnv, ClickHouseConfigSchema],
+    schemas: [DecisionApiEnv, ClickHouseConfigSchema],
     minGraceSeconds: 15,
     load(env) {
       const config = loadDecisionApiConfig(env);
@@ -88,7 +85,7 @@ export const SERVICES: Readonly<Record<ServiceCommand, ServiceSpec>> = {
     schemas: [TraceWriterConfigSchema, ClickHouseConfigSchema],
     minGraceSeconds: 30 + 10,
     load(env) {
-      const config = parseTraceWriterConfig(env);
+      const config = loadTraceWriterConfig(env);
       // Without a server URL the writer runs the embedded engine in its data directory.
       return { port: config.metricsPort, brokers: config.brokers, writes: config.clickhouse.url ? [] : [config.clickhouse.dataDir], reads: [] };
     },
@@ -295,13 +292,48 @@ function parseK8s(files: ManifestFiles, problems: string[]) {
 const selects = (selector: Record<string, string>, labels: Record<string, string>): boolean =>
   Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
 
+/** What the checks share: the files, the code's side, and what the manifests say across files. */
+interface Inventory {
+  readonly files: ManifestFiles;
+  readonly ctx: CheckContext;
+  readonly image: Image;
+  readonly k8s: ReturnType<typeof parseK8s>;
+  /** Resources kustomization.yaml applies. */
+  readonly listed: ReadonlySet<string>;
+  /** Image names kustomization.yaml overrides. */
+  readonly imageNames: ReadonlySet<string>;
+  readonly configMaps: ReadonlyMap<string, Record<string, string>>;
+  readonly secretKeys: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Services some Deployment runs (filled by the container checks). */
+  readonly deployed: Set<ServiceCommand>;
+}
+
+const placeholder = (secret: string, key: string): string => `placeholder-${secret}-${key}`;
+
 /** Every problem found; empty when the manifests, the image and compose agree with the code. */
 export async function findProblems(files: ManifestFiles, ctx: CheckContext): Promise<string[]> {
   const problems: string[] = [];
   const image = parseDockerfile(files.dockerfile, problems, files.pinnedNode);
   const k8s = parseK8s(files, problems);
+  const { listed, imageNames } = checkKustomization(files, k8s, problems);
+  const inv: Inventory = {
+    files,
+    ctx,
+    image,
+    k8s,
+    listed,
+    imageNames,
+    configMaps: new Map(k8s.configMaps.filter((c) => listed.has(c.file)).map((c) => [c.obj.metadata.name, c.obj.data])),
+    secretKeys: new Map(k8s.secrets.map((s) => [s.obj.metadata.name, new Set([...Object.keys(s.obj.data), ...Object.keys(s.obj.stringData)])])),
+    deployed: new Set(),
+  };
+  problems.push(...(await checkDeployments(inv)));
+  problems.push(...checkCompose(files, ctx));
+  return problems;
+}
 
-  // ---- kustomization.yaml ----
+/** kustomization.yaml: what it applies, its namespace, and the Secrets (examples only, in that namespace). */
+function checkKustomization(files: ManifestFiles, k8s: ReturnType<typeof parseK8s>, problems: string[]): { listed: Set<string>; imageNames: Set<string> } {
   const kustomization = k8s.kustomizations[0]?.obj;
   if (!kustomization) problems.push('kustomization.yaml: missing');
   const listed = new Set(kustomization?.resources ?? []);
@@ -321,14 +353,13 @@ export async function findProblems(files: ManifestFiles, ctx: CheckContext): Pro
     if (!/\.example\.ya?ml$/.test(s.file)) problems.push(`${s.file}: Secret ${s.obj.metadata.name} with values in git (only *.example.yaml may show a Secret's shape)`);
     if (namespace && s.obj.metadata.namespace !== namespace) problems.push(`${s.file}: Secret ${s.obj.metadata.name} is not in namespace ${namespace}`);
   }
-  const imageNames = new Set((kustomization?.images ?? []).map((i) => i.name));
+  return { listed, imageNames: new Set((kustomization?.images ?? []).map((i) => i.name)) };
+}
 
-  const configMaps = new Map(k8s.configMaps.filter((c) => listed.has(c.file)).map((c) => [c.obj.metadata.name, c.obj.data]));
-  const secretKeys = new Map(k8s.secrets.map((s) => [s.obj.metadata.name, new Set([...Object.keys(s.obj.data), ...Object.keys(s.obj.stringData)])]));
-  const placeholder = (secret: string, key: string): string => `placeholder-${secret}-${key}`;
-
-  // ---- Deployments ----
-  const deployed = new Set<ServiceCommand>();
+/** Every Deployment: pod-level settings, its disruption budget, each container; and every service deployed. */
+async function checkDeployments(inv: Inventory): Promise<string[]> {
+  const { k8s, listed } = inv;
+  const problems: string[] = [];
   for (const { file, obj: d } of k8s.deployments) {
     const where = `${file}: Deployment ${d.metadata.name}`;
     if (!listed.has(file)) continue;
@@ -343,168 +374,193 @@ export async function findProblems(files: ManifestFiles, ctx: CheckContext): Pro
       const allowed = typeof budget.maxUnavailable === 'number' ? budget.maxUnavailable : typeof budget.minAvailable === 'number' ? d.spec.replicas - budget.minAvailable : NaN;
       if (!(allowed >= 1 && allowed < d.spec.replicas)) problems.push(`${where}: its PodDisruptionBudget must allow between 1 and replicas-1 pods down (allows ${allowed})`);
     }
-    for (const c of pod.containers) problems.push(...(await checkContainer(`${where} container ${c.name}`, d, c)));
+    for (const c of pod.containers) problems.push(...(await checkContainer(inv, `${where} container ${c.name}`, d, c)));
   }
   for (const command of Object.keys(SERVICES)) {
-    if (!deployed.has(command as ServiceCommand)) problems.push(`no Deployment runs chainwatch ${command}`);
+    if (!inv.deployed.has(command as ServiceCommand)) problems.push(`no Deployment runs chainwatch ${command}`);
   }
+  return problems;
+}
 
-  async function checkContainer(where: string, d: Deployment, c: Container): Promise<string[]> {
-    const out: string[] = [];
-    const pod = d.spec.template.spec;
-    // The command: the image's ENTRYPOINT (the CLI) with one argument, a real command.
-    if (c.command) out.push(`${where}: sets command, replacing the image's ENTRYPOINT (${image.entrypoint.join(' ')}); give the service as args`);
-    const command = c.args[0] ?? '';
-    if (!ctx.cliCommands.has(command)) out.push(`${where}: args ${JSON.stringify(c.args)}: '${command}' is not a chainwatch command (${[...ctx.cliCommands].join(', ')})`);
-    if (!isCommand(command)) {
-      out.push(`${where}: '${command}' is not one of the services (${Object.keys(SERVICES).join(', ')})`);
-      return out;
-    }
-    deployed.add(command);
-    if (c.args.length !== 1) out.push(`${where}: args ${JSON.stringify(c.args)}: the services take no options`);
-    const spec = SERVICES[command];
-    const own = namesOf(spec);
-    const imageName = c.image.split('@')[0]?.split(':')[0] ?? c.image;
-    if (!imageNames.has(imageName)) out.push(`${where}: image ${c.image} is not in kustomization.yaml images (the override would not apply)`);
-
-    // The environment, as the kubelet builds it: envFrom first, then env entries override.
-    const env: Env = {};
-    for (const from of c.envFrom) {
-      if (from.configMapRef) {
-        const data = configMaps.get(from.configMapRef.name);
-        if (!data) out.push(`${where}: envFrom ConfigMap ${from.configMapRef.name} is not among the applied manifests`);
-        for (const [k, v] of Object.entries(data ?? {})) env[k] = v;
-      }
-      if (from.secretRef) {
-        const keys = secretKeys.get(from.secretRef.name);
-        if (!keys) out.push(`${where}: envFrom Secret ${from.secretRef.name} has no example in secrets.example.yaml`);
-        for (const k of keys ?? []) env[k] = placeholder(from.secretRef.name, k);
-      }
-    }
-    for (const e of c.env) {
-      if (!own.has(e.name)) out.push(`${where}: env ${e.name} is not a variable chainwatch ${command} knows`);
-      const secretRef = e.valueFrom?.secretKeyRef;
-      const mapRef = e.valueFrom?.configMapKeyRef;
-      if (e.value !== undefined) env[e.name] = e.value;
-      else if (secretRef) {
-        if (!secretKeys.get(secretRef.name)?.has(secretRef.key)) out.push(`${where}: env ${e.name}: Secret ${secretRef.name} key ${secretRef.key} is not in the example secrets`);
-        env[e.name] = placeholder(secretRef.name, secretRef.key);
-      } else if (mapRef) {
-        const value = configMaps.get(mapRef.name)?.[mapRef.key];
-        if (value === undefined) out.push(`${where}: env ${e.name}: ConfigMap ${mapRef.name} has no key ${mapRef.key}`);
-        else env[e.name] = value;
-      } else out.push(`${where}: env ${e.name} has neither value nor valueFrom`);
-    }
-    for (const name of Object.keys(env)) {
-      if (!ALL_KNOWN.has(name)) out.push(`${where}: env ${name} is not a variable any chainwatch service knows`);
-    }
-
-    let loaded: LoadedService;
-    try {
-      loaded = spec.load(env);
-    } catch (err) {
-      out.push(`${where}: the environment does not load: ${err instanceof Error ? err.message : String(err)}`);
-      return out;
-    }
-    out.push(...checkLoaded(where, loaded, d.spec.replicas, true));
-
-    // Probes: on the port the service listens on, at paths that answer as their role needs.
-    const portOf = (ref: number | string): number | undefined => (typeof ref === 'number' ? ref : c.ports.find((p) => p.name === ref)?.containerPort);
-    if (!c.ports.some((p) => p.containerPort === loaded.port)) out.push(`${where}: no containerPort ${loaded.port} (the port it listens on)`);
-    const roles = [
-      ['startupProbe', c.startupProbe, false],
-      ['livenessProbe', c.livenessProbe, true],
-      ['readinessProbe', c.readinessProbe, true],
-    ] as const;
-    for (const [role, probe, required] of roles) {
-      if (!probe) {
-        if (required) out.push(`${where}: no ${role}`);
-        continue;
-      }
-      if (!probe.httpGet) {
-        out.push(`${where}: ${role} is not an httpGet probe`);
-        continue;
-      }
-      const port = portOf(probe.httpGet.port);
-      if (port !== loaded.port) out.push(`${where}: ${role} port ${probe.httpGet.port} (${port}) is not the port it listens on (${loaded.port})`);
-      const path = probe.httpGet.path;
-      const [notReady, ready] = [await ctx.responders[command](path, false), await ctx.responders[command](path, true)];
-      // Liveness must not fail while the service restores or catches up (that is readiness).
-      const want = role === 'readinessProbe' ? [503, 200] : [200, 200];
-      if (notReady !== want[0] || ready !== want[1]) {
-        out.push(`${where}: ${role} path ${path} answers ${notReady} before ready and ${ready} after; a ${role} needs ${want[0]} and ${want[1]}`);
-      }
-    }
-
-    // Resources.
-    const req = c.resources?.requests ?? {};
-    const lim = c.resources?.limits ?? {};
-    if (req.cpu === undefined || req.memory === undefined || lim.memory === undefined) out.push(`${where}: resources need requests.cpu, requests.memory and limits.memory`);
-
-    // Security: what the restricted Pod Security Standard demands, and the image's user.
-    const sc = { ...pod.securityContext, ...c.securityContext };
-    if (sc.runAsNonRoot !== true) out.push(`${where}: runAsNonRoot must be true`);
-    const uid = sc.runAsUser ?? image.uid;
-    if (uid === null || uid === 0) out.push(`${where}: runs as root`);
-    else if (image.uid !== null && uid !== image.uid) out.push(`${where}: runAsUser ${uid} is not the image's user ${image.uid} (the owner of /app/data)`);
-    if (sc.allowPrivilegeEscalation !== false) out.push(`${where}: allowPrivilegeEscalation must be false`);
-    if (!sc.capabilities?.drop?.includes('ALL')) out.push(`${where}: capabilities must drop ALL`);
-    if (sc.seccompProfile?.type !== 'RuntimeDefault' && sc.seccompProfile?.type !== 'Localhost') out.push(`${where}: seccompProfile must be RuntimeDefault`);
-    if (sc.readOnlyRootFilesystem !== true) out.push(`${where}: readOnlyRootFilesystem must be true`);
-    else {
-      // tsx, were the image's ENTRYPOINT to run it, caches compiled sources in $TMPDIR and fails without it.
-      const writes = [...(image.entrypoint.includes('tsx') ? ['/tmp'] : []), ...loaded.writes.map((w) => posix.resolve(image.workdir, w))];
-      for (const dir of writes) {
-        const mount = c.volumeMounts.find((m) => dir === m.mountPath || dir.startsWith(`${m.mountPath}/`));
-        const volume = pod.volumes.find((v) => v.name === mount?.name);
-        if (!mount || mount.readOnly || !volume?.emptyDir) out.push(`${where}: writes ${dir} on a read-only root filesystem: mount an emptyDir there`);
-      }
-    }
-    // Files it reads: from a mounted Secret that has them, or from the image.
-    for (const file of loaded.reads) {
-      const path = posix.resolve(image.workdir, file);
-      const mount = c.volumeMounts.find((m) => path.startsWith(`${m.mountPath}/`));
-      if (!mount) {
-        if (!path.startsWith(`${image.workdir}/`) || !files.repoHas(posix.relative(image.workdir, path))) out.push(`${where}: reads ${file}, which is neither mounted nor in the image`);
-        continue;
-      }
-      const secret = pod.volumes.find((v) => v.name === mount.name)?.secret;
-      const name = posix.relative(mount.mountPath, path);
-      const provided = secret ? (secret.items ? secret.items.find((i) => i.path === name)?.key : name) : undefined;
-      if (!secret || provided === undefined || !secretKeys.get(secret.secretName)?.has(provided)) {
-        out.push(`${where}: reads ${file}, but the volume at ${mount.mountPath} does not provide ${name} from a Secret with that key`);
-      }
-    }
-
-    // Grace period: the whole graceful shutdown, after the preStop hook.
-    const preStop = c.lifecycle?.preStop?.exec?.command ?? [];
-    const sleep = preStop[0] === 'sleep' ? Number(preStop[1]) : 0;
-    const grace = pod.terminationGracePeriodSeconds;
-    if (grace === undefined || grace < spec.minGraceSeconds + sleep) {
-      out.push(`${where}: terminationGracePeriodSeconds ${grace ?? 'default 30'} is shorter than its shutdown needs (${spec.minGraceSeconds + sleep} s)`);
-    }
-
-    // Services routing to these pods must target the port the API listens on.
-    for (const s of k8s.services.filter((x) => listed.has(x.file) && selects(x.obj.spec.selector, d.spec.template.metadata.labels))) {
-      for (const p of s.obj.spec.ports) {
-        const target = portOf(p.targetPort ?? p.port);
-        if (target !== loaded.port) out.push(`${s.file}: Service ${s.obj.metadata.name} port ${p.port} targets ${p.targetPort ?? p.port} (${target}), not the port the API listens on (${loaded.port})`);
-      }
-    }
+/** One container of a Deployment: the command it runs, its environment as the service loads it, probes, resources, security, files, shutdown, routing. */
+async function checkContainer(inv: Inventory, where: string, d: Deployment, c: Container): Promise<string[]> {
+  const out: string[] = [];
+  const { image, ctx } = inv;
+  // The command: the image's ENTRYPOINT (the CLI) with one argument, a real command.
+  if (c.command) out.push(`${where}: sets command, replacing the image's ENTRYPOINT (${image.entrypoint.join(' ')}); give the service as args`);
+  const command = c.args[0] ?? '';
+  if (!ctx.cliCommands.has(command)) out.push(`${where}: args ${JSON.stringify(c.args)}: '${command}' is not a chainwatch command (${[...ctx.cliCommands].join(', ')})`);
+  if (!isCommand(command)) {
+    out.push(`${where}: '${command}' is not one of the services (${Object.keys(SERVICES).join(', ')})`);
     return out;
   }
-
-  /** `reached`: something outside the container connects to its port (probes, a Service, a published port). */
-  function checkLoaded(where: string, loaded: LoadedService, replicas: number, reached: boolean): string[] {
-    const out: string[] = [];
-    if (loaded.brokers.some(isLoopbackBroker)) out.push(`${where}: KAFKA_BROKERS ${loaded.brokers.join(',')} is loopback: set the cluster's brokers`);
-    if (reached && loaded.host !== undefined && LOOPBACK.test(loaded.host)) out.push(`${where}: listens on ${loaded.host}, unreachable from outside the container: set DECISION_API_HOST=0.0.0.0`);
-    if (loaded.port === 0) out.push(`${where}: port 0: no operations port to probe`);
-    if (loaded.maxUsefulReplicas !== undefined && replicas > loaded.maxUsefulReplicas) out.push(`${where}: ${replicas} replicas but only ${loaded.maxUsefulReplicas} partitions`);
+  inv.deployed.add(command);
+  if (c.args.length !== 1) out.push(`${where}: args ${JSON.stringify(c.args)}: the services take no options`);
+  const spec = SERVICES[command];
+  const imageName = c.image.split('@')[0]?.split(':')[0] ?? c.image;
+  if (!inv.imageNames.has(imageName)) out.push(`${where}: image ${c.image} is not in kustomization.yaml images (the override would not apply)`);
+  const env = containerEnv(inv, where, c, command, out);
+  let loaded: LoadedService;
+  try {
+    loaded = spec.load(env);
+  } catch (err) {
+    out.push(`${where}: the environment does not load: ${err instanceof Error ? err.message : String(err)}`);
     return out;
   }
+  out.push(...checkLoaded(where, loaded, d.spec.replicas, true));
+  out.push(...(await checkProbes(inv, where, c, command, loaded)));
+  // Resources.
+  const req = c.resources?.requests ?? {};
+  const lim = c.resources?.limits ?? {};
+  if (req.cpu === undefined || req.memory === undefined || lim.memory === undefined) out.push(`${where}: resources need requests.cpu, requests.memory and limits.memory`);
+  out.push(...checkSecurity(inv, where, d, c, loaded), ...checkReads(inv, where, d, c, loaded));
+  // Grace period: the whole graceful shutdown, after the preStop hook.
+  const preStop = c.lifecycle?.preStop?.exec?.command ?? [];
+  const sleep = preStop[0] === 'sleep' ? Number(preStop[1]) : 0;
+  const grace = d.spec.template.spec.terminationGracePeriodSeconds;
+  if (grace === undefined || grace < spec.minGraceSeconds + sleep) {
+    out.push(`${where}: terminationGracePeriodSeconds ${grace ?? 'default 30'} is shorter than its shutdown needs (${spec.minGraceSeconds + sleep} s)`);
+  }
+  // Services routing to these pods must target the port the API listens on.
+  for (const s of inv.k8s.services.filter((x) => inv.listed.has(x.file) && selects(x.obj.spec.selector, d.spec.template.metadata.labels))) {
+    for (const p of s.obj.spec.ports) {
+      const target = portOf(c, p.targetPort ?? p.port);
+      if (target !== loaded.port) out.push(`${s.file}: Service ${s.obj.metadata.name} port ${p.port} targets ${p.targetPort ?? p.port} (${target}), not the port the API listens on (${loaded.port})`);
+    }
+  }
+  return out;
+}
 
-  // ---- docker-compose.yml: the same names and loaders, for the services built from the image ----
+const portOf = (c: Container, ref: number | string): number | undefined => (typeof ref === 'number' ? ref : c.ports.find((p) => p.name === ref)?.containerPort);
+
+/** The environment as the kubelet builds it (envFrom first, then env entries override), each name checked against what the service knows. */
+function containerEnv(inv: Inventory, where: string, c: Container, command: ServiceCommand, out: string[]): Env {
+  const own = namesOf(SERVICES[command]);
+  const env: Env = {};
+  for (const from of c.envFrom) {
+    if (from.configMapRef) {
+      const data = inv.configMaps.get(from.configMapRef.name);
+      if (!data) out.push(`${where}: envFrom ConfigMap ${from.configMapRef.name} is not among the applied manifests`);
+      for (const [k, v] of Object.entries(data ?? {})) env[k] = v;
+    }
+    if (from.secretRef) {
+      const keys = inv.secretKeys.get(from.secretRef.name);
+      if (!keys) out.push(`${where}: envFrom Secret ${from.secretRef.name} has no example in secrets.example.yaml`);
+      for (const k of keys ?? []) env[k] = placeholder(from.secretRef.name, k);
+    }
+  }
+  for (const e of c.env) {
+    if (!own.has(e.name)) out.push(`${where}: env ${e.name} is not a variable chainwatch ${command} knows`);
+    const secretRef = e.valueFrom?.secretKeyRef;
+    const mapRef = e.valueFrom?.configMapKeyRef;
+    if (e.value !== undefined) env[e.name] = e.value;
+    else if (secretRef) {
+      if (!inv.secretKeys.get(secretRef.name)?.has(secretRef.key)) out.push(`${where}: env ${e.name}: Secret ${secretRef.name} key ${secretRef.key} is not in the example secrets`);
+      env[e.name] = placeholder(secretRef.name, secretRef.key);
+    } else if (mapRef) {
+      const value = inv.configMaps.get(mapRef.name)?.[mapRef.key];
+      if (value === undefined) out.push(`${where}: env ${e.name}: ConfigMap ${mapRef.name} has no key ${mapRef.key}`);
+      else env[e.name] = value;
+    } else out.push(`${where}: env ${e.name} has neither value nor valueFrom`);
+  }
+  for (const name of Object.keys(env)) {
+    if (!ALL_KNOWN.has(name)) out.push(`${where}: env ${name} is not a variable any chainwatch service knows`);
+  }
+  return env;
+}
+
+/** Probes: on the port the service listens on, at paths that answer as their role needs. */
+async function checkProbes(inv: Inventory, where: string, c: Container, command: ServiceCommand, loaded: LoadedService): Promise<string[]> {
+  const out: string[] = [];
+  if (!c.ports.some((p) => p.containerPort === loaded.port)) out.push(`${where}: no containerPort ${loaded.port} (the port it listens on)`);
+  const roles = [
+    ['startupProbe', c.startupProbe, false],
+    ['livenessProbe', c.livenessProbe, true],
+    ['readinessProbe', c.readinessProbe, true],
+  ] as const;
+  for (const [role, probe, required] of roles) {
+    if (!probe) {
+      if (required) out.push(`${where}: no ${role}`);
+      continue;
+    }
+    if (!probe.httpGet) {
+      out.push(`${where}: ${role} is not an httpGet probe`);
+      continue;
+    }
+    const port = portOf(c, probe.httpGet.port);
+    if (port !== loaded.port) out.push(`${where}: ${role} port ${probe.httpGet.port} (${port}) is not the port it listens on (${loaded.port})`);
+    const path = probe.httpGet.path;
+    const [notReady, ready] = [await inv.ctx.responders[command](path, false), await inv.ctx.responders[command](path, true)];
+    // Liveness must not fail while the service restores or catches up (that is readiness).
+    const want = role === 'readinessProbe' ? [503, 200] : [200, 200];
+    if (notReady !== want[0] || ready !== want[1]) {
+      out.push(`${where}: ${role} path ${path} answers ${notReady} before ready and ${ready} after; a ${role} needs ${want[0]} and ${want[1]}`);
+    }
+  }
+  return out;
+}
+
+/** Security: what the restricted Pod Security Standard demands, the image's user, and writable mounts where it writes. */
+function checkSecurity(inv: Inventory, where: string, d: Deployment, c: Container, loaded: LoadedService): string[] {
+  const out: string[] = [];
+  const { image } = inv;
+  const pod = d.spec.template.spec;
+  const sc = { ...pod.securityContext, ...c.securityContext };
+  if (sc.runAsNonRoot !== true) out.push(`${where}: runAsNonRoot must be true`);
+  const uid = sc.runAsUser ?? image.uid;
+  if (uid === null || uid === 0) out.push(`${where}: runs as root`);
+  else if (image.uid !== null && uid !== image.uid) out.push(`${where}: runAsUser ${uid} is not the image's user ${image.uid} (the owner of /app/data)`);
+  if (sc.allowPrivilegeEscalation !== false) out.push(`${where}: allowPrivilegeEscalation must be false`);
+  if (!sc.capabilities?.drop?.includes('ALL')) out.push(`${where}: capabilities must drop ALL`);
+  if (sc.seccompProfile?.type !== 'RuntimeDefault' && sc.seccompProfile?.type !== 'Localhost') out.push(`${where}: seccompProfile must be RuntimeDefault`);
+  if (sc.readOnlyRootFilesystem !== true) {
+    out.push(`${where}: readOnlyRootFilesystem must be true`);
+    return out;
+  }
+  // tsx, were the image's ENTRYPOINT to run it, caches compiled sources in $TMPDIR and fails without it.
+  const writes = [...(image.entrypoint.includes('tsx') ? ['/tmp'] : []), ...loaded.writes.map((w) => posix.resolve(image.workdir, w))];
+  for (const dir of writes) {
+    const mount = c.volumeMounts.find((m) => dir === m.mountPath || dir.startsWith(`${m.mountPath}/`));
+    const volume = pod.volumes.find((v) => v.name === mount?.name);
+    if (!mount || mount.readOnly || !volume?.emptyDir) out.push(`${where}: writes ${dir} on a read-only root filesystem: mount an emptyDir there`);
+  }
+  return out;
+}
+
+/** Files it reads: from a mounted Secret that has them, or from the image. */
+function checkReads(inv: Inventory, where: string, d: Deployment, c: Container, loaded: LoadedService): string[] {
+  const out: string[] = [];
+  const { image, files } = inv;
+  for (const file of loaded.reads) {
+    const path = posix.resolve(image.workdir, file);
+    const mount = c.volumeMounts.find((m) => path.startsWith(`${m.mountPath}/`));
+    if (!mount) {
+      if (!path.startsWith(`${image.workdir}/`) || !files.repoHas(posix.relative(image.workdir, path))) out.push(`${where}: reads ${file}, which is neither mounted nor in the image`);
+      continue;
+    }
+    const secret = d.spec.template.spec.volumes.find((v) => v.name === mount.name)?.secret;
+    const name = posix.relative(mount.mountPath, path);
+    const provided = secret ? (secret.items ? secret.items.find((i) => i.path === name)?.key : name) : undefined;
+    if (!secret || provided === undefined || !inv.secretKeys.get(secret.secretName)?.has(provided)) {
+      out.push(`${where}: reads ${file}, but the volume at ${mount.mountPath} does not provide ${name} from a Secret with that key`);
+    }
+  }
+  return out;
+}
+
+/** `reached`: something outside the container connects to its port (probes, a Service, a published port). */
+function checkLoaded(where: string, loaded: LoadedService, replicas: number, reached: boolean): string[] {
+  const out: string[] = [];
+  if (loaded.brokers.some(isLoopbackBroker)) out.push(`${where}: KAFKA_BROKERS ${loaded.brokers.join(',')} is loopback: set the cluster's brokers`);
+  if (reached && loaded.host !== undefined && LOOPBACK.test(loaded.host)) out.push(`${where}: listens on ${loaded.host}, unreachable from outside the container: set DECISION_API_HOST=0.0.0.0`);
+  if (loaded.port === 0) out.push(`${where}: port 0: no operations port to probe`);
+  if (loaded.maxUsefulReplicas !== undefined && replicas > loaded.maxUsefulReplicas) out.push(`${where}: ${replicas} replicas but only ${loaded.maxUsefulReplicas} partitions`);
+  return out;
+}
+
+/** docker-compose.yml: the same names and loaders, for the services built from the image. */
+function checkCompose(files: ManifestFiles, ctx: CheckContext): string[] {
+  const problems: string[] = [];
   const compose = Compose.safeParse(parseYaml(files.compose, { merge: true }));
   if (!compose.success) problems.push(`docker-compose.yml: ${compose.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   for (const [name, svc] of Object.entries(compose.success ? compose.data.services : {})) {
@@ -530,3 +586,4 @@ export async function findProblems(files: ManifestFiles, ctx: CheckContext): Pro
   }
   return problems;
 }
+

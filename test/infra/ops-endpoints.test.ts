@@ -14,8 +14,7 @@ import { Registry } from 'prom-client';
 import { createLogger } from '@chainwatch/runtime';
 import { runKafkaTraceWriter } from '@chainwatch/trace-writer';
 import { REPO_ROOT, runCli, startCli, stopCli } from '../cli/run-cli';
-import { testClickHouse } from '../fixtures/clickhouse';
-import { createTestTopic, kafkaBrokers, randomName, testKafka } from '../fixtures/kafka';
+import { testClickHouse, createTestTopic, kafkaBrokers, randomName, testKafka } from '@chainwatch/testing';
 import { CollectingPublisher } from '../clickhouse/records';
 
 async function freePort(): Promise<number> {
@@ -160,7 +159,7 @@ describe('operations endpoints of the standalone services', () => {
     const writer = await runKafkaTraceWriter({
       kafka,
       groupId: randomName('ops-running'),
-      topics: { [topic]: 'agent_actions' },
+      topics: { actions: topic },
       client: ch.client,
       database: ch.database,
       batch: { maxRows: 16, maxWaitMs: 100 },

@@ -12,7 +12,7 @@ import {
 } from '@chainwatch/kafka';
 import { ChainwatchError, createLogger } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
-import { consumeUntil, createTestTopic, kafkaBrokers, produceJson, randomName, testKafka } from '../fixtures/kafka';
+import { consumeUntil, createTestTopic, kafkaBrokers, produceJson, randomName, testKafka } from '@chainwatch/testing';
 
 /** kafkajs' ConfigResourceTypes.TOPIC. */
 const TOPIC_RESOURCE = 2;

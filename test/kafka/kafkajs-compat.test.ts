@@ -6,7 +6,7 @@
  */
 import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { consumeUntil, createTestTopic, randomName, testKafka } from '../fixtures/kafka';
+import { consumeUntil, createTestTopic, randomName, testKafka } from '@chainwatch/testing';
 
 const { CompressionTypes } = kafkajs;
 const TOPIC_RESOURCE = 2; // kafkajs ConfigResourceTypes.TOPIC

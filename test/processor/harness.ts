@@ -15,7 +15,7 @@ import {
   type ProcessorMetrics,
   type ProcessorTopics,
 } from '@chainwatch/session-processor';
-import { produceJson, randomName } from '../fixtures/kafka';
+import { produceJson, randomName } from '@chainwatch/testing';
 
 /** The shipped policy, with the simulator's tools added to the shipped catalog. */
 export function simulationEngine(options: { idleMs?: number } = {}): DetectionEngine {
@@ -37,7 +37,7 @@ export function randomProcessorTopics(): ProcessorTopics {
   };
 }
 
-export const testLogger = createLogger({ name: 'processor-it', level: process.env.LOG_LEVEL ?? 'warn' });
+const testLogger = createLogger({ name: 'processor-it', level: process.env.LOG_LEVEL ?? 'warn' });
 
 export async function startProcessor(options: {
   kafka: Kafka;

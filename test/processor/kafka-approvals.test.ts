@@ -4,7 +4,7 @@ import { KafkaRecordLog } from '@chainwatch/kafka';
 import { createLogger } from '@chainwatch/runtime';
 import { AgentActionEvent, DecisionResponse, RiskSignal, type DecisionRequest } from '@chainwatch/schemas';
 import { KafkaSignalView, buildDecisionApi, catalogSensitivity, createDevAuth } from '@chainwatch/decision-api';
-import { consumeUntil, createTestTopic, randomName, testKafka, waitFor } from '../fixtures/kafka';
+import { consumeUntil, createTestTopic, randomName, testKafka, waitFor } from '@chainwatch/testing';
 import { bearer } from '../decision-api/harness';
 import { realEngine } from '../decision-api/real-engine';
 import { produceEvents, randomProcessorTopics, startProcessor } from './harness';

@@ -7,11 +7,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import type { Kafka } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AgentActionEvent, Finding, RiskSignal } from '@chainwatch/schemas';
 import { createSimulator } from '@chainwatch/simulator';
 import type { ProcessorTopics } from '@chainwatch/session-processor';
-import { consumeUntil, kafkaBrokers, randomName, testKafka, waitFor } from '../fixtures/kafka';
+import { consumeUntil, kafkaBrokers, randomName, testKafka, waitFor } from '@chainwatch/testing';
 import { countBySession, latestSignals, produceEvents, randomProcessorTopics, simulationEngine } from './harness';
 
 const CHILD = fileURLToPath(new URL('./processor-child.ts', import.meta.url));
@@ -70,6 +71,46 @@ async function committedOffsets(groupId: string, topic: string): Promise<number>
 afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
 });
+
+/** Exactly the crash-free run's findings, by id (deterministic): none lost, none new. */
+async function expectNoFindingLost(
+  kafka: Kafka,
+  topics: ProcessorTopics,
+  run: { events: readonly AgentActionEvent[]; expectedFindings: ReadonlySet<string>; expectedFindingIds: ReadonlySet<string> },
+): Promise<void> {
+  const { events, expectedFindings, expectedFindingIds } = run;
+  const findings = await consumeUntil({
+    kafka,
+    topic: topics.findings,
+    timeoutMs: 30_000,
+    predicate: (_m, all) => {
+      const seen = new Set(all.map((x) => { const f = x.json() as Finding; return `${f.session_id}|${f.rule_id}`; }));
+      return [...expectedFindings].every((k) => seen.has(k));
+    },
+  });
+  expect(findings.length).toBeGreaterThanOrEqual(expectedFindings.size);
+  // A replayed stretch may publish some twice, which the trace writer stores once.
+  const publishedIds = new Set(findings.map((m) => (m.json() as Finding).finding_id));
+  const allPublished = await consumeUntil({ kafka, topic: topics.findings, timeoutMs: 30_000, predicate: (_m, all) => all.length >= findings.length });
+  for (const m of allPublished) publishedIds.add((m.json() as Finding).finding_id);
+  const lost = [...expectedFindingIds].filter((id) => !publishedIds.has(id));
+  console.log(`[fault processor-kill] ${events.length} events produced; findings: ${expectedFindingIds.size} expected, ${publishedIds.size} distinct published, ${lost.length} lost, ${findings.length} messages read`);
+  expect(lost).toEqual([]);
+  expect([...publishedIds].filter((id) => !expectedFindingIds.has(id))).toEqual([]);
+}
+
+/** Checkpoints sit on the state partition of their trace's input partition. */
+async function expectCheckpointsOnTheirPartition(kafka: Kafka, topics: ProcessorTopics, run: { events: readonly AgentActionEvent[]; traces: number }): Promise<void> {
+  const inputs = await consumeUntil({ kafka, topic: topics.actions, count: run.events.length, timeoutMs: 30_000 });
+  const tracePartition = new Map(inputs.map((m) => [m.key, m.partition]));
+  const state = await consumeUntil({
+    kafka,
+    topic: topics.sessionState,
+    timeoutMs: 30_000,
+    predicate: (_m, all) => new Set(all.map((x) => x.key)).size >= run.traces,
+  });
+  for (const m of state) expect(m.partition, `checkpoint of ${m.key}`).toBe(tracePartition.get(m.key));
+}
 
 describe('session-processor over Kafka: crash and restore', () => {
   it('continues in-flight sessions from restored state after a SIGKILL and loses no finding', async () => {
@@ -160,37 +201,8 @@ describe('session-processor over Kafka: crash and restore', () => {
       expect(latest.get(id)!.level, id).toBe(ref.level);
     }
 
-    // No finding lost.
-    const findings = await consumeUntil({
-      kafka,
-      topic: topics.findings,
-      timeoutMs: 30_000,
-      predicate: (_m, all) => {
-        const seen = new Set(all.map((x) => { const f = x.json() as Finding; return `${f.session_id}|${f.rule_id}`; }));
-        return [...expectedFindings].every((k) => seen.has(k));
-      },
-    });
-    expect(findings.length).toBeGreaterThanOrEqual(expectedFindings.size);
-    // Exactly the crash-free run's findings, by id (deterministic): none lost, none new; a
-    // replayed stretch may publish some twice, which the trace writer stores once.
-    const publishedIds = new Set(findings.map((m) => (m.json() as Finding).finding_id));
-    const allPublished = await consumeUntil({ kafka, topic: topics.findings, timeoutMs: 30_000, predicate: (_m, all) => all.length >= findings.length });
-    for (const m of allPublished) publishedIds.add((m.json() as Finding).finding_id);
-    const lost = [...expectedFindingIds].filter((id) => !publishedIds.has(id));
-    console.log(`[fault processor-kill] ${events.length} events produced; findings: ${expectedFindingIds.size} expected, ${publishedIds.size} distinct published, ${lost.length} lost, ${findings.length} messages read`);
-    expect(lost).toEqual([]);
-    expect([...publishedIds].filter((id) => !expectedFindingIds.has(id))).toEqual([]);
-
-    // Checkpoints sit on the state partition of their trace's input partition.
-    const inputs = await consumeUntil({ kafka, topic: topics.actions, count: events.length, timeoutMs: 30_000 });
-    const tracePartition = new Map(inputs.map((m) => [m.key, m.partition]));
-    const state = await consumeUntil({
-      kafka,
-      topic: topics.sessionState,
-      timeoutMs: 30_000,
-      predicate: (_m, all) => new Set(all.map((x) => x.key)).size >= traces.length,
-    });
-    for (const m of state) expect(m.partition, `checkpoint of ${m.key}`).toBe(tracePartition.get(m.key));
+    await expectNoFindingLost(kafka, topics, { events, expectedFindings, expectedFindingIds });
+    await expectCheckpointsOnTheirPartition(kafka, topics, { events, traces: traces.length });
 
     second.kill('SIGTERM');
     const [code] = (await once(second, 'exit')) as [number | null];

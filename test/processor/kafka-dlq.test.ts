@@ -6,8 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RiskSignal } from '@chainwatch/schemas';
 import type { DlqRecord, KafkaSessionProcessor, ProcessorTopics } from '@chainwatch/session-processor';
 import type { Registry } from 'prom-client';
-import { makeEvent } from '../fixtures/events';
-import { consumeUntil, produceJson, randomName, testKafka } from '../fixtures/kafka';
+import { makeEvent, consumeUntil, produceJson, randomName, testKafka } from '@chainwatch/testing';
 import { randomProcessorTopics, simulationEngine, startProcessor } from './harness';
 
 describe('session-processor over Kafka: dead-letter queue', () => {

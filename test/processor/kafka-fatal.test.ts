@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createKafka } from '@chainwatch/kafka';
 import { createLogger } from '@chainwatch/runtime';
 import { runKafkaSessionProcessor } from '@chainwatch/session-processor';
-import { kafkaBrokers, randomName } from '../fixtures/kafka';
-import { makeEvent } from '../fixtures/events';
+import { kafkaBrokers, randomName, makeEvent } from '@chainwatch/testing';
 import { produceEvents, randomProcessorTopics, simulationEngine } from './harness';
 
 // A consumer that kafkajs gives up on (crash without restart) must be reported, so the service

@@ -8,7 +8,7 @@ import type { RiskSignal } from '@chainwatch/schemas';
 import { createSimulator } from '@chainwatch/simulator';
 import type { KafkaSessionProcessor } from '@chainwatch/session-processor';
 import type { Registry } from 'prom-client';
-import { consumeUntil, randomName, testKafka, waitFor } from '../fixtures/kafka';
+import { consumeUntil, randomName, testKafka, waitFor } from '@chainwatch/testing';
 import { countBySession, latestSignals, produceEvents, randomProcessorTopics, simulationEngine, startProcessor } from './harness';
 
 const running: KafkaSessionProcessor[] = [];

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEVELS, type Finding, type RiskSignal } from '@chainwatch/schemas';
 import { createSimulator, scenarioNames, type GeneratedTrace } from '@chainwatch/simulator';
 import type { KafkaSessionProcessor, ProcessorTopics } from '@chainwatch/session-processor';
-import { consumeUntil, randomName, testKafka } from '../fixtures/kafka';
+import { consumeUntil, randomName, testKafka } from '@chainwatch/testing';
 import { countBySession, latestSignals, produceEvents, randomProcessorTopics, simulationEngine, startProcessor } from './harness';
 
 const rank = (level: string): number => LEVELS.indexOf(level as (typeof LEVELS)[number]);

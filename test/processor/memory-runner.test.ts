@@ -4,13 +4,13 @@ import { InProcessView } from '@chainwatch/decision-api';
 import { MemoryLog } from '@chainwatch/kafka';
 import { createLogger } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
-import { SessionProcessor, attachProcessorToMemoryLog, memoryLogSink } from '@chainwatch/session-processor';
-import { makeEvent } from '../fixtures/events';
+import { SessionProcessor, attachProcessorToLocalLog, localLogSink } from '@chainwatch/session-processor';
+import { makeEvent } from '@chainwatch/testing';
 
 // The all-in-one wiring of `chainwatch start`: under continuous ingestion the actions topic is
 // never empty, so the decision API's view must count as current because the processor reports
 // each handled batch, not only when the backlog happens to be zero.
-describe('attachProcessorToMemoryLog', () => {
+describe('attachProcessorToLocalLog', () => {
   it('reports each handled batch, so an in-process view is fresh while records are still pending', async () => {
     const engine = createDetectionEngine(loadDefaultPolicy());
     const log = new MemoryLog();
@@ -18,9 +18,9 @@ describe('attachProcessorToMemoryLog', () => {
     const view = new InProcessView(engine, { caughtUp: neverCaughtUp });
     expect(view.ready()).toBe(false);
 
-    const processor = new SessionProcessor({ engine, sink: memoryLogSink(log), logger: createLogger({ name: 'test', level: 'silent' }), punctuateIntervalMs: 0 });
+    const processor = new SessionProcessor({ engine, sink: localLogSink(log), logger: createLogger({ name: 'test', level: 'silent' }), punctuateIntervalMs: 0 });
     const reported: number[] = [];
-    const sub = await attachProcessorToMemoryLog(log, processor, {
+    const sub = await attachProcessorToLocalLog(log, processor, {
       onProcessed: (now) => {
         reported.push(now);
         view.markFresh(now);

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '@chainwatch/runtime';
 import { SessionProcessor, type InputRecord, type ProcessorSink, type TopicRecords } from '@chainwatch/session-processor';
-import { makeEvent } from '../fixtures/events';
+import { makeEvent } from '@chainwatch/testing';
 import { CountingEngine } from './counting-engine';
 
 const logger = createLogger({ name: 'pipelined-test', level: 'silent' });

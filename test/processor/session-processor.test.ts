@@ -12,15 +12,15 @@ import type { Finding, RiskSignal } from '@chainwatch/schemas';
 import {
   DLQ_RAW_MAX_BYTES,
   SessionProcessor,
-  attachProcessorToMemoryLog,
+  attachProcessorToLocalLog,
   createProcessorMetrics,
-  memoryLogSink,
+  localLogSink,
   type DlqRecord,
   type InputRecord,
   type ProcessorSink,
   type TopicRecords,
 } from '@chainwatch/session-processor';
-import { makeEvent } from '../fixtures/events';
+import { makeEvent } from '@chainwatch/testing';
 import { CountingEngine } from './counting-engine';
 
 const logger = createLogger({ name: 'processor-test', level: 'silent' });
@@ -241,13 +241,13 @@ describe('SessionProcessor', () => {
   });
 });
 
-describe('attachProcessorToMemoryLog', () => {
+describe('attachProcessorToLocalLog', () => {
   it('processes the in-process log and resumes from its checkpoints after a restart', async () => {
     const log = new MemoryLog({ retryMs: 10 });
     const make = () =>
-      new SessionProcessor({ engine: new CountingEngine(), sink: memoryLogSink(log), logger, topics: TOPICS, punctuateIntervalMs: 0 });
+      new SessionProcessor({ engine: new CountingEngine(), sink: localLogSink(log), logger, topics: TOPICS, punctuateIntervalMs: 0 });
     const events = [1, 2, 3].map(() => makeEvent({ session_id: 'mem', trace_id: 'trace-mem' }));
-    const sub = await attachProcessorToMemoryLog(log, make());
+    const sub = await attachProcessorToLocalLog(log, make());
     await log.publish('in', events.slice(0, 2).map((e) => ({ key: e.trace_id, value: JSON.stringify(e) })));
     await log.idle();
     await sub.close();
@@ -256,7 +256,7 @@ describe('attachProcessorToMemoryLog', () => {
 
     // A new processor with an empty engine: restored from the state topic, the replayed records
     // are duplicates, and the third event continues the count.
-    const sub2 = await attachProcessorToMemoryLog(log, make());
+    const sub2 = await attachProcessorToLocalLog(log, make());
     await log.publish('in', [{ key: 'trace-mem', value: JSON.stringify(events[2]) }]);
     await log.idle();
     await sub2.close();

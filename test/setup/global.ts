@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { assertBrokerReachable } from '@chainwatch/kafka';
+import { BrokerListText } from '@chainwatch/runtime';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -48,7 +49,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 async function startKafka(): Promise<RunningKafka> {
   const configured = process.env.KAFKA_BROKERS?.trim();
   if (configured) {
-    const brokers = configured.split(',').map((b) => b.trim()).filter((b) => b.length > 0);
+    const brokers = BrokerListText.parse(configured);
     await assertBrokerReachable(brokers, 10_000);
     return { brokers, description: 'KAFKA_BROKERS', stop: async () => undefined };
   }

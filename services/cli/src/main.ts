@@ -3,8 +3,8 @@
  * chainwatch: one binary for every Chainwatch job. Each command module is imported only when
  * used, so `chainwatch rules validate` does not load Kafka or ClickHouse.
  */
-import { ChainwatchError, ConfigError } from '@chainwatch/runtime';
 import { renderCommandHelp } from './command-spec';
+import { errorLine } from './error-line';
 import { closestMatch } from './did-you-mean';
 import { UsageError } from './usage-error';
 import { versionLine, wantsHelp, wantsVersion } from './help-flags';
@@ -21,15 +21,15 @@ const COMMANDS: Record<string, Command> = {
   },
   processor: {
     summary: 'run the session-processor against Kafka',
-    run: async (argv) => (await import('./commands/services')).runProcessorService(argv),
+    run: async (argv) => (await import('./commands/services')).processorCommand(argv),
   },
   'decision-api': {
     summary: 'run the decision API against Kafka',
-    run: async (argv) => (await import('./commands/services')).runDecisionApi(argv),
+    run: async (argv) => (await import('./commands/services')).decisionApiCommand(argv),
   },
   'trace-writer': {
     summary: 'run the trace-writer (Kafka to ClickHouse)',
-    run: async (argv) => (await import('./commands/services')).runTraceWriterService(argv),
+    run: async (argv) => (await import('./commands/services')).traceWriterCommand(argv),
   },
   migrate: {
     summary: 'apply the ClickHouse migrations',
@@ -119,13 +119,10 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exitCode = code;
   },
   (error: unknown) => {
-    // One line for the errors we understand; a stack only for the ones we do not.
-    if (error instanceof ConfigError || error instanceof ChainwatchError || error instanceof UsageError) {
-      console.error(`chainwatch: ${error.message}`);
-      process.exitCode = error instanceof UsageError ? 2 : 1;
-    } else {
-      console.error('chainwatch: unexpected error', error);
-      process.exitCode = 1;
-    }
+    // One line with its code, whatever failed; the stack of an unexpected failure only when asked for.
+    const { code, line, exitCode } = errorLine(error);
+    console.error(line);
+    if (code === 'CW_INTERNAL' && /^(debug|trace)$/.test(process.env.LOG_LEVEL ?? '')) console.error(error);
+    process.exitCode = exitCode;
   },
 );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryLog } from '@chainwatch/kafka';
 import { TOPICS } from '@chainwatch/schemas';
-import { makeFinding, makeRiskSignal } from '../../../test/fixtures/events';
+import { makeFinding, makeRiskSignal } from '@chainwatch/testing';
 import type { Alert } from '../src/alerts/alert';
 import { AlertFeed } from '../src/alerts/alert-feed';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryLog } from '@chainwatch/kafka';
 import { ConfigError } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
-import { makeFinding, makeRiskSignal } from '../../../test/fixtures/events';
+import { makeFinding, makeRiskSignal } from '@chainwatch/testing';
 import { parseAlertsConfig, startAlerts } from '../src/alerts/start-alerts';
 
 function sink() {

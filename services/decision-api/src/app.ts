@@ -19,6 +19,7 @@ import { frameworkErrorHandler, installErrorHandling } from './http/error-handle
 import './http/openapi-components';
 import { IngestGate, type IngestGateOptions } from './ingest/ingest-gate';
 import type { LiveView } from './live-view/live-view';
+import { DEFAULT_OPTIONS } from './defaults';
 import { DecisionApiMetrics } from './metrics';
 import { approvalRoutes } from './routes/approvals';
 import { decisionRoutes } from './routes/decisions';
@@ -86,26 +87,12 @@ export interface DecisionApi {
 /** The contract's longest id (256 UTF-16 units), each percent-encoded as up to 9 characters. */
 const MAX_ENCODED_PARAM_LENGTH = LIMITS.id * 9;
 
-export const DEFAULT_OPTIONS = {
-  bodyLimitBytes: 1_048_576,
-  rateLimitMax: 60_000,
-  rateLimitWindowMs: 60_000,
-  authFailuresMax: 100,
-  authFailuresWindowMs: 60_000,
-  staleMs: 10_000,
-  failModeSensitive: 'step_up',
-  failModeOther: 'allow',
-  shadow: false,
-  approvalTtlMs: 15 * 60_000,
-  approvalMaxPending: 10_000,
-} as const satisfies DecisionApiOptions;
-
 /**
  * Builds the decision API without listening (tests inject(); `listenDecisionApi` binds a port).
  * Closing the app flushes the decision log; the view and the publisher belong to the caller.
  */
 export async function buildDecisionApi(deps: DecisionApiDeps): Promise<DecisionApi> {
-  const o = { ...DEFAULT_OPTIONS, ...deps.options };
+  const o = { ...(DEFAULT_OPTIONS satisfies DecisionApiOptions), ...deps.options };
   const logger = deps.logger ?? createLogger({ name: 'decision-api' });
   const verifier = 'verifier' in deps.auth ? deps.auth.verifier : await createJwtVerifier(deps.auth);
   const metrics = new DecisionApiMetrics(

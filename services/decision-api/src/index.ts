@@ -1,5 +1,6 @@
-export { buildDecisionApi, listenDecisionApi, DEFAULT_OPTIONS, type DecisionApi, type DecisionApiDeps, type DecisionApiOptions } from './app';
-export { DecisionApiEnv, DecisionTunablesEnv, apiOptionsFromEnv, loadDecisionApiConfig } from './config';
+export { buildDecisionApi, listenDecisionApi, type DecisionApi, type DecisionApiDeps, type DecisionApiOptions } from './app';
+export { DECISION_API_DEFAULTS, DEFAULT_OPTIONS } from './defaults';
+export { DecisionApiEnv, DecisionTunablesEnv, TokenEnv, apiOptionsFromEnv, loadDecisionApiConfig } from './config';
 export { runDecisionApiService, type DecisionApiService } from './service';
 export { createDevAuth, type DevAuth } from './auth/dev-auth';
 export { createJwtVerifier, type JwtVerifier, type JwtVerifierOptions, type JwksSource } from './auth/jwt-verifier';
@@ -36,3 +37,4 @@ export { FailedAuthLimiter, type FailedAuthLimitOptions } from './auth/failed-au
 export type { ReadinessCheck } from './routes/health';
 export { toIssues, validKeysAt, type RawIssue } from './http/issue-format';
 export { CLICKHOUSE_HTTP_PATH } from './routes/clickhouse-http';
+export { FindingsPageResponse, TimelineResponse, TraceGraphResponse } from './routes/investigation-schemas';

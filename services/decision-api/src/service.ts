@@ -1,16 +1,20 @@
+/**
+ * `chainwatch decision-api` as a service: config (DecisionApiEnv) → dependencies (Kafka client,
+ * topics, detection engine, live view, publisher, investigation store) → run (the fastify app,
+ * listening) → close.
+ */
 import { createDetectionEngine, loadDefaultPolicy, type DetectionEngine, type ToolCatalog } from '@chainwatch/core';
-import { KafkaRecordLog, assertBrokerReachable, createKafka, ensureTopics, followTopic, topicSpecs, type FollowedTopic } from '@chainwatch/kafka';
-import { createLogger, type Logger } from '@chainwatch/runtime';
-import { TOPICS } from '@chainwatch/schemas';
+import { loadShellPort } from '@chainwatch/shell';
+import { KafkaRecordLog, assertBrokerReachable, createKafka, ensureTopics, followTopic, topicNames, topicSpecs, type FollowedTopic, type TopicNames } from '@chainwatch/kafka';
+import { NEVER_ENDS, createLogger, policyFilesOf, type Logger, type RunningService } from '@chainwatch/runtime';
 import { InvestigationStore, openClickHouse, parseClickHouseConfig } from '@chainwatch/clickhouse';
 import { buildDecisionApi, listenDecisionApi, type DecisionApi } from './app';
 import type { JwksSource } from './auth/jwt-verifier';
 import { apiOptionsFromEnv, type DecisionApiEnv } from './config';
 import { catalogSensitivity } from './decisions/sensitivity';
 import { KafkaSignalView } from './live-view/kafka-signal-view';
-import { loadShellPort } from '@chainwatch/shell';
 
-export interface DecisionApiService {
+export interface DecisionApiService extends RunningService {
   readonly api: DecisionApi;
   readonly view: KafkaSignalView;
   /** Base URL the API listens on. */
@@ -30,36 +34,28 @@ export async function runDecisionApiService(
     logger?: Logger;
     engine?: DetectionEngine;
     catalog?: ToolCatalog;
-    /** Topic name overrides (tests); default: the contract's TOPICS. */
-    topics?: { riskSignals?: string; decisions?: string; actions?: string; approvals?: string };
+    /** Topic names (tests); default: the contract's (see topicNames). */
+    topics?: Partial<Pick<TopicNames, 'riskSignals' | 'decisions' | 'actions' | 'approvals'>>;
   } = {},
 ): Promise<DecisionApiService> {
   const logger = options.logger ?? createLogger({ name: 'decision-api', level: config.LOG_LEVEL });
   await assertBrokerReachable(config.KAFKA_BROKERS);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger });
-  const rename = new Map<string, string>([
-    [TOPICS.riskSignals, options.topics?.riskSignals ?? TOPICS.riskSignals],
-    [TOPICS.decisions, options.topics?.decisions ?? TOPICS.decisions],
-    [TOPICS.actions, options.topics?.actions ?? TOPICS.actions],
-    [TOPICS.approvals, options.topics?.approvals ?? TOPICS.approvals],
-  ]);
-  const specs = topicSpecs()
-    .filter((s) => rename.has(s.topic))
-    .map((s) => ({ ...s, topic: rename.get(s.topic) as string }));
-  await ensureTopics(kafka, specs, { logger });
+  const topics = topicNames(options.topics);
+  await ensureTopics(kafka, topicSpecs({ names: topics, only: ['riskSignals', 'decisions', 'actions', 'approvals'] }), { logger });
 
-  // The shipped policy (catalog, scoring, full rule set) unless the caller brings its own.
+  // The configured policy files (the shipped ones by default) unless the caller brings its own.
   let { engine, catalog } = options;
   if (!engine || !catalog) {
-    const shipped = loadDefaultPolicy();
-    catalog ??= shipped.catalog;
-    engine ??= createDetectionEngine({ catalog: shipped.catalog, policy: shipped.policy, rules: shipped.rules, shell: await loadShellPort() });
+    const policy = loadDefaultPolicy(policyFilesOf(config));
+    catalog ??= policy.catalog;
+    engine ??= createDetectionEngine({ catalog: policy.catalog, policy: policy.policy, rules: policy.rules, shell: await loadShellPort() });
   }
   const view = new KafkaSignalView({
     kafka,
     engine,
     logger,
-    topic: rename.get(TOPICS.riskSignals) as string,
+    topic: topics.riskSignals,
     checkIntervalMs: Math.max(50, Math.min(1000, Math.floor(config.VIEW_STALE_MS / 4))),
   });
   const publisher = new KafkaRecordLog(kafka, { logger });
@@ -80,18 +76,14 @@ export async function runDecisionApiService(
       ...apiOptionsFromEnv(config),
       defaultMetrics: true,
       isSensitive: catalogSensitivity(catalog),
-      topics: {
-        decisions: rename.get(TOPICS.decisions) as string,
-        actions: rename.get(TOPICS.actions) as string,
-        approvals: rename.get(TOPICS.approvals) as string,
-      },
+      topics: { decisions: topics.decisions, actions: topics.actions, approvals: topics.approvals },
     },
   });
   void view.start().catch((err: unknown) => logger.error({ err: err instanceof Error ? err.message : String(err) }, 'risk-signal view failed to start'));
   // Binding states from the other instances: an approval given at any replica counts at every one.
   const approvals: FollowedTopic = await followTopic({
     kafka,
-    topic: rename.get(TOPICS.approvals) as string,
+    topic: topics.approvals,
     groupPrefix: `chainwatch-decision-api-approvals-${api.service.instanceId}`,
     onRecord: async (value) => {
       const adopted = api.service.adopt(value, Date.now());
@@ -106,6 +98,9 @@ export async function runDecisionApiService(
     api,
     view,
     url,
+    logger,
+    summary: `chainwatch decision-api: listening on ${url}`,
+    ended: NEVER_ENDS,
     async close() {
       await api.app.close();
       await approvals.stop();

@@ -85,8 +85,11 @@ function rng(seed: number): () => number {
 
 /** Paths to every object member and array item of a JSON value. */
 function paths(value: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
-  if (Array.isArray(value)) value.forEach((v, i) => (out.push([...prefix, i]), paths(v, [...prefix, i], out)));
-  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) (out.push([...prefix, k]), paths(v, [...prefix, k], out));
+  const members: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : value !== null && typeof value === 'object' ? Object.entries(value) : [];
+  for (const [k, v] of members) {
+    out.push([...prefix, k]);
+    paths(v, [...prefix, k], out);
+  }
   return out;
 }
 

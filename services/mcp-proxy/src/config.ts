@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ConfigError } from '@chainwatch/runtime';
 import { Id, Name, SpiffeId, Task } from '@chainwatch/schemas';
+import { MCP_PROXY_DEFAULTS as D } from './defaults';
 
 const Header = z.string().min(1).max(8192);
 
@@ -34,9 +35,9 @@ export const ListenConfig = z.union([
   z.object({ stdio: z.literal(true) }).strict(),
   z
     .object({
-      host: z.string().min(1).default('127.0.0.1'),
-      port: z.number().int().min(0).max(65535).default(8090),
-      path: z.string().startsWith('/').default('/mcp'),
+      host: z.string().min(1).default(D.host),
+      port: z.number().int().min(0).max(65535).default(D.port),
+      path: z.string().startsWith('/').default(D.path),
     })
     .strict(),
 ]);
@@ -59,9 +60,9 @@ export const DecisionsConfig = z.discriminatedUnion('mode', [
       /** Bearer token with role approver, to relay answers given through MCP elicitation (default: token). */
       approverToken: z.string().min(1).max(8192).optional(),
       /** No answer within this long: the fail mode decides. */
-      timeoutMs: z.number().int().min(10).max(60_000).default(2000),
+      timeoutMs: z.number().int().min(10).max(60_000).default(D.decisionTimeoutMs),
       /** Events waiting for delivery; past this the oldest are dropped and counted. */
-      reportQueueMax: z.number().int().min(1).default(10_000),
+      reportQueueMax: z.number().int().min(1).default(D.reportQueueMax),
     })
     .strict(),
 ]);
@@ -71,13 +72,13 @@ export const IdentityConfig = z
   .object({
     agent: z
       .object({
-        id: Id.default('mcp-agent'),
-        type: Name.default('mcp-agent'),
+        id: Id.default(D.agentId),
+        type: Name.default(D.agentType),
         spiffe_id: SpiffeId.optional(),
       })
       .strict()
-      .default({ id: 'mcp-agent', type: 'mcp-agent' }),
-    principal: z.object({ sub: Id.default('user:unknown') }).strict().default({ sub: 'user:unknown' }),
+      .default({ id: D.agentId, type: D.agentType }),
+    principal: z.object({ sub: Id.default(D.principal) }).strict().default({ sub: D.principal }),
     /** The task envelope of every session (its id defaults to the session id). */
     task: Task.partial({ id: true }).optional(),
     /**
@@ -107,7 +108,7 @@ export const McpProxyConfig = z
     upstream: UpstreamConfig,
     listen: ListenConfig.default({ stdio: true }),
     decisions: DecisionsConfig.default({ mode: 'in-process' }),
-    identity: IdentityConfig.default({ agent: { id: 'mcp-agent', type: 'mcp-agent' }, principal: { sub: 'user:unknown' }, from: [] }),
+    identity: IdentityConfig.default({ agent: { id: D.agentId, type: D.agentType }, principal: { sub: D.principal }, from: [] }),
     token: TokenConfig.optional(),
     /**
      * When the decision service does not answer in time: sensitive calls (may send data out or
@@ -115,22 +116,27 @@ export const McpProxyConfig = z
      */
     failMode: z
       .object({
-        sensitive: z.enum(['deny', 'allow']).default('deny'),
-        other: z.enum(['deny', 'allow']).default('allow'),
+        sensitive: z.enum(['deny', 'allow']).default(D.failSensitive),
+        other: z.enum(['deny', 'allow']).default(D.failOther),
       })
       .strict()
-      .default({ sensitive: 'deny', other: 'allow' }),
+      .default({ sensitive: D.failSensitive, other: D.failOther }),
     /** step_up: ask the user through MCP elicitation when the client supports it, else answer with the binding. */
-    approvals: z.enum(['elicitation', 'binding']).default('elicitation'),
+    approvals: z.enum(['elicitation', 'binding']).default(D.approvals),
     /** How long the user has to answer an elicited approval. */
-    approvalTimeoutMs: z.number().int().min(1000).default(300_000),
+    approvalTimeoutMs: z.number().int().min(1000).default(D.approvalTimeoutMs),
     /** Upstream requests time out after this long. */
-    upstreamTimeoutMs: z.number().int().min(100).default(60_000),
+    upstreamTimeoutMs: z.number().int().min(100).default(D.upstreamTimeoutMs),
+    /** In-process decisions: the policy files (default: the shipped ones); the CLI fills it from CHAINWATCH_CATALOG, _POLICY, _RULES. */
+    policy: z
+      .object({ catalog: z.string().min(1).optional(), policy: z.string().min(1).optional(), rules: z.array(z.string().min(1)).min(1).optional() })
+      .strict()
+      .default({}),
     /** Largest downstream HTTP request body. */
-    bodyLimitBytes: z.number().int().min(1024).default(4_194_304),
+    bodyLimitBytes: z.number().int().min(1024).default(D.bodyLimitBytes),
     /** Downstream HTTP: sessions at most (past it the least recently used is closed), and idle time before one is closed. */
-    maxSessions: z.number().int().min(1).default(1000),
-    sessionIdleMs: z.number().int().min(1000).default(30 * 60_000),
+    maxSessions: z.number().int().min(1).default(D.maxSessions),
+    sessionIdleMs: z.number().int().min(1000).default(D.sessionIdleMs),
   })
   .strict()
   .refine((c) => !c.identity.from.includes('token') || c.token !== undefined, {

@@ -1,12 +1,13 @@
-import type { AgentActionEvent, AgentActionEventInput, DecisionRequest, DecisionResponse } from '@chainwatch/schemas';
+import { ChainwatchError } from '@chainwatch/runtime';
+import type { AgentActionEventInput, DecisionRequest, DecisionResponse } from '@chainwatch/schemas';
 
-/** The decision service could not answer (unreachable, timed out, refused): the fail mode decides. */
-export class DecisionUnavailable extends Error {
+/** The decision service could not answer (unreachable, timed out, refused; CW_DECISION_UNAVAILABLE): the fail mode decides. */
+export class DecisionUnavailable extends ChainwatchError {
   constructor(
     readonly why: string,
     options?: { cause?: unknown },
   ) {
-    super(`decision service unavailable: ${why}`, options);
+    super('CW_DECISION_UNAVAILABLE', why, options);
     this.name = 'DecisionUnavailable';
   }
 }
@@ -29,4 +30,3 @@ export interface Decider {
   close(): Promise<void>;
 }
 
-export type { AgentActionEvent };

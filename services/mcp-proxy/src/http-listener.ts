@@ -12,6 +12,7 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '@chainwatch/runtime';
 import type { BearerVerifier } from './bearer-verifier';
+import { MCP_PROXY_DEFAULTS } from './defaults';
 
 export interface HttpListenerOptions {
   readonly host: string;
@@ -43,8 +44,8 @@ interface Session {
 
 export async function listenHttp(options: HttpListenerOptions): Promise<HttpListener> {
   const sessions = new Map<string, Session>();
-  const maxSessions = options.maxSessions ?? 1000;
-  const idleMs = options.sessionIdleMs ?? 30 * 60_000;
+  const maxSessions = options.maxSessions ?? MCP_PROXY_DEFAULTS.maxSessions;
+  const idleMs = options.sessionIdleMs ?? MCP_PROXY_DEFAULTS.sessionIdleMs;
   const closeSession = (id: string, s: Session): void => {
     sessions.delete(id);
     void s.server.close().catch(() => undefined);

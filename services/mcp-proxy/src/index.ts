@@ -1,4 +1,5 @@
 export { runMcpProxy, type McpProxyService, type McpProxyDeps } from './service';
+export { MCP_PROXY_DEFAULTS } from './defaults';
 export { McpProxyConfig, parseMcpProxyConfig, type McpProxyConfigInput, UpstreamConfig, ListenConfig, DecisionsConfig, IdentityConfig, TokenConfig } from './config';
 export { ToolCallGate, META_KEY, resultTexts, type GateStats, type CallContext } from './tool-call-gate';
 export { ToolRegistry, annotationsOf, type ToolRecord } from './tool-registry';

@@ -4,9 +4,10 @@
  * answer given through MCP elicitation, and POST /v1/events (NDJSON) after the fact, batched in the
  * background, retried, bounded in memory.
  */
-import type { Logger } from '@chainwatch/runtime';
+import { retry, retryPolicy, settlesWithin, sleep, type Logger, type RetryPolicy } from '@chainwatch/runtime';
 import { DecisionResponse, type AgentActionEventInput, type DecisionRequest } from '@chainwatch/schemas';
 import { DecisionUnavailable, type Decider } from './decider';
+import { MCP_PROXY_DEFAULTS } from './defaults';
 
 export interface RemoteDeciderOptions {
   readonly url: string;
@@ -17,7 +18,7 @@ export interface RemoteDeciderOptions {
   readonly logger: Logger;
   /** Events per POST /v1/events. */
   readonly batchSize?: number;
-  /** Wait before retrying a failed delivery. */
+  /** Wait before retrying a failed delivery (default MCP_PROXY_DEFAULTS.reportRetry). */
   readonly retryMs?: number;
   readonly onDrop?: (count: number) => void;
   /** close() waits at most this long for undelivered events (default 2 s); the rest are counted as dropped. */
@@ -32,11 +33,13 @@ export class RemoteDecider implements Decider {
   private closed = false;
   /** Aborts a delivery in flight at shutdown. */
   private readonly stopping = new AbortController();
+  private readonly deliveryRetry: RetryPolicy;
   dropped = 0;
   delivered = 0;
 
   constructor(private readonly options: RemoteDeciderOptions) {
     this.base = options.url.replace(/\/+$/, '');
+    this.deliveryRetry = retryPolicy(MCP_PROXY_DEFAULTS.reportRetry, options.retryMs !== undefined ? { initialMs: options.retryMs, maxMs: options.retryMs } : {});
   }
 
   async decide(request: DecisionRequest): Promise<DecisionResponse> {
@@ -104,12 +107,7 @@ export class RemoteDecider implements Decider {
   }
 
   async close(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.options.closeTimeoutMs ?? 2000);
-    });
-    await Promise.race([this.flush(), deadline]);
-    clearTimeout(timer);
+    await settlesWithin(this.flush(), this.options.closeTimeoutMs ?? MCP_PROXY_DEFAULTS.closeTimeoutMs);
     this.closed = true;
     this.stopping.abort();
     if (this.queue.length > 0) {
@@ -119,20 +117,28 @@ export class RemoteDecider implements Decider {
     }
   }
 
+  /** Delivers the queue in batches; a failed batch is retried until delivered or closed (the batch is cut again per attempt: the queue may have dropped its oldest meanwhile). */
   private async drain(): Promise<void> {
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue.slice(0, this.options.batchSize ?? 500);
-        try {
-          await this.post(batch);
-          this.queue.splice(0, batch.length);
-          this.delivered += batch.length;
-        } catch (err) {
-          if (this.closed) return;
-          this.options.logger.warn({ err: err instanceof Error ? err.message : String(err), pending: this.queue.length }, 'event delivery failed, retrying');
-          await new Promise((resolve) => setTimeout(resolve, this.options.retryMs ?? 1000).unref());
-          if (this.closed) return;
-        }
+        const sent = await retry(
+          async () => {
+            const batch = this.queue.slice(0, this.options.batchSize ?? MCP_PROXY_DEFAULTS.reportBatchSize);
+            await this.post(batch);
+            return batch.length;
+          },
+          {
+            policy: this.deliveryRetry,
+            retriable: () => !this.closed,
+            signal: this.stopping.signal,
+            wait: (ms, signal) => sleep(ms, signal, { unref: true }),
+            onRetry: (err) =>
+              this.options.logger.warn({ err: err instanceof Error ? err.message : String(err), pending: this.queue.length }, 'event delivery failed, retrying'),
+          },
+        ).catch(() => null);
+        if (sent === null) return;
+        this.queue.splice(0, sent);
+        this.delivered += sent;
       }
     } finally {
       this.draining = null;

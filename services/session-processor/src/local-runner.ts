@@ -86,8 +86,3 @@ export async function attachProcessorToLocalLog(log: LocalLog, processor: Sessio
     },
   };
 }
-
-/** @deprecated the earlier name of localLogSink. */
-export const memoryLogSink = localLogSink;
-/** @deprecated the earlier name of attachProcessorToLocalLog. */
-export const attachProcessorToMemoryLog = attachProcessorToLocalLog;

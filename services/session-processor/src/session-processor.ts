@@ -1,6 +1,6 @@
 import { approvalFromEvent, type DetectionEngine, type ObserveResult } from '@chainwatch/core';
 import { ApprovalEvent, type Finding } from '@chainwatch/schemas';
-import type { Logger } from '@chainwatch/runtime';
+import { SerialQueue, retry, retryPolicy, type Logger, type RetryPolicy } from '@chainwatch/runtime';
 import { decodeEvent, dlqRecord, type InputRecord } from './event-decoder';
 import type { ProcessorMetrics } from './metrics';
 import type { OutputRecord, ProcessorSink, TopicRecords } from './processor-sink';
@@ -20,7 +20,7 @@ export interface SessionProcessorOptions {
   readonly punctuateIntervalMs?: number;
   /** Wall clock (injectable for tests). */
   readonly now?: () => number;
-  /** First retry delay when the sink fails (doubles up to 10 s). */
+  /** First retry delay when the sink fails (doubles up to 10 s: PROCESSOR_DEFAULTS.retry.outputs). */
   readonly retryBaseMs?: number;
 }
 
@@ -54,19 +54,21 @@ export class SessionProcessor {
   private readonly maxEventBytes: number;
   private readonly punctuateIntervalMs: number;
   private readonly now: () => number;
-  private readonly retryBaseMs: number;
+  private readonly outputRetry: RetryPolicy;
   /** trace_id → input partition it was last seen on (for checkpoint and tombstone placement). */
   private readonly tracePartitions = new Map<string, number>();
   /** Traces changed since the last flush(), with their input partition. */
   private readonly dirty = new Map<string, number>();
-  private tail: Promise<unknown> = Promise.resolve();
+  /** process(), flush(), punctuate(), restore() and approvals run one at a time. */
+  private readonly sections = new SerialQueue();
   /** Outputs are handed to the sink one request after another, in the order they were produced. */
-  private deliveries: Promise<unknown> = Promise.resolve();
+  private readonly deliveries = new SerialQueue();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Aborted by close(): cuts a retry's wait short. */
+  private readonly closing = new AbortController();
   /** A chunk's outputs were abandoned at close: its state must never be checkpointed. */
   private poisoned = false;
-  private wakeRetry: (() => void) | null = null;
   /** Stream time: the newest plausible event ts seen, and the wall clock when it was seen. */
   private streamTs = 0;
   private streamWall = 0;
@@ -80,7 +82,7 @@ export class SessionProcessor {
     this.maxEventBytes = options.maxEventBytes ?? PROCESSOR_DEFAULTS.maxEventBytes;
     this.punctuateIntervalMs = options.punctuateIntervalMs ?? PROCESSOR_DEFAULTS.punctuateIntervalMs;
     this.now = options.now ?? Date.now;
-    this.retryBaseMs = options.retryBaseMs ?? 200;
+    this.outputRetry = retryPolicy(PROCESSOR_DEFAULTS.retry.outputs, options.retryBaseMs !== undefined ? { initialMs: options.retryBaseMs } : {});
   }
 
   /** Starts the punctuator. State restore is separate (restore()), driven by the runner on assignment. */
@@ -259,9 +261,9 @@ export class SessionProcessor {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    this.wakeRetry?.();
-    await this.tail.catch(() => undefined);
-    await this.deliveries;
+    this.closing.abort();
+    await this.sections.idle();
+    await this.deliveries.idle();
     if (this.poisoned) {
       this.logger.warn('closing with unpublished outputs; the next owner replays them from the last commit');
       return;
@@ -281,30 +283,22 @@ export class SessionProcessor {
    * checkpoint.
    */
   private async deliver(batches: readonly TopicRecords[]): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.sink.send(batches);
-        return;
-      } catch (err) {
-        if (this.closed) {
-          this.poisoned = true;
-          throw err;
-        }
-        const delay = Math.min(this.retryBaseMs * 2 ** Math.min(attempt, 10), 10_000);
-        this.metrics?.outputRetries.inc();
-        // The stream stalls here rather than drop outputs; after a few attempts that is an error
-        // an operator must see (broker down, ACLs, a topic deleted).
-        const log = attempt >= 5 ? this.logger.error.bind(this.logger) : this.logger.warn.bind(this.logger);
-        log({ err, attempt: attempt + 1, retry_in_ms: delay }, 'producing outputs failed; retrying, input is stalled');
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          this.wakeRetry = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wakeRetry = null;
-      }
+    try {
+      await retry(() => this.sink.send(batches), {
+        policy: this.outputRetry,
+        retriable: () => !this.closed,
+        signal: this.closing.signal,
+        onRetry: (err, failures, delay) => {
+          this.metrics?.outputRetries.inc();
+          // The stream stalls here rather than drop outputs; after a few attempts that is an error
+          // an operator must see (broker down, ACLs, a topic deleted).
+          const log = failures > 5 ? this.logger.error.bind(this.logger) : this.logger.warn.bind(this.logger);
+          log({ err, attempt: failures, retry_in_ms: delay }, 'producing outputs failed; retrying, input is stalled');
+        },
+      });
+    } catch (err) {
+      if (this.closed) this.poisoned = true;
+      throw err;
     }
   }
 
@@ -313,18 +307,14 @@ export class SessionProcessor {
    * After a delivery was abandoned (close during retries) nothing queued behind it is sent.
    */
   private enqueueDelivery(batches: readonly TopicRecords[]): Promise<void> {
-    const next = this.deliveries.then(() => {
+    return this.deliveries.run(async () => {
       if (this.poisoned) throw new Error('an earlier chunk\'s outputs were abandoned at close; later outputs are not sent');
-      return batches.length > 0 ? this.deliver(batches) : undefined;
+      if (batches.length > 0) await this.deliver(batches);
     });
-    this.deliveries = next.catch(() => undefined);
-    return next;
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(fn, fn);
-    this.tail = run.catch(() => undefined);
-    return run;
+    return this.sections.run(fn);
   }
 
   /** The engine work of a chunk (synchronous), then its outputs queued; the promise settles on delivery. */

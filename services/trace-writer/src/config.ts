@@ -1,21 +1,20 @@
 import { z } from 'zod';
 import { env, parseConfig } from '@chainwatch/runtime';
 import { parseClickHouseConfig, type ClickHouseConfig } from '@chainwatch/clickhouse';
+import { TRACE_WRITER_DEFAULTS as D } from './defaults';
 
+/** Environment of `chainwatch trace-writer`. KAFKA_BROKERS is required: the writer never guesses which cluster to store. */
 export const TraceWriterConfigSchema = z.object({
-  KAFKA_BROKERS: z
-    .string({ message: 'required: comma-separated host:port list, e.g. 127.0.0.1:9092' })
-    .transform((v) => v.split(',').map((b) => b.trim()).filter((b) => b.length > 0))
-    .pipe(z.array(z.string().regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port')).min(1)),
-  TRACE_WRITER_GROUP_ID: z.string().min(1).max(200).default('chainwatch-trace-writer'),
-  TRACE_WRITER_BATCH_MAX_ROWS: env.int(10_000, 1).pipe(z.number().max(1_000_000)),
-  TRACE_WRITER_BATCH_MAX_WAIT_MS: env.int(1000, 1).pipe(z.number().max(60_000)),
-  TRACE_WRITER_RETRY_MAX_MS: env.int(30_000, 100),
+  KAFKA_BROKERS: env.brokers(null),
+  TRACE_WRITER_GROUP_ID: z.string().min(1).max(200).default(D.groupId),
+  TRACE_WRITER_BATCH_MAX_ROWS: env.int(D.maxRows, 1).pipe(z.number().max(1_000_000)),
+  TRACE_WRITER_BATCH_MAX_WAIT_MS: env.duration(D.maxWaitMs, { min: 1, max: 60_000 }),
+  TRACE_WRITER_RETRY_MAX_MS: env.duration(D.serviceRetryMaxMs, { min: 100 }),
   /** /readyz answers 503 once a batch has waited this long without anything stored (store or DLQ unavailable). */
-  TRACE_WRITER_STALL_MS: env.int(60_000, 1000),
+  TRACE_WRITER_STALL_MS: env.duration(D.stallMs, { min: 1000 }),
   /** Largest DLQ message value in bytes; keep it under the broker's message.max.bytes. */
-  TRACE_WRITER_DLQ_MAX_BYTES: env.int(1_000_000, 16_384),
-  TRACE_WRITER_METRICS_PORT: env.port(9464),
+  TRACE_WRITER_DLQ_MAX_BYTES: env.int(D.dlqMaxBytes, 16_384),
+  TRACE_WRITER_METRICS_PORT: env.port(D.metricsPort),
   LOG_LEVEL: env.logLevel(),
 });
 
@@ -32,7 +31,7 @@ export interface TraceWriterConfig {
 }
 
 /** Parses the trace writer's environment once at boot; throws ConfigError naming the variable. */
-export function parseTraceWriterConfig(source: NodeJS.ProcessEnv = process.env): TraceWriterConfig {
+export function loadTraceWriterConfig(source: NodeJS.ProcessEnv = process.env): TraceWriterConfig {
   const c = parseConfig(TraceWriterConfigSchema, source);
   return {
     brokers: c.KAFKA_BROKERS,

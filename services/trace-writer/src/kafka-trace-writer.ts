@@ -3,19 +3,16 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { KafkaRecordLog, type LogRecord, type RecordPublisher } from '@chainwatch/kafka';
 import type { Logger } from '@chainwatch/runtime';
 import type { Registry } from 'prom-client';
-import { TraceWriter, WriterStoppedError, type RetryPolicy } from './trace-writer';
+import type { RetryPolicy } from '@chainwatch/runtime';
+import { TraceWriter, WriterStoppedError } from './trace-writer';
 import { TraceWriterMetrics } from './writer-metrics';
-import { TOPIC_TABLES, WRITER_TOPICS } from './topic-tables';
-import type { TraceTable } from '@chainwatch/clickhouse';
+import { topicTables, type WriterTopics } from './topic-tables';
 
 export interface KafkaTraceWriterOptions {
   readonly kafka: Kafka;
   readonly groupId: string;
-  /**
-   * Topics to consume: names from the contract (default: every topic that has a table), or a
-   * topic → table map (other topic names, e.g. per-environment prefixes or tests).
-   */
-  readonly topics?: readonly string[] | Readonly<Record<string, TraceTable>>;
+  /** Topics to store and the dead-letter topic, by contract key (see WriterTopics); default: the contract's. */
+  readonly topics?: WriterTopics;
   readonly client: ClickHouseClient;
   readonly database: string;
   /**
@@ -30,8 +27,6 @@ export interface KafkaTraceWriterOptions {
   readonly dlqMaxBytes?: number;
   /** Dead-letter publisher; default: a kafkajs producer on the same cluster (acks=all). */
   readonly dlq?: RecordPublisher;
-  /** Dead-letter topic (default TOPICS.writerDlq). */
-  readonly dlqTopic?: string;
   readonly fromBeginning?: boolean;
 }
 
@@ -67,9 +62,9 @@ export async function runKafkaTraceWriter(options: KafkaTraceWriterOptions): Pro
     await producer.connect();
     dlq = producer;
   }
-  const topicTables = resolveTopicTables(options.topics);
+  const tables = topicTables(options.topics);
   const writer = new TraceWriter({
-    topicTables,
+    topicTables: tables,
     intents: true,
     client: options.client,
     database: options.database,
@@ -79,7 +74,7 @@ export async function runKafkaTraceWriter(options: KafkaTraceWriterOptions): Pro
     maxRows: batch.maxRows,
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.dlqMaxBytes !== undefined ? { dlqMaxBytes: options.dlqMaxBytes } : {}),
-    ...(options.dlqTopic !== undefined ? { dlqTopic: options.dlqTopic } : {}),
+    ...(options.topics?.writerDlq !== undefined ? { dlqTopic: options.topics.writerDlq } : {}),
   });
   const consumer = kafka.consumer({
     groupId: options.groupId,
@@ -101,7 +96,7 @@ export async function runKafkaTraceWriter(options: KafkaTraceWriterOptions): Pro
     });
   }
   await consumer.connect();
-  await consumer.subscribe({ topics: Object.keys(topicTables), fromBeginning: options.fromBeginning ?? true });
+  await consumer.subscribe({ topics: Object.keys(tables), fromBeginning: options.fromBeginning ?? true });
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
@@ -143,7 +138,7 @@ export async function runKafkaTraceWriter(options: KafkaTraceWriterOptions): Pro
       }
     },
   });
-  logger.info({ groupId: options.groupId, topics: Object.keys(topicTables) }, 'trace writer consuming');
+  logger.info({ groupId: options.groupId, topics: Object.keys(tables) }, 'trace writer consuming');
 
   return {
     consumer,
@@ -167,16 +162,4 @@ function toLogRecord(topic: string, partition: number, m: KafkaMessage): LogReco
     value: m.value ?? Buffer.alloc(0),
     timestamp: Number(m.timestamp),
   };
-}
-
-function resolveTopicTables(topics: KafkaTraceWriterOptions['topics']): Readonly<Record<string, TraceTable>> {
-  if (topics === undefined) return TOPIC_TABLES;
-  if (!Array.isArray(topics)) return topics as Readonly<Record<string, TraceTable>>;
-  const out: Record<string, TraceTable> = {};
-  for (const topic of topics as readonly string[]) {
-    const table = TOPIC_TABLES[topic];
-    if (!table) throw new Error(`trace writer: topic ${topic} has no table (known: ${WRITER_TOPICS.join(', ')})`);
-    out[topic] = table;
-  }
-  return out;
 }

@@ -1,5 +1,6 @@
 import type { LocalLog, MemoryLog, Subscription } from '@chainwatch/kafka';
 import { randomUUID } from 'node:crypto';
+import { settlesWithin } from '@chainwatch/runtime';
 import type { TraceWriter } from './trace-writer';
 import { WRITER_TOPICS } from './topic-tables';
 
@@ -55,12 +56,9 @@ export function attachToMemoryLog(memoryLog: MemoryLog, writer: TraceWriter, opt
 function closingWithGrace(subscription: Subscription, writer: TraceWriter, graceMs = 5000): Subscription {
   return {
     close: async () => {
-      const timer = setTimeout(() => writer.stop(), graceMs);
-      try {
-        await subscription.close();
-      } finally {
-        clearTimeout(timer);
-      }
+      const closing = subscription.close();
+      if (!(await settlesWithin(closing, graceMs))) writer.stop();
+      await closing;
     },
   };
 }

@@ -11,17 +11,11 @@ import {
   type TraceTable,
 } from '@chainwatch/clickhouse';
 import type { LogRecord, OutgoingRecord, RecordPublisher } from '@chainwatch/kafka';
-import type { Logger } from '@chainwatch/runtime';
+import { ChainwatchError, retry, retryPolicy, sleep, type Logger, type RetryPolicy } from '@chainwatch/runtime';
 import { TOPICS } from '@chainwatch/schemas';
+import { TRACE_WRITER_DEFAULTS } from './defaults';
 import { TOPIC_TABLES } from './topic-tables';
 import type { TraceWriterMetrics } from './writer-metrics';
-
-export interface RetryPolicy {
-  /** First back-off delay (default 200 ms); doubles per failed attempt. */
-  readonly initialMs: number;
-  /** Back-off cap (default 10 s). */
-  readonly maxMs: number;
-}
 
 export interface TraceWriterOptions {
   readonly client: ClickHouseClient;
@@ -34,6 +28,7 @@ export interface TraceWriterOptions {
   readonly metrics?: TraceWriterMetrics;
   /** Rows per insert at most (default 10 000). Chunks are aligned on offsets, so a redelivered range yields the same tokens. */
   readonly maxRows?: number;
+  /** Overrides of TRACE_WRITER_DEFAULTS.retry (backoff while the store is unavailable). */
   readonly retry?: Partial<RetryPolicy>;
   /**
    * Prefix of every deduplication token. Kafka: none (offsets are durable, the token is
@@ -84,11 +79,10 @@ export interface WriteResult {
   readonly ignored: number;
 }
 
-/** The writer was stopped (or the runner lost the partition) before the batch was stored. */
-export class WriterStoppedError extends Error {
-  readonly code = 'CW_WRITER_STOPPED';
+/** The writer was stopped (or the runner lost the partition) before the batch was stored (CW_WRITER_STOPPED). */
+export class WriterStoppedError extends ChainwatchError {
   constructor() {
-    super('trace writer stopped before the batch was stored');
+    super('CW_WRITER_STOPPED');
     this.name = 'WriterStoppedError';
   }
 }
@@ -121,8 +115,6 @@ interface PreparedChunk {
   readonly started: number;
 }
 
-const DEFAULT_RETRY: RetryPolicy = { initialMs: 200, maxMs: 10_000 };
-const DEFAULT_DLQ_MAX_BYTES = 1_000_000;
 /** Room in a DLQ message for everything but the raw bytes (reason, source, digest, JSON). */
 const DLQ_ENVELOPE_BYTES = 4096;
 const YIELD_EVERY = 500;
@@ -152,7 +144,8 @@ export class TraceWriter {
   private readonly tables: Readonly<Record<TraceTable, string>>;
   private readonly intentsTable: string;
   private stopped = false;
-  private readonly wakers = new Set<() => void>();
+  /** Aborted by stop(): ends a retry's wait. */
+  private readonly stopping = new AbortController();
   /** Latest recorded intent per `topic\0partition` (null: none recorded); loaded on first sight. */
   private readonly intentCache = new Map<string, Intent | null>();
   private readonly dlqMaxBytes: number;
@@ -164,16 +157,16 @@ export class TraceWriter {
 
   constructor(private readonly options: TraceWriterOptions) {
     if (!DATABASE_NAME_PATTERN.test(options.database)) throw new Error(`invalid database name ${JSON.stringify(options.database)}`);
-    this.maxRows = options.maxRows ?? 10_000;
+    this.maxRows = options.maxRows ?? TRACE_WRITER_DEFAULTS.maxRows;
     this.topicTables = options.topicTables ?? TOPIC_TABLES;
     if (!Number.isInteger(this.maxRows) || this.maxRows < 1) throw new Error('maxRows must be a positive integer');
-    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.retry = retryPolicy(TRACE_WRITER_DEFAULTS.retry, options.retry);
     const q = (t: TraceTable): string => `\`${options.database}\`.${t}`;
     this.tables = { agent_actions: q('agent_actions'), findings: q('findings'), risk_signals: q('risk_signals'), decisions: q('decisions') };
     this.intentsTable = `\`${options.database}\`.writer_intents`;
-    this.dlqMaxBytes = options.dlqMaxBytes ?? DEFAULT_DLQ_MAX_BYTES;
+    this.dlqMaxBytes = options.dlqMaxBytes ?? TRACE_WRITER_DEFAULTS.dlqMaxBytes;
     if (!Number.isInteger(this.dlqMaxBytes) || this.dlqMaxBytes < DLQ_ENVELOPE_BYTES * 2) throw new Error(`dlqMaxBytes must be at least ${DLQ_ENVELOPE_BYTES * 2}`);
-    this.rowAttempts = Math.max(1, options.rowAttempts ?? 3);
+    this.rowAttempts = Math.max(1, options.rowAttempts ?? TRACE_WRITER_DEFAULTS.rowAttempts);
     options.metrics?.observeStall(() => this.stalledMs(Date.now()));
   }
 
@@ -197,7 +190,7 @@ export class TraceWriter {
   /** Stops retrying: pending writeBatch calls reject with WriterStoppedError. */
   stop(): void {
     this.stopped = true;
-    for (const wake of this.wakers) wake();
+    this.stopping.abort();
   }
 
   /**
@@ -396,10 +389,8 @@ export class TraceWriter {
     control: WriteControl,
     state: { failing: boolean },
   ): Promise<Reject[]> {
-    let delay = this.retry.initialMs;
     let refusals = 0;
-    for (let n = 1; ; n++) {
-      if (this.stopped || (control.keepTrying && !control.keepTrying())) throw new WriterStoppedError();
+    const outcome = await this.withRetry(table, control, state, async (): Promise<{ refused: string | null; split: boolean }> => {
       try {
         await this.options.client.insert({
           table: this.tables[table],
@@ -411,43 +402,35 @@ export class TraceWriter {
             deduplicate_blocks_in_dependent_materialized_views: 1,
           },
         });
-        return [];
+        return { refused: null, split: false };
       } catch (err) {
-        this.options.metrics?.insertFailures.inc({ table });
-        if (!state.failing) {
-          state.failing = true;
-          control.onFailing?.();
+        // The store being unavailable is retried; refused data is split, or tried again and dead-lettered.
+        if (!isRowRejection(err)) throw err;
+        const type = clickHouseErrorType(err) ?? 'refused';
+        if (rows.length > 1 || ++refusals >= this.rowAttempts) {
+          this.noteFailure(table, control, state);
+          return { refused: type, split: rows.length > 1 };
         }
-        if (isRowRejection(err)) {
-          const type = clickHouseErrorType(err) ?? 'refused';
-          if (rows.length > 1) {
-            const mid = rows.length >> 1;
-            const half = (from: number, to: number): Promise<Reject[]> => {
-              const part = records.slice(from, to);
-              const subToken = `${token}/${part[0]?.offset}-${part[part.length - 1]?.offset}`;
-              return this.insertFindingRefused(table, rows.slice(from, to), part, subToken, control, state);
-            };
-            this.options.logger.debug({ table, rows: rows.length, type }, 'store refused the data of an insert; splitting it');
-            return [...(await half(0, mid)), ...(await half(mid, rows.length))];
-          }
-          refusals++;
-          const record = records[0] as LogRecord;
-          if (refusals >= this.rowAttempts) {
-            this.options.logger.warn(
-              { table, topic: record.topic, partition: record.partition, offset: record.offset, type, attempts: refusals },
-              'store refused a row; sending it to the DLQ',
-            );
-            return [{ record, reason: `refused by the store: ${type}` }];
-          }
-        } else {
-          // First line only: server errors may echo the rows they choked on.
-          const reason = err instanceof Error ? (err.message.split('\n')[0] ?? '').slice(0, 200) : 'unknown error';
-          this.options.logger.warn({ table, attempt: n, retry_in_ms: delay, reason }, 'clickhouse write failed; retrying');
-        }
+        throw err;
       }
-      await this.sleep(delay, control);
-      delay = Math.min(this.retry.maxMs, delay * 2);
+    });
+    if (outcome.refused === null) return [];
+    if (outcome.split) {
+      const mid = rows.length >> 1;
+      const half = (from: number, to: number): Promise<Reject[]> => {
+        const part = records.slice(from, to);
+        const subToken = `${token}/${part[0]?.offset}-${part[part.length - 1]?.offset}`;
+        return this.insertFindingRefused(table, rows.slice(from, to), part, subToken, control, state);
+      };
+      this.options.logger.debug({ table, rows: rows.length, type: outcome.refused }, 'store refused the data of an insert; splitting it');
+      return [...(await half(0, mid)), ...(await half(mid, rows.length))];
     }
+    const record = records[0] as LogRecord;
+    this.options.logger.warn(
+      { table, topic: record.topic, partition: record.partition, offset: record.offset, type: outcome.refused, attempts: refusals },
+      'store refused a row; sending it to the DLQ',
+    );
+    return [{ record, reason: `refused by the store: ${outcome.refused}` }];
   }
 
   private async recordIntent(topic: string, partition: number, first: string, last: string): Promise<void> {
@@ -485,43 +468,50 @@ export class TraceWriter {
     );
   }
 
-  /** Runs `attempt` until it succeeds (the store or the DLQ being unavailable); marks `state.failing` on a failure. */
-  private async withRetry(table: TraceTable, control: WriteControl, state: { failing: boolean }, attempt: () => Promise<unknown>): Promise<void> {
-    let delay = this.retry.initialMs;
-    for (let n = 1; ; n++) {
-      if (this.stopped || (control.keepTrying && !control.keepTrying())) throw new WriterStoppedError();
-      try {
-        await attempt();
-        return;
-      } catch (err) {
-        this.options.metrics?.insertFailures.inc({ table });
-        if (!state.failing) {
-          state.failing = true;
-          control.onFailing?.();
+  /**
+   * Runs `attempt` on the writer's retry policy until it succeeds (the store or the DLQ being
+   * unavailable: every failure is retried); each failure is counted and marks `state.failing`.
+   * Before every attempt: a stopped writer, or a caller that gave up, ends it with
+   * WriterStoppedError.
+   */
+  private withRetry<T>(table: TraceTable, control: WriteControl, state: { failing: boolean }, attempt: () => Promise<T>): Promise<T> {
+    return retry(
+      async () => {
+        if (this.stopped || (control.keepTrying && !control.keepTrying())) throw new WriterStoppedError();
+        try {
+          return await attempt();
+        } catch (err) {
+          this.noteFailure(table, control, state);
+          throw err;
         }
-        // First line only: server errors may echo the rows they choked on.
-        const reason = err instanceof Error ? (err.message.split('\n')[0] ?? '').slice(0, 200) : 'unknown error';
-        this.options.logger.warn({ table, attempt: n, retry_in_ms: delay, reason }, 'clickhouse write failed; retrying');
-      }
-      await this.sleep(delay, control);
-      delay = Math.min(this.retry.maxMs, delay * 2);
+      },
+      {
+        policy: this.retry,
+        retriable: (err) => !(err instanceof WriterStoppedError),
+        wait: (ms) => this.sleep(ms, control),
+        onRetry: (err, failures, delay) => {
+          if (isRowRejection(err)) return;
+          // First line only: server errors may echo the rows they choked on.
+          const reason = err instanceof Error ? (err.message.split('\n')[0] ?? '').slice(0, 200) : 'unknown error';
+          this.options.logger.warn({ table, attempt: failures, retry_in_ms: delay, reason }, 'clickhouse write failed; retrying');
+        },
+      },
+    );
+  }
+
+  private noteFailure(table: TraceTable, control: WriteControl, state: { failing: boolean }): void {
+    this.options.metrics?.insertFailures.inc({ table });
+    if (!state.failing) {
+      state.failing = true;
+      control.onFailing?.();
     }
   }
 
+  /** Waits `ms` (a retry's backoff, jitter applied by the policy), waking every second for heartbeats and stop checks. */
   private async sleep(ms: number, control: WriteControl): Promise<void> {
-    const jittered = ms * (0.8 + Math.random() * 0.4);
-    const until = Date.now() + jittered;
-    // Wake at least every second for heartbeats and stop checks.
+    const until = Date.now() + ms;
     while (!this.stopped && Date.now() < until) {
-      await new Promise<void>((resolve) => {
-        const wake = (): void => {
-          clearTimeout(timer);
-          this.wakers.delete(wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, Math.min(1000, until - Date.now()));
-        this.wakers.add(wake);
-      });
+      await sleep(Math.min(1000, until - Date.now()), this.stopping.signal);
       if (control.onWait) await control.onWait().catch(() => undefined);
       if (control.keepTrying && !control.keepTrying()) return;
     }
@@ -544,7 +534,7 @@ function dlqValue(reject: Reject, rawMax: number): Record<string, unknown> {
 }
 
 function rejectReason(err: unknown): string {
-  if (err instanceof RowMappingError) return err.message;
+  if (err instanceof RowMappingError) return `cannot map to ${err.table}: ${err.reason}`;
   if (err instanceof SyntaxError) return 'value is not valid JSON';
   return err instanceof Error ? err.message.slice(0, 300) : 'unmappable record';
 }

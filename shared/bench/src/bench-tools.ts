@@ -10,10 +10,10 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-export const OPA_VERSION = 'v1.22.4';
-export const CERBOS_VERSION = '0.55.0';
+const OPA_VERSION = 'v1.22.4';
+const CERBOS_VERSION = '0.55.0';
 
-export const benchCacheDir = (): string => join(process.env.CHAINWATCH_CACHE ?? join(homedir(), '.cache', 'chainwatch'), 'bench');
+const benchCacheDir = (): string => join(process.env.CHAINWATCH_CACHE ?? join(homedir(), '.cache', 'chainwatch'), 'bench');
 
 export type Tool = { readonly path: string; readonly version: string } | { readonly skipped: string };
 

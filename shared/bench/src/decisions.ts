@@ -220,41 +220,11 @@ export async function runDecisionsBench(opts: DecisionsBenchOptions = {}): Promi
       log(`round ${r}/${rounds}: ${targets.map((t) => `${t.name} ${Math.round(samples.get(t.name)?.rps.at(-1) ?? 0).toLocaleString('en')} req/s`).join(', ')}`);
     }
 
-    const figures: Partial<Record<DecisionTargetName, TargetFigures>> = {};
-    for (const t of targets) {
-      const s = samples.get(t.name) as Samples;
-      const cpuPerReq = median(s.cpu);
-      figures[t.name as DecisionTargetName] = {
-        rps: Math.round(median(s.rps)),
-        cpu_us_per_req: round(cpuPerReq),
-        core_share: round(median(s.rps.map((rps, i) => (rps * (s.cpu[i] ?? 0)) / 1e6)), 2),
-        rps_per_core: Math.round(1e6 / cpuPerReq),
-        p50_ms: round(median(s.p50), 2),
-        p99_ms: round(median(s.p99), 2),
-        p50_fixed_rate_ms: round(median(s.fixedP50), 2),
-        p99_fixed_rate_ms: round(median(s.fixedP99), 2),
-        rss_mb: round(processRssMb(t.pid)),
-      };
-    }
-    const ratio = (other: DecisionTargetName): number | null => {
-      const mine = figures.chainwatch?.rps;
-      const theirs = figures[other]?.rps;
-      return mine === undefined || theirs === undefined || theirs === 0 ? null : round(mine / theirs, 3);
-    };
-    const cpuRatio = (other: DecisionTargetName): number | null => {
-      const mine = figures.chainwatch?.rps_per_core;
-      const theirs = figures[other]?.rps_per_core;
-      return mine === undefined || theirs === undefined || theirs === 0 ? null : round(mine / theirs, 3);
-    };
+    const figures = figuresOf(targets, samples);
+    const ratio = (other: DecisionTargetName): number | null => ratioOf(figures, 'rps', other);
+    const cpuRatio = (other: DecisionTargetName): number | null => ratioOf(figures, 'rps_per_core', other);
     const loadEnd = loadavg()[0] ?? 0;
-    log('');
-    log(`${'target'.padEnd(11)} ${'req/s'.padStart(8)} ${'CPU µs/req'.padStart(11)} ${'core'.padStart(5)} ${'req/s/core'.padStart(10)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}  ${`at ${fixedRate.toLocaleString('en')} req/s: p50 / p99 ms`.padEnd(30)} ${'RSS MiB'.padStart(8)}`);
-    for (const [name, f] of Object.entries(figures)) {
-      log(
-        `${name.padEnd(11)} ${f.rps.toLocaleString('en').padStart(8)} ${f.cpu_us_per_req.toFixed(1).padStart(11)} ${f.core_share.toFixed(2).padStart(5)} ${f.rps_per_core.toLocaleString('en').padStart(10)} ${f.p50_ms.toFixed(2).padStart(7)} ${f.p99_ms.toFixed(2).padStart(7)}  ` +
-          `${`${f.p50_fixed_rate_ms.toFixed(2)} / ${f.p99_fixed_rate_ms.toFixed(2)}`.padEnd(30)} ${f.rss_mb.toFixed(1).padStart(8)}`,
-      );
-    }
+    printTable(figures, fixedRate, log);
     const result: DecisionsBenchResult = {
       targets: figures,
       ratio_vs_bare: ratio('bare'),
@@ -282,4 +252,44 @@ export async function runDecisionsBench(opts: DecisionsBenchOptions = {}): Promi
   } finally {
     await Promise.all(targets.map((t) => t.stop()));
   }
+}
+
+/** Each target's medians over the rounds. */
+function figuresOf(targets: readonly Target[], samples: ReadonlyMap<string, Samples>): Partial<Record<DecisionTargetName, TargetFigures>> {
+  const figures: Partial<Record<DecisionTargetName, TargetFigures>> = {};
+    for (const t of targets) {
+      const s = samples.get(t.name) as Samples;
+      const cpuPerReq = median(s.cpu);
+      figures[t.name as DecisionTargetName] = {
+        rps: Math.round(median(s.rps)),
+        cpu_us_per_req: round(cpuPerReq),
+        core_share: round(median(s.rps.map((rps, i) => (rps * (s.cpu[i] ?? 0)) / 1e6)), 2),
+        rps_per_core: Math.round(1e6 / cpuPerReq),
+        p50_ms: round(median(s.p50), 2),
+        p99_ms: round(median(s.p99), 2),
+        p50_fixed_rate_ms: round(median(s.fixedP50), 2),
+        p99_fixed_rate_ms: round(median(s.fixedP99), 2),
+        rss_mb: round(processRssMb(t.pid)),
+      };
+    }
+  return figures;
+}
+
+/** The results table, one line per target. */
+function printTable(figures: Partial<Record<DecisionTargetName, TargetFigures>>, fixedRate: number, log: (line: string) => void): void {
+  log('');
+    log(`${'target'.padEnd(11)} ${'req/s'.padStart(8)} ${'CPU µs/req'.padStart(11)} ${'core'.padStart(5)} ${'req/s/core'.padStart(10)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}  ${`at ${fixedRate.toLocaleString('en')} req/s: p50 / p99 ms`.padEnd(30)} ${'RSS MiB'.padStart(8)}`);
+    for (const [name, f] of Object.entries(figures)) {
+      log(
+        `${name.padEnd(11)} ${f.rps.toLocaleString('en').padStart(8)} ${f.cpu_us_per_req.toFixed(1).padStart(11)} ${f.core_share.toFixed(2).padStart(5)} ${f.rps_per_core.toLocaleString('en').padStart(10)} ${f.p50_ms.toFixed(2).padStart(7)} ${f.p99_ms.toFixed(2).padStart(7)}  ` +
+          `${`${f.p50_fixed_rate_ms.toFixed(2)} / ${f.p99_fixed_rate_ms.toFixed(2)}`.padEnd(30)} ${f.rss_mb.toFixed(1).padStart(8)}`,
+      );
+    }
+}
+
+/** Chainwatch's figure over another target's (null when either is missing). */
+function ratioOf(figures: Partial<Record<DecisionTargetName, TargetFigures>>, key: 'rps' | 'rps_per_core', other: DecisionTargetName): number | null {
+  const mine = figures.chainwatch?.[key];
+  const theirs = figures[other]?.[key];
+  return mine === undefined || theirs === undefined || theirs === 0 ? null : round(mine / theirs, 3);
 }

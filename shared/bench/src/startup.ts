@@ -16,6 +16,7 @@ import { freePort } from './decision-targets/targets';
 import { corePlan, onCore, pinProcess, type CorePlan } from './pinning';
 import { processRssMb } from './proc-stats';
 import { CLI_SOURCE_MAIN, REPO_ROOT, SOURCE_NODE_ARGS } from './repo-paths';
+import { pollUntil } from '@chainwatch/runtime';
 
 export const STARTUP_SERVICES = ['start', 'decision-api', 'processor', 'trace-writer'] as const;
 type Service = (typeof STARTUP_SERVICES)[number];
@@ -68,13 +69,19 @@ async function startOnce(plan: CorePlan, runtime: 'built' | 'tsx', service: Serv
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
   try {
-    const deadline = t0 + 120_000;
-    while (performance.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`${service} (${runtime}) exited with ${child.exitCode}: ${stderr}`);
-      if (await readyz(port)) return { ready_ms: Math.round(performance.now() - t0), rss_mb: Math.round(processRssMb(child.pid as number) * 10) / 10 };
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error(`${service} (${runtime}) not ready within 120 s: ${stderr}`);
+    let readyMs = 0;
+    const ready = await pollUntil(
+      async () => {
+        if (child.exitCode !== null) return true;
+        if (!(await readyz(port))) return false;
+        readyMs = Math.round(performance.now() - t0);
+        return true;
+      },
+      { timeoutMs: 120_000, intervalMs: 10 },
+    );
+    if (child.exitCode !== null) throw new Error(`${service} (${runtime}) exited with ${child.exitCode}: ${stderr}`);
+    if (!ready) throw new Error(`${service} (${runtime}) not ready within 120 s: ${stderr}`);
+    return { ready_ms: readyMs, rss_mb: Math.round(processRssMb(child.pid as number) * 10) / 10 };
   } finally {
     await stop(child);
   }

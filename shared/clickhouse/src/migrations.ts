@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { Logger } from '@chainwatch/runtime';
+import { ChainwatchError, type Logger } from '@chainwatch/runtime';
 import { DATABASE_NAME_PATTERN } from './clickhouse-config';
 import { splitSqlStatements } from './sql-statements';
 
@@ -33,11 +33,10 @@ export interface MigrationResult {
   readonly skipped: number;
 }
 
-/** An applied migration's file changed, a file is misnamed, or a statement failed. */
-export class MigrationError extends Error {
-  readonly code = 'CW_MIGRATION_FAILED';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+/** An applied migration's file changed, a file is misnamed, or a statement failed (CW_MIGRATION_FAILED). */
+export class MigrationError extends ChainwatchError {
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super('CW_MIGRATION_FAILED', detail, options);
     this.name = 'MigrationError';
   }
 }

@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
+import { ChainwatchError } from '@chainwatch/runtime';
 import { AgentActionEvent, DecisionRecord, Finding, RiskSignal } from '@chainwatch/schemas';
 import { argsDigest } from './args-digest';
 import { extractArgEntities } from './arg-entities';
 
-/** Input that cannot become a row: schema violation or not JSON. Carries zod's first issues. */
-export class RowMappingError extends Error {
-  readonly code = 'CW_ROW_UNMAPPABLE';
+/** Input that cannot become a row: schema violation or not JSON (CW_ROW_UNMAPPABLE). Carries zod's first issues. */
+export class RowMappingError extends ChainwatchError {
   constructor(
     readonly table: TraceTable,
     readonly reason: string,
   ) {
-    super(`cannot map to ${table}: ${reason}`);
+    super('CW_ROW_UNMAPPABLE', `cannot map to ${table}: ${reason}`);
     this.name = 'RowMappingError';
   }
 }

@@ -68,7 +68,7 @@ export function breakdown(dir: string): Breakdown {
 
 const pct = ([n, f]: [number, number]): string => `${n === 0 ? '-' : ((f / n) * 100).toFixed(1)}% (${f}/${n})`;
 
-export function formatCounts(name: string, c: GroupCounts): string {
+function formatCounts(name: string, c: GroupCounts): string {
   return `  ${name.padEnd(12)} breached ${pct(c.breached).padEnd(18)} benign ${pct(c.benign).padEnd(18)} resisted ${pct(c.resisted)}`;
 }
 

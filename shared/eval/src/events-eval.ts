@@ -8,6 +8,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ChainwatchError } from '@chainwatch/runtime';
 import { AgentActionEvent, type DecisionRequest } from '@chainwatch/schemas';
 import type { DetectionEngine } from '@chainwatch/core';
 
@@ -70,8 +71,12 @@ export function requestFromEvent(e: AgentActionEvent): DecisionRequest {
   };
 }
 
-export class NdjsonError extends Error {
-  override readonly name = 'NdjsonError';
+/** A line of an input file that is not JSON or fails its schema (CW_INVALID_INPUT): `file:line: why`. */
+export class NdjsonError extends ChainwatchError {
+  constructor(detail: string) {
+    super('CW_INVALID_INPUT', detail);
+    this.name = 'NdjsonError';
+  }
 }
 
 /** Parses an NDJSON file line by line with a schema; the first bad line stops it with file:line and the reason. */

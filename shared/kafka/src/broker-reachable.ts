@@ -1,6 +1,6 @@
 import kafkajs from 'kafkajs';
-import { ChainwatchError } from '@chainwatch/runtime';
-import { parseBrokers } from './brokers';
+import { ChainwatchError, parseBrokers, withTimeout } from '@chainwatch/runtime';
+import { kafkajsBootstrap } from './bootstrap-brokers';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
 
@@ -12,8 +12,10 @@ const { Kafka: KafkaClient, logLevel } = kafkajs;
  */
 export async function assertBrokerReachable(brokers: readonly string[], timeoutMs = 5000): Promise<void> {
   const list = parseBrokers(brokers);
+  const bootstrap = kafkajsBootstrap(list);
   const kafka = new KafkaClient({
-    brokers: list,
+    brokers: bootstrap.brokers,
+    socketFactory: bootstrap.socketFactory,
     clientId: 'chainwatch-reachability-check',
     connectionTimeout: Math.max(100, Math.min(timeoutMs, 3000)),
     requestTimeout: Math.max(100, timeoutMs),
@@ -21,18 +23,15 @@ export async function assertBrokerReachable(brokers: readonly string[], timeoutM
     logLevel: logLevel.NOTHING,
   });
   const admin = kafka.admin({ retry: { retries: 0 } });
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
   try {
-    await Promise.race([
+    await withTimeout(
       (async () => {
         await admin.connect();
         await admin.describeCluster();
       })(),
-      deadline,
-    ]);
+      timeoutMs,
+      'metadata request',
+    );
   } catch (err) {
     throw new ChainwatchError(
       'CW_KAFKA_UNREACHABLE',
@@ -40,7 +39,6 @@ export async function assertBrokerReachable(brokers: readonly string[], timeoutM
       { cause: err },
     );
   } finally {
-    clearTimeout(timer);
     await admin.disconnect().catch(() => undefined);
   }
 }

@@ -1,14 +1,14 @@
 import kafkajs from 'kafkajs';
 import type { Kafka, KafkaConfig, LogEntry, RetryOptions } from 'kafkajs';
 import { z } from 'zod';
-import { childLogger, createLogger, type Logger } from '@chainwatch/runtime';
-import { BrokerList } from './brokers';
+import { BrokerList, childLogger, createLogger, type Logger } from '@chainwatch/runtime';
+import { kafkajsBootstrap } from './bootstrap-brokers';
 import { isHandledResponseError } from './kafkajs-log-level';
 
 const { Kafka: KafkaClient, logLevel: KafkaLogLevel } = kafkajs;
 
 export interface CreateKafkaOptions {
-  /** Bootstrap brokers, `host:port`. */
+  /** Bootstrap brokers, `host:port` or `[ipv6]:port`. */
   readonly brokers: readonly string[];
   /** Kafka client id: shows up in broker logs, quotas and metrics. */
   readonly clientId: string;
@@ -47,8 +47,10 @@ export function createKafka(options: CreateKafkaOptions): Kafka {
     requestTimeoutMs: options.requestTimeoutMs,
   });
   const logger = childLogger(options.logger ?? createLogger({ name: parsed.clientId }), 'kafkajs');
+  const bootstrap = kafkajsBootstrap(parsed.brokers);
   const config: KafkaConfig = {
-    brokers: parsed.brokers,
+    brokers: bootstrap.brokers,
+    socketFactory: bootstrap.socketFactory,
     clientId: parsed.clientId,
     connectionTimeout: parsed.connectionTimeoutMs ?? 3000,
     logLevel: kafkaLogLevel(logger.level),

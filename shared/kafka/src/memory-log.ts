@@ -1,3 +1,4 @@
+import { retry, type RetryPolicy } from '@chainwatch/runtime';
 import type { HandlerContext, LocalLog, LogRecord, OutgoingRecord, RecordHandler, SubscribeOptions, Subscription } from './record-log';
 
 interface Subscriber {
@@ -114,14 +115,19 @@ export class MemoryLog implements LocalLog {
   private drain(sub: Subscriber): void {
     if (sub.running || sub.queue.length === 0 || sub.closed) return;
     sub.running = (async () => {
+      // A failed batch is handed over again (cut again: records may have arrived meanwhile) until handled or closed.
+      const retryMs = this.options.retryMs ?? 1000;
+      const policy: RetryPolicy = { attempts: Infinity, initialMs: retryMs, factor: 1, maxMs: retryMs, jitter: 0 };
       while (sub.queue.length > 0 && !sub.closed) {
-        const batch = sub.queue.slice(0, sub.maxRecords);
-        try {
-          await sub.handler(batch, NO_COMMIT);
-          sub.queue.splice(0, batch.length);
-        } catch {
-          await new Promise((r) => setTimeout(r, this.options.retryMs ?? 1000));
-        }
+        const handled = await retry(
+          async () => {
+            const batch = sub.queue.slice(0, sub.maxRecords);
+            await sub.handler(batch, NO_COMMIT);
+            return batch.length;
+          },
+          { policy, retriable: () => !sub.closed },
+        ).catch(() => 0);
+        sub.queue.splice(0, handled);
       }
     })().finally(() => {
       sub.running = null;

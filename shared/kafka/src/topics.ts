@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { TOPICS } from '@chainwatch/schemas';
 import type { Logger } from '@chainwatch/runtime';
 import { waitForTopicLeaders } from './topic-leaders';
+import { topicNames, type TopicKey, type TopicNames } from './topic-names';
 
 /** What a topic should look like: created with this, and checked against this when it exists. */
 export interface TopicSpec {
@@ -22,6 +23,10 @@ export interface TopicSpecOptions {
   readonly partitions?: number;
   /** Replication factor of every topic (default 1: one local broker; use 3 in production). */
   readonly replicationFactor?: number;
+  /** Topic names (default: the contract's); see `topicNames`. */
+  readonly names?: Partial<TopicNames>;
+  /** Only these topics (default: every topic of the contract). */
+  readonly only?: readonly TopicKey[];
 }
 
 const SpecOptions = z.object({
@@ -39,7 +44,8 @@ const days = (n: number): string => String(n * DAY_MS);
  * by binding and kept a day.
  */
 export function topicSpecs(options: TopicSpecOptions = {}): readonly TopicSpec[] {
-  const { partitions, replicationFactor } = SpecOptions.parse(options);
+  const { partitions, replicationFactor } = SpecOptions.parse({ partitions: options.partitions, replicationFactor: options.replicationFactor });
+  const names = topicNames(options.names);
   // With replicas to spare, acks=all must mean "at least two copies".
   const durability: Record<string, string> = replicationFactor >= 3 ? { 'min.insync.replicas': '2' } : {};
   const deleteAfter = (ms: string): Record<string, string> => ({
@@ -55,24 +61,19 @@ export function topicSpecs(options: TopicSpecOptions = {}): readonly TopicSpec[]
     'delete.retention.ms': days(1),
     ...durability,
   };
-  const spec = (topic: string, config: Record<string, string>): TopicSpec => ({
-    topic,
-    partitions,
-    replicationFactor,
-    config,
-  });
-  const specs: Record<keyof typeof TOPICS, TopicSpec> = {
-    actions: spec(TOPICS.actions, deleteAfter(days(7))),
-    actionsDlq: spec(TOPICS.actionsDlq, deleteAfter(days(14))),
-    riskSignals: spec(TOPICS.riskSignals, compacted),
-    findings: spec(TOPICS.findings, deleteAfter(days(30))),
-    sessionState: spec(TOPICS.sessionState, compacted),
-    decisions: spec(TOPICS.decisions, deleteAfter(days(30))),
+  const configs: Record<TopicKey, Record<string, string>> = {
+    actions: deleteAfter(days(7)),
+    actionsDlq: deleteAfter(days(14)),
+    riskSignals: compacted,
+    findings: deleteAfter(days(30)),
+    sessionState: compacted,
+    decisions: deleteAfter(days(30)),
     // Approvals matter while their bindings live (minutes): compacted by binding, gone after a day.
-    approvals: spec(TOPICS.approvals, { ...compacted, 'cleanup.policy': 'compact,delete', 'retention.ms': days(1) }),
-    writerDlq: spec(TOPICS.writerDlq, deleteAfter(days(14))),
+    approvals: { ...compacted, 'cleanup.policy': 'compact,delete', 'retention.ms': days(1) },
+    writerDlq: deleteAfter(days(14)),
   };
-  return Object.values(specs);
+  const keys = options.only ?? (Object.keys(TOPICS) as TopicKey[]);
+  return keys.map((key) => ({ topic: names[key], partitions, replicationFactor, config: configs[key] }));
 }
 
 /** Every contract topic with the default options (6 partitions, replication factor 1). */

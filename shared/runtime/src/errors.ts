@@ -24,6 +24,12 @@ export const ERRORS = {
   CW_OVERLOADED: { status: 503, retriable: true, message: 'ingestion is at its bound' },
   CW_WRITER_STALLED: { status: 503, retriable: true, message: 'the trace writer is not making progress' },
   CW_POLICY_INVALID: { status: 500, retriable: false, message: 'policy (rules or catalog) failed validation' },
+  CW_INVALID_INPUT: { status: 400, retriable: false, message: 'input file failed validation' },
+  CW_USAGE: { status: 400, retriable: false, message: 'usage error' },
+  CW_MIGRATION_FAILED: { status: 500, retriable: false, message: 'ClickHouse migration failed' },
+  CW_ROW_UNMAPPABLE: { status: 400, retriable: false, message: 'record cannot be stored as a row' },
+  CW_WRITER_STOPPED: { status: 503, retriable: true, message: 'trace writer stopped before the batch was stored' },
+  CW_DECISION_UNAVAILABLE: { status: 503, retriable: true, message: 'decision service unavailable' },
   CW_INTERNAL: { status: 500, retriable: true, message: 'internal error' },
 } as const;
 

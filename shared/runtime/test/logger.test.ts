@@ -1,7 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { childLogger, createLogger } from '../src/logger';
-import { duplicates, topLevelKeys } from '../../../test/fixtures/log-lines';
 
 function capture(): { stream: Writable; lines: (() => Record<string, unknown>[]) & { raw: () => string[] } } {
   const chunks: string[] = [];
@@ -35,7 +34,6 @@ describe('logger redaction', () => {
   });
 });
 
-
 describe('log lines carry each key once', () => {
   it('names nested parts with distinct keys instead of repeating component', () => {
     const out = capture();
@@ -43,13 +41,9 @@ describe('log lines carry each key once', () => {
     const api = childLogger(root, 'decision-api');
     const http = childLogger(api, 'http');
     childLogger(http, 'inner').info({ name: 'trace_tables', version: 1 }, 'migration applied');
-    const raw = out.lines.raw();
-    expect(duplicates(topLevelKeys(raw[0] ?? ''))).toEqual([]);
+    const raw = out.lines.raw()[0] ?? '';
+    // JSON.parse would keep the last of two equal keys: count them in the raw line.
+    for (const key of ['service', 'component', 'part', 'part2', 'name']) expect(raw.split(`"${key}":`).length - 1, key).toBe(1);
     expect(out.lines()[0]).toMatchObject({ service: 'chainwatch', component: 'decision-api', part: 'http', part2: 'inner', name: 'trace_tables' });
-  });
-
-  it('finds duplicates where pino writes them (the check itself)', () => {
-    expect(duplicates(topLevelKeys('{"a":1,"b":{"a":2},"a":3}'))).toEqual(['a']);
-    expect(duplicates(topLevelKeys('{"a":"x\\",\\"a","b":[{"a":1}]}'))).toEqual([]);
   });
 });

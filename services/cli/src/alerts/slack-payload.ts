@@ -64,6 +64,6 @@ function lowest(findings: readonly FindingAlert[]): string {
 }
 
 /** Slack's three mrkdwn control characters. */
-export function mrkdwn(text: string): string {
+function mrkdwn(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }

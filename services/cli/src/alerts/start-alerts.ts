@@ -18,7 +18,7 @@ export const AlertsEnv = z.object({
   CHAINWATCH_WEBHOOK_MIN_LEVEL: Level.default('high'),
   CHAINWATCH_WEBHOOK_QUEUE: env.int(1000, 1),
   CHAINWATCH_WEBHOOK_MAX_ATTEMPTS: env.int(5, 1),
-  CHAINWATCH_WEBHOOK_TIMEOUT_MS: env.int(5000, 100),
+  CHAINWATCH_WEBHOOK_TIMEOUT_MS: env.duration(5000, { min: 100 }),
 });
 
 export interface StartAlertsOptions {

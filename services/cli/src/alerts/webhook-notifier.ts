@@ -5,9 +5,8 @@
  * 429 and 5xx (honouring Retry-After), and no retry on other 4xx (a wrong URL does not get better).
  * The URL is a secret (Slack's carries the token): only its origin is ever logged.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Logger } from '@chainwatch/runtime';
+import { retry, retryAfterMs, settlesWithin, type Logger, type RetryPolicy } from '@chainwatch/runtime';
 import type { Level } from '@chainwatch/schemas';
 import { levelRank, type FindingAlert } from './alert';
 import { MAX_FINDINGS_PER_MESSAGE, slackPayload } from './slack-payload';
@@ -97,9 +96,8 @@ export class WebhookNotifier {
   async close(graceMs = 3000): Promise<void> {
     this.closing = true;
     const done = this.running ?? Promise.resolve();
-    const timer = setTimeout(() => this.abort.abort(), graceMs);
+    if (!(await settlesWithin(done, graceMs))) this.abort.abort();
     await done;
-    clearTimeout(timer);
     if (this.queue.length > 0) {
       this.count('dropped', this.queue.length);
       this.queue.length = 0;
@@ -115,44 +113,49 @@ export class WebhookNotifier {
     }
   }
 
+  /** Posts one message; network errors, timeouts, 429 and 5xx are retried on the notifier's policy. */
   private async deliver(batch: readonly FindingAlert[]): Promise<boolean> {
     const body = JSON.stringify(slackPayload(batch, this.o.source));
-    let delay = this.o.backoffMs;
-    for (let attempt = 1; ; attempt++) {
-      let status = 0;
-      let retryAfterMs: number | null = null;
-      try {
-        const res = await fetch(this.o.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-          signal: AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs), this.abort.signal]),
-        });
-        status = res.status;
-        await res.arrayBuffer().catch(() => undefined);
-        if (res.ok) return true;
-        const seconds = Number(res.headers.get('retry-after'));
-        if (Number.isFinite(seconds) && seconds > 0) retryAfterMs = seconds * 1000;
-      } catch (err) {
-        if (this.abort.signal.aborted) return false;
-        this.options.logger?.debug({ webhook: this.origin, attempt, err: (err as Error).message }, 'webhook request failed');
-      }
-      const retriable = status === 0 || status === 429 || status >= 500;
-      if (!retriable || attempt >= this.o.maxAttempts) {
-        this.options.logger?.warn(
-          { webhook: this.origin, status: status || null, attempts: attempt, findings: batch.length },
-          retriable ? 'webhook gave up after retries' : 'webhook refused the message; not retried',
-        );
-        return false;
-      }
-      const wait = Math.min(retryAfterMs ?? delay, this.o.maxBackoffMs);
-      delay = Math.min(delay * 2, this.o.maxBackoffMs);
-      try {
-        await sleep(wait, undefined, { signal: this.abort.signal });
-      } catch {
-        return false;
-      }
+    const policy: RetryPolicy = { attempts: this.o.maxAttempts, initialMs: this.o.backoffMs, factor: 2, maxMs: this.o.maxBackoffMs, jitter: 0 };
+    const retriableStatus = (status: number): boolean => status === 429 || status >= 500;
+    let attempts = 0;
+    let outcome: Response | null;
+    try {
+      outcome = await retry(
+        async () => {
+          attempts++;
+          const res = await fetch(this.o.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body,
+            signal: AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs), this.abort.signal]),
+          });
+          await res.arrayBuffer().catch(() => undefined);
+          return res;
+        },
+        {
+          policy,
+          failed: (res) => !res.ok && retriableStatus(res.status),
+          retriable: () => !this.abort.signal.aborted,
+          delayOf: (failure) => (failure instanceof Response ? retryAfterMs(failure.headers.get('retry-after')) : undefined),
+          onRetry: (failure) => {
+            if (!(failure instanceof Response)) this.options.logger?.debug({ webhook: this.origin, attempt: attempts, err: (failure as Error).message }, 'webhook request failed');
+          },
+          signal: this.abort.signal,
+        },
+      );
+    } catch {
+      outcome = null;
     }
+    if (outcome?.ok) return true;
+    if (this.abort.signal.aborted) return false;
+    const status = outcome?.status ?? 0;
+    const retriable = status === 0 || retriableStatus(status);
+    this.options.logger?.warn(
+      { webhook: this.origin, status: status || null, attempts, findings: batch.length },
+      retriable ? 'webhook gave up after retries' : 'webhook refused the message; not retried',
+    );
+    return false;
   }
 
   private count(result: 'sent' | 'failed' | 'dropped', n: number): void {

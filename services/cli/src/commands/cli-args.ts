@@ -26,7 +26,7 @@ function parseWith<T extends Options>(argv: string[], options: T, command: strin
 }
 
 /** A parseArgs error as one line with its fix. */
-export function parseError(error: unknown, known: readonly string[], command: string): UsageError {
+function parseError(error: unknown, known: readonly string[], command: string): UsageError {
   const help = `chainwatch ${command} --help`;
   const err = error as { code?: string; message?: string };
   const message = err.message ?? String(error);

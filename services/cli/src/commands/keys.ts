@@ -4,7 +4,8 @@
  * JWT_JWKS_FILE=<dir>/jwks.json, JWT_ISSUER and JWT_AUDIENCE as printed by `keys init`.
  */
 import { join, resolve } from 'node:path';
-import { ROLES, SIGNING_ALGORITHMS, createSigningKey, loadSigningKey, type Role, type SigningAlgorithm } from '@chainwatch/decision-api';
+import { ROLES, SIGNING_ALGORITHMS, TokenEnv, createSigningKey, loadSigningKey, type Role, type SigningAlgorithm } from '@chainwatch/decision-api';
+import { parseConfig, parseDurationMs } from '@chainwatch/runtime';
 import { UsageError } from '../usage-error';
 import { parseCliArgs } from './cli-args';
 
@@ -53,7 +54,7 @@ export async function runTokenCli(argv: string[]): Promise<number> {
   }
   if (roles.length === 0) throw new UsageError(TOKEN_USAGE);
   if (values.sub.length === 0 || values.sub.length > 256) throw new UsageError('--sub must be 1 to 256 characters');
-  const ttlS = parseDuration(values.ttl);
+  const ttlS = parseTtl(values.ttl);
   // The decision API refuses tokens living longer than JWT_MAX_LIFETIME_S (default 24 h): say so
   // here rather than mint a token every request will refuse.
   const maxS = maxLifetimeS();
@@ -64,18 +65,16 @@ export async function runTokenCli(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** The longest token lifetime the decision API accepts, as it reads it (JWT_MAX_LIFETIME_S, default 24 h). */
+/** The longest token lifetime the decision API accepts, read as the API reads it (JWT_MAX_LIFETIME_S, default 24 h). */
 function maxLifetimeS(): number {
-  const raw = process.env.JWT_MAX_LIFETIME_S;
-  const n = raw === undefined ? Number.NaN : Number(raw);
-  return Number.isInteger(n) && n >= 60 ? n : 24 * 3600;
+  return parseConfig(TokenEnv.pick({ JWT_MAX_LIFETIME_S: true })).JWT_MAX_LIFETIME_S;
 }
 
-/** "90s", "15m", "12h", "30d" or plain seconds, at most a year. */
-export function parseDuration(text: string): number {
-  const m = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
-  if (m === null) throw new UsageError(`--ttl must be a duration like 90s, 15m, 12h or 30d (got ${JSON.stringify(text)})`);
-  const n = Number(m[1]) * ({ '': 1, s: 1, m: 60, h: 3600, d: 86_400 } as const)[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+/** "90s", "15m", "12h", "30d" or plain seconds (the runtime's duration parser), at most a year. */
+function parseTtl(text: string): number {
+  const ms = parseDurationMs(text, 's');
+  if (ms === null || ms % 1000 !== 0) throw new UsageError(`--ttl must be a duration like 90s, 15m, 12h or 30d (got ${JSON.stringify(text)})`);
+  const n = ms / 1000;
   if (n < 1 || n > MAX_TTL_S) throw new UsageError(`--ttl must be between 1 s and 366 days (got ${text})`);
   return n;
 }

@@ -4,12 +4,12 @@
  * Over stdio, stdout belongs to MCP: nothing here prints to it.
  */
 import { readFileSync } from 'node:fs';
-import { parseMcpProxyConfig, runMcpProxy, type McpProxyConfigInput } from '@chainwatch/mcp-proxy';
+import { MCP_PROXY_DEFAULTS as D, parseMcpProxyConfig, runMcpProxy, type McpProxyConfigInput } from '@chainwatch/mcp-proxy';
+import { PolicyFilesEnv, parseConfig, policyFilesOf } from '@chainwatch/runtime';
 import { UsageError } from '../usage-error';
 import { intOption, parseCliArgs } from './cli-args';
 import { resolveToken } from './dev-token';
-import { loadPolicyFromEnv } from './policy-env';
-import { loadShellPort } from '@chainwatch/shell';
+import { serve } from './run-service';
 
 const USAGE = [
   'usage: chainwatch mcp-proxy (--upstream-url URL | -- COMMAND [ARG...]) [options]',
@@ -86,7 +86,7 @@ export async function runMcpProxyCli(argv: string[]): Promise<number> {
       ? {
           listen: {
             ...(v.host !== undefined ? { host: v.host } : {}),
-            port: intOption('port', v.port, 8090),
+            port: intOption('port', v.port, D.port),
             ...(v.path !== undefined ? { path: v.path } : {}),
           },
         }
@@ -98,7 +98,7 @@ export async function runMcpProxyCli(argv: string[]): Promise<number> {
             url: decisionUrl,
             token: token as string,
             ...(v['approver-token'] !== undefined ? { approverToken: v['approver-token'] } : {}),
-            ...(v['decision-timeout-ms'] !== undefined ? { timeoutMs: intOption('decision-timeout-ms', v['decision-timeout-ms'], 2000) } : {}),
+            ...(v['decision-timeout-ms'] !== undefined ? { timeoutMs: intOption('decision-timeout-ms', v['decision-timeout-ms'], D.decisionTimeoutMs) } : {}),
           },
         }
       : {}),
@@ -119,8 +119,8 @@ export async function runMcpProxyCli(argv: string[]): Promise<number> {
           token: {
             ...(v['jwks-file'] !== undefined ? { jwksFile: v['jwks-file'] } : {}),
             ...(v['jwks-url'] !== undefined ? { jwksUrl: v['jwks-url'] } : {}),
-            issuer: v['jwt-issuer'] ?? 'chainwatch',
-            audience: v['jwt-audience'] ?? 'chainwatch-mcp-proxy',
+            issuer: v['jwt-issuer'] ?? D.jwtIssuer,
+            audience: v['jwt-audience'] ?? D.jwtAudience,
           },
         }
       : {}),
@@ -130,15 +130,10 @@ export async function runMcpProxyCli(argv: string[]): Promise<number> {
       ...(v['fail-other'] !== undefined ? { other: v['fail-other'] as 'deny' | 'allow' } : {}),
     },
     ...(v.approvals !== undefined ? { approvals: v.approvals as 'elicitation' | 'binding' } : {}),
+    // The policy files of the environment (CHAINWATCH_CATALOG, _POLICY, _RULES) over the file's.
+    policy: { ...file.policy, ...policyFilesOf(parseConfig(PolicyFilesEnv)) },
   };
-
-  const proxy = await runMcpProxy(parseMcpProxyConfig(config), { policy: loadPolicyFromEnv(), shell: await loadShellPort() });
-  if (proxy.url !== null) console.error(`chainwatch mcp-proxy: listening on ${proxy.url}`);
-  await new Promise<void>((resolve) => {
-    void proxy.done.then(resolve);
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  await proxy.close();
-  return 0;
+  const parsed = parseMcpProxyConfig(config);
+  // Over stdio, stdout is the MCP channel: the summary goes to stderr.
+  return serve(() => runMcpProxy(parsed), (line) => console.error(line));
 }

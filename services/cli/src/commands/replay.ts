@@ -5,12 +5,11 @@
  */
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { ChainwatchError } from '@chainwatch/runtime';
+import { ChainwatchError, retry, retryAfterMs, type RetryPolicy } from '@chainwatch/runtime';
 import { assertInputFile } from './input-file';
 
-export const ReplayOptions = z
+const ReplayOptions = z
   .object({
     file: z.string().min(1),
     /** Base URL of the decision API / `chainwatch start`, e.g. http://127.0.0.1:8080. */
@@ -119,42 +118,35 @@ export async function runReplay(
   return { lines, accepted, rejected, rejections, elapsedMs: Date.now() - started };
 }
 
+/** Network errors, 429 and 503 are tried again (Retry-After honoured, at most REPLAY_RETRY.maxMs); other answers are final. */
+const REPLAY_RETRY: RetryPolicy = { attempts: 8, initialMs: 250, factor: 2, maxMs: 10_000, jitter: 0 };
+
 async function postBatch(endpoint: string, token: string | undefined, body: string, maxAttempts: number): Promise<z.infer<typeof BatchAnswer>> {
-  let delay = 250;
-  for (let attempt = 1; ; attempt++) {
-    let res: Response;
-    try {
-      res = await fetch(endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-ndjson', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body,
-      });
-    } catch (err) {
-      if (attempt >= maxAttempts) {
-        throw new ChainwatchError('CW_SERVER_UNREACHABLE', `${endpoint} stopped answering (${err instanceof Error ? err.message : String(err)}); is Chainwatch still running?`);
-      }
-      await sleep(delay);
-      delay = Math.min(delay * 2, 10_000);
-      continue;
-    }
-    const text = await res.text();
-    // 400 with `rejected` = a batch in which no line was valid: still an answer.
-    if (res.ok || res.status === 400) {
-      const parsed = BatchAnswer.safeParse(safeJson(text));
-      if (parsed.success) return parsed.data;
-    }
-    if ((res.status === 429 || res.status === 503) && attempt < maxAttempts) {
-      const retryAfter = Number(res.headers.get('retry-after'));
-      await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, 30_000) : delay);
-      delay = Math.min(delay * 2, 10_000);
-      continue;
-    }
-    const detail = errorMessage(text);
-    throw new ChainwatchError(
-      'CW_INVALID_REQUEST',
-      `${endpoint} answered ${res.status}${detail ? `: ${detail}` : ''}${res.status === 413 ? ' (use a smaller --batch-lines)' : ''}`,
+  let res: Response;
+  try {
+    res = await retry(
+      () => fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body }),
+      {
+        policy: { ...REPLAY_RETRY, attempts: maxAttempts },
+        failed: (r) => r.status === 429 || r.status === 503,
+        delayOf: (failure) => (failure instanceof Response ? retryAfterMs(failure.headers.get('retry-after')) : undefined),
+        onRetry: (failure) => void (failure instanceof Response ? failure.body?.cancel().catch(() => undefined) : undefined),
+      },
     );
+  } catch (err) {
+    throw new ChainwatchError('CW_SERVER_UNREACHABLE', `${endpoint} stopped answering (${err instanceof Error ? err.message : String(err)}); is Chainwatch still running?`);
   }
+  const text = await res.text();
+  // 400 with `rejected` = a batch in which no line was valid: still an answer.
+  if (res.ok || res.status === 400) {
+    const parsed = BatchAnswer.safeParse(safeJson(text));
+    if (parsed.success) return parsed.data;
+  }
+  const detail = errorMessage(text);
+  throw new ChainwatchError(
+    'CW_INVALID_REQUEST',
+    `${endpoint} answered ${res.status}${detail ? `: ${detail}` : ''}${res.status === 413 ? ' (use a smaller --batch-lines)' : ''}`,
+  );
 }
 
 function safeJson(text: string): unknown {

@@ -3,6 +3,7 @@
  * order; default the shipped rules) exactly as the engine would, and report every problem with
  * its file, line and rule id. Exit code 0 when valid, 1 on errors, 2 on usage errors.
  */
+import { errorLine } from '../error-line';
 import { parseCliArgs } from './cli-args';
 import { formatIssue, loadRuleSet, RuleSetError, SHIPPED_RULES_DIR, type RuleIssue } from '@chainwatch/core';
 
@@ -43,7 +44,7 @@ export async function runRulesValidate(argv: readonly string[], io: ValidateIo =
   try {
     parsed = parseCliArgs([...argv], 'rules');
   } catch (err) {
-    io.err((err as Error).message);
+    io.err(errorLine(err).line);
     return (process.exitCode = 2);
   }
   const paths = parsed.positionals.length > 0 ? parsed.positionals : [SHIPPED_RULES_DIR];

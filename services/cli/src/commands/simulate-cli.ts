@@ -1,3 +1,4 @@
+import { BrokerListText, DEFAULT_BROKERS } from '@chainwatch/runtime';
 import { UsageError } from '../usage-error';
 import { assertReachable, locateServer } from '../instance/server-locator';
 import { intOption, parseCliArgs } from './cli-args';
@@ -25,7 +26,7 @@ export async function runSimulateCli(argv: string[]): Promise<number> {
     target,
     ...(target === 'http'
       ? { url: server?.url ?? '', token }
-      : { brokers: (values.brokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',') }),
+      : { brokers: brokersOf(values.brokers) }),
     rate: intOption('rate', values.rate, 100),
     ...(count !== undefined ? { count } : {}),
     ...(duration !== undefined ? { durationSec: duration } : {}),
@@ -44,4 +45,13 @@ export async function runSimulateCli(argv: string[]): Promise<number> {
     }
   }
   return summary.sent > 0 ? 0 : 1;
+}
+
+/** --brokers, else KAFKA_BROKERS, else the local broker: the same parser as every service's KAFKA_BROKERS. */
+function brokersOf(flag: string | undefined): string[] {
+  const given = flag ?? process.env.KAFKA_BROKERS;
+  const parsed = BrokerListText.safeParse(given ?? DEFAULT_BROKERS.join(','));
+  if (parsed.success) return parsed.data;
+  const where = flag !== undefined ? '--brokers' : 'KAFKA_BROKERS';
+  throw new UsageError(`${where}: ${parsed.error.issues[0]?.message ?? 'invalid'} (got ${JSON.stringify(given)})`);
 }

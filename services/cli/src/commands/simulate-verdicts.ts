@@ -4,13 +4,13 @@
  * events); the server is asked for the latest risk of every session sent (POST /v1/sessions/risk),
  * once it has processed every event of them (a signal's `seq` counts its session's events).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { GeneratedTrace } from '@chainwatch/simulator';
 import { LEVELS, type AgentActionEvent, type Level } from '@chainwatch/schemas';
+import { pollUntil } from '@chainwatch/runtime';
 
 /** A trace counts as flagged when one of its sessions is at this level or above. */
-export const FLAG_LEVEL: Level = 'medium';
+const FLAG_LEVEL: Level = 'medium';
 const MAX_TRACKED_TRACES = 50_000;
 const CHUNK = 1000;
 
@@ -21,7 +21,7 @@ interface TrackedTrace {
   readonly sessions: readonly string[];
 }
 
-export interface ScenarioVerdict {
+interface ScenarioVerdict {
   readonly scenario: string;
   readonly kind: 'benign' | 'attack';
   readonly injected: number;
@@ -84,20 +84,29 @@ export async function collectVerdicts(ledger: InjectionLedger, query: VerdictQue
   const sessions = [...new Set(traces.flatMap((t) => t.sessions))];
   const levels = new Map<string, Level>();
   const seqs = new Map<string, number>();
-  const deadline = Date.now() + (query.waitMs ?? 15_000);
   let outstanding = sessions;
-  for (;;) {
-    for (let i = 0; i < outstanding.length; i += CHUNK) {
-      const answer = await askRisk(query, outstanding.slice(i, i + CHUNK));
-      for (const r of answer.items) {
-        levels.set(r.session_id, r.level);
-        seqs.set(r.session_id, r.seq);
+  let failure: { readonly error: unknown } | null = null;
+  // Asks again every 250 ms until every session's seq counts what was sent to it, or the wait is over.
+  await pollUntil(
+    async () => {
+      try {
+        for (let i = 0; i < outstanding.length; i += CHUNK) {
+          const answer = await askRisk(query, outstanding.slice(i, i + CHUNK));
+          for (const r of answer.items) {
+            levels.set(r.session_id, r.level);
+            seqs.set(r.session_id, r.seq);
+          }
+        }
+      } catch (error) {
+        failure = { error };
+        return true;
       }
-    }
-    outstanding = sessions.filter((s) => (seqs.get(s) ?? 0) < (sent.get(s) ?? 0));
-    if (outstanding.length === 0 || Date.now() >= deadline) break;
-    await sleep(250);
-  }
+      outstanding = sessions.filter((s) => (seqs.get(s) ?? 0) < (sent.get(s) ?? 0));
+      return outstanding.length === 0;
+    },
+    { timeoutMs: query.waitMs ?? 15_000, intervalMs: 250 },
+  );
+  if (failure !== null) throw (failure as { readonly error: unknown }).error;
   const pendingSessions = new Set(outstanding);
   const byScenario = new Map<string, { scenario: string; kind: 'benign' | 'attack'; injected: number; flagged: number; pending: number; examples: string[] }>();
   const rank = (l: Level | undefined) => (l === undefined ? -1 : LEVELS.indexOf(l));

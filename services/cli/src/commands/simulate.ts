@@ -8,14 +8,14 @@ import { z } from 'zod';
 import type { Producer } from 'kafkajs';
 import { createSimulator, type GeneratedTrace } from '@chainwatch/simulator';
 import { createKafka, ensureTopics, topicSpecs } from '@chainwatch/kafka';
-import { ChainwatchError, createLogger } from '@chainwatch/runtime';
+import { BrokerList, ChainwatchError, TopicName, createLogger, retry, retryAfterMs, type RetryPolicy } from '@chainwatch/runtime';
 import { TOPICS, type AgentActionEvent } from '@chainwatch/schemas';
 
-export const SimulateOptions = z
+const SimulateOptions = z
   .object({
     target: z.enum(['kafka', 'http']),
-    brokers: z.array(z.string().min(1)).min(1).optional(),
-    topic: z.string().min(1).default(TOPICS.actions),
+    brokers: BrokerList.optional(),
+    topic: TopicName.default(TOPICS.actions),
     url: z.url().optional(),
     token: z.string().min(1).optional(),
     /** Events per second. */
@@ -35,7 +35,7 @@ export const SimulateOptions = z
   .refine((o) => o.durationSec !== undefined || o.count !== undefined, { message: 'give a duration or a count' })
   .refine((o) => o.target !== 'http' || o.url !== undefined, { message: 'target http needs a url', path: ['url'] })
   .refine((o) => o.target !== 'kafka' || (o.brokers?.length ?? 0) > 0, { message: 'target kafka needs brokers', path: ['brokers'] });
-export type SimulateOptions = z.input<typeof SimulateOptions>;
+type SimulateOptions = z.input<typeof SimulateOptions>;
 
 export interface SimulateSummary {
   readonly sent: number;
@@ -167,8 +167,7 @@ async function kafkaSink(brokers: readonly string[], topic: string): Promise<Eve
   const logger = createLogger({ name: 'chainwatch-simulate', level: process.env.LOG_LEVEL ?? 'warn' });
   const kafka = createKafka({ brokers, clientId: 'chainwatch-simulate', logger });
   // Create the input topic with its contract spec when the processor has not done it yet.
-  const spec = topicSpecs().find((s) => s.topic === TOPICS.actions);
-  if (spec) await ensureTopics(kafka, [{ ...spec, topic }], { logger });
+  await ensureTopics(kafka, topicSpecs({ names: { actions: topic }, only: ['actions'] }), { logger });
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   return {
@@ -183,32 +182,30 @@ async function kafkaSink(brokers: readonly string[], topic: string): Promise<Eve
   };
 }
 
+/** An answer of 429 or 5xx is tried again (after the server's Retry-After when it gives one); a network error is not. */
+const HTTP_SEND_RETRY: RetryPolicy = { attempts: 6, initialMs: 200, factor: 2, maxMs: 30_000, jitter: 0 };
+
 function httpSink(url: string, token: string | undefined): EventSink {
   const endpoint = new URL('/v1/events', url).toString();
   return {
     async send(events) {
       const body = events.map((e) => JSON.stringify(e)).join('\n') + '\n';
-      for (let attempt = 0; ; attempt++) {
-        const res = await fetch(endpoint, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/x-ndjson',
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-          },
-          body,
-        });
-        if (res.ok) {
-          await res.arrayBuffer();
-          return;
-        }
-        const retriable = res.status === 429 || res.status >= 500;
-        const text = (await res.text()).slice(0, 300);
-        if (!retriable || attempt >= 5) {
-          throw new ChainwatchError('CW_INVALID_REQUEST', `POST ${endpoint} answered ${res.status}: ${text}`);
-        }
-        const retryAfter = Number(res.headers.get('retry-after'));
-        await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 200 * 2 ** attempt);
+      const res = await retry(
+        () => fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body }),
+        {
+          policy: HTTP_SEND_RETRY,
+          failed: (r) => r.status === 429 || r.status >= 500,
+          retriable: (failure) => failure instanceof Response,
+          delayOf: (failure) => (failure instanceof Response ? retryAfterMs(failure.headers.get('retry-after')) : undefined),
+          onRetry: (failure) => void (failure as Response).body?.cancel().catch(() => undefined),
+        },
+      );
+      if (res.ok) {
+        await res.arrayBuffer();
+        return;
       }
+      const text = (await res.text()).slice(0, 300);
+      throw new ChainwatchError('CW_INVALID_REQUEST', `POST ${endpoint} answered ${res.status}: ${text}`);
     },
     close: async () => undefined,
   };

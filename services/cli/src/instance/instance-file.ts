@@ -18,7 +18,7 @@ const InstanceInfo = z.object({
 });
 export type InstanceInfo = z.infer<typeof InstanceInfo>;
 
-export function instanceFilePath(dataDir: string): string {
+function instanceFilePath(dataDir: string): string {
   return join(resolve(dataDir), INSTANCE_FILE);
 }
 

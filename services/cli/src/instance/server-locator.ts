@@ -6,7 +6,7 @@
 import { ChainwatchError } from '@chainwatch/runtime';
 import { readLiveInstance } from './instance-file';
 
-export const DEFAULT_URL = 'http://127.0.0.1:8080';
+const DEFAULT_URL = 'http://127.0.0.1:8080';
 
 export interface ServerLocation {
   readonly url: string;

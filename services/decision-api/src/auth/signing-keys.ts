@@ -11,6 +11,7 @@ import { SignJWT, exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, typ
 import { z } from 'zod';
 import { ChainwatchError } from '@chainwatch/runtime';
 import { ROLES, type Role } from './roles';
+import { DECISION_API_DEFAULTS } from '../defaults';
 
 export const SIGNING_ALGORITHMS = ['ES256', 'EdDSA', 'RS256'] as const;
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
@@ -29,7 +30,7 @@ const PrivateKeyFile = z.object({
 });
 type PrivateKeyFile = z.infer<typeof PrivateKeyFile>;
 
-export interface SigningKeyPaths {
+interface SigningKeyPaths {
   readonly jwksFile: string;
   readonly privateKeyFile: string;
 }
@@ -70,8 +71,8 @@ export async function createSigningKey(
   const file: PrivateKeyFile = {
     kid,
     alg,
-    issuer: options.issuer ?? 'chainwatch',
-    audience: options.audience ?? 'chainwatch-decision-api',
+    issuer: options.issuer ?? DECISION_API_DEFAULTS.jwtIssuer,
+    audience: options.audience ?? DECISION_API_DEFAULTS.jwtAudience,
     created_at: new Date().toISOString(),
     jwk: { ...(await exportJWK(privateKey)), kid, alg },
   };

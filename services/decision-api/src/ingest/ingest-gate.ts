@@ -15,7 +15,7 @@ export type Admission =
   | { readonly ok: true; release(): void }
   | { readonly ok: false; readonly reason: 'in_flight' | 'backlog'; readonly retryAfterS: number };
 
-const DEFAULT_MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
 
 /**
  * Bounds what ingestion holds between a request and its storage: the bytes of batches handed to

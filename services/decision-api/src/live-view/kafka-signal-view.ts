@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { DetectionEngine } from '@chainwatch/core';
-import type { Logger } from '@chainwatch/runtime';
+import { pollUntil, retry, type Logger, type RetryPolicy } from '@chainwatch/runtime';
 import { RiskSignal, TOPICS } from '@chainwatch/schemas';
 import type { LiveView } from './live-view';
+
+/** Waiting for the signal topic to be readable: every 500 ms until it is, or the view closes. */
+const TOPIC_WAIT: RetryPolicy = { attempts: Infinity, initialMs: 500, factor: 1, maxMs: 500, jitter: 0 };
 
 export interface KafkaSignalViewOptions {
   readonly kafka: Kafka;
@@ -60,11 +63,7 @@ export class KafkaSignalView implements LiveView {
 
   /** Resolves once the view has caught up with the high watermarks, or rejects after timeoutMs. */
   async waitUntilReady(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.ready()) {
-      if (Date.now() > deadline) throw new Error(`risk-signal view not caught up after ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    if (!(await pollUntil(() => this.ready(), { timeoutMs, intervalMs: 25 }))) throw new Error(`risk-signal view not caught up after ${timeoutMs} ms`);
   }
 
   ready(): boolean {
@@ -90,16 +89,17 @@ export class KafkaSignalView implements LiveView {
     this.admin = kafka.admin({ retry: { retries: 0 } });
     await this.admin.connect();
     // The topic is created by whoever owns it (processor / start-up admin); wait for it, never auto-create.
-    for (let attempt = 0; !this.closed; attempt++) {
-      try {
-        await this.check();
-        break;
-      } catch (err) {
-        if (attempt % 10 === 0) logger?.warn({ topic: this.topic, err: errorText(err) }, 'risk-signal view: topic not readable yet');
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
-    if (this.closed) return;
+    const readable = await retry(() => this.check(), {
+      policy: TOPIC_WAIT,
+      retriable: () => !this.closed,
+      onRetry: (err, failures) => {
+        if (failures % 10 === 1) logger?.warn({ topic: this.topic, err: errorText(err) }, 'risk-signal view: topic not readable yet');
+      },
+    }).then(
+      () => true,
+      () => false,
+    );
+    if (this.closed || !readable) return;
     this.consumer = kafka.consumer({
       groupId: `chainwatch-decision-api-view-${randomUUID()}`,
       allowAutoTopicCreation: false,

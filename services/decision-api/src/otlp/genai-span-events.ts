@@ -76,37 +76,43 @@ function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64) || 'unknown';
 }
 
-export function mapGenAiSpans(spans: readonly SpanView[], options: MappingOptions = {}): MappedSpans {
-  const trustDomain = options.trustDomain ?? 'otel.chainwatch.local';
-  const byId = new Map<string, SpanView>();
-  for (const s of spans) byId.set(`${s.traceId}/${s.spanId}`, s);
-  const counts: Record<SpanResult, number> = { event: 0, delegation: 0, duplicate: 0, not_tool: 0, invalid: 0 };
-  const problems: string[] = [];
-  const drafts: AgentActionEventInput[] = [];
-  /** Event ids of tool calls drafted from an MCP server span (a client span of the same call replaces them). */
-  const fromServer = new Map<string, number>();
+/** The spans of one export by id, with what a span inherits from the agents above it. */
+class SpanTree {
+  private readonly byId = new Map<string, SpanView>();
+
+  constructor(
+    spans: readonly SpanView[],
+    private readonly trustDomain: string,
+  ) {
+    for (const s of spans) this.byId.set(`${s.traceId}/${s.spanId}`, s);
+  }
 
   /** The nearest invoke_agent span above `s` in this export. */
-  const agentAbove = (s: SpanView): SpanView | undefined => {
+  agentAbove(s: SpanView): SpanView | undefined {
     let parent = s.parentSpanId;
     for (let depth = 0; parent !== '' && depth < 64; depth++) {
-      const p = byId.get(`${s.traceId}/${parent}`);
+      const p = this.byId.get(`${s.traceId}/${parent}`);
       if (p === undefined) return undefined;
       if (kindOf(p) === 'agent') return p;
       parent = p.parentSpanId;
     }
     return undefined;
-  };
-  const agentSession = (a: SpanView): string => str(a, A.conversation) ?? `otel:${a.traceId}:${a.spanId}`;
-  const sessionOf = (s: SpanView, agent: SpanView | undefined): string => {
+  }
+
+  agentSession(a: SpanView): string {
+    return str(a, A.conversation) ?? `otel:${a.traceId}:${a.spanId}`;
+  }
+
+  sessionOf(s: SpanView, agent: SpanView | undefined): string {
     const conversation = str(s, A.conversation);
     if (conversation !== undefined) return conversation;
     const mcpSession = str(s, A.mcpSession);
     if (s.kind === SPAN_KIND_SERVER && mcpSession !== undefined) return `mcp:${mcpSession}`;
-    if (agent !== undefined) return agentSession(agent);
+    if (agent !== undefined) return this.agentSession(agent);
     return s.parentSpanId !== '' ? `otel:${s.traceId}:${s.parentSpanId}` : `otel:${s.traceId}`;
-  };
-  const identityOf = (s: SpanView, agent: SpanView | undefined) => {
+  }
+
+  identityOf(s: SpanView, agent: SpanView | undefined): Pick<AgentActionEventInput, 'agent' | 'principal'> {
     const service = attrString(s.resource.get(A.serviceName)) ?? 'otel-agent';
     const name = str(s, A.agentName) ?? (agent ? str(agent, A.agentName) : undefined);
     const id = str(s, A.agentId) ?? (agent ? str(agent, A.agentId) : undefined) ?? name ?? attrString(s.resource.get(A.serviceInstance)) ?? service;
@@ -114,10 +120,63 @@ export function mapGenAiSpans(spans: readonly SpanView[], options: MappingOption
     const model = str(s, A.model) ?? (agent ? str(agent, A.model) : undefined);
     const user = attrString(attr(s, A.userId)) ?? attrString(attr(s, A.enduserId)) ?? (agent ? attrString(attr(agent, A.userId)) : undefined);
     return {
-      agent: { id, type, spiffe_id: `spiffe://${trustDomain}/otel/${slug(service)}/${slug(type)}`, ...(model !== undefined ? { model } : {}) },
+      agent: { id, type, spiffe_id: `spiffe://${this.trustDomain}/otel/${slug(service)}/${slug(type)}`, ...(model !== undefined ? { model } : {}) },
       principal: { sub: user ?? `service:${service}`, act: [] },
     };
+  }
+}
+
+/** An invoke_agent span enclosed by another agent's span: the outer agent delegated to it. */
+function delegationDraft(tree: SpanTree, s: SpanView, agent: SpanView): AgentActionEventInput {
+  return {
+    schema_version: 1,
+    event_id: nameUuid(`otlp-delegation/${s.traceId}/${s.spanId}`),
+    ts: s.startMs,
+    session_id: tree.agentSession(agent),
+    trace_id: s.traceId,
+    parent_session_id: null,
+    ...tree.identityOf(agent, tree.agentAbove(agent)),
+    task: { id: `otel:${s.traceId}` },
+    action: { kind: 'delegation', tool: 'invoke_agent', operation: 'delegate', target_session_id: tree.agentSession(s) },
+    context: { source: OTLP_SOURCE },
+    outcome: s.statusCode === STATUS_ERROR ? 'error' : 'allowed',
   };
+}
+
+/** A tool call or resource read; its event id is the call's (an MCP client span and its server span share it). */
+function callDraft(tree: SpanTree, s: SpanView, action: Action, agent: SpanView | undefined): AgentActionEventInput {
+  const errorType = str(s, A.errorType);
+  const toolError = errorType === 'tool_error';
+  if (toolError) action.result_error = true;
+  const failed = s.statusCode === STATUS_ERROR && !toolError;
+  if (failed) action.result_error = true;
+  const callId = str(s, A.toolCallId);
+  const mcpSession = str(s, A.mcpSession);
+  const rpcId = attrText(s.attributes.get(A.jsonrpcId));
+  const key = callId !== undefined ? `call/${callId}` : mcpSession !== undefined && rpcId !== undefined ? `mcp/${mcpSession}/${rpcId}` : `span/${s.spanId}`;
+  const outerAgent = agent !== undefined ? tree.agentAbove(agent) : undefined;
+  return {
+    schema_version: 1,
+    event_id: nameUuid(`otlp/${s.traceId}/${key}`),
+    ts: s.startMs,
+    session_id: tree.sessionOf(s, agent),
+    trace_id: s.traceId,
+    parent_session_id: outerAgent !== undefined ? tree.agentSession(outerAgent) : null,
+    ...tree.identityOf(s, agent),
+    task: { id: `otel:${s.traceId}` },
+    action,
+    context: { source: OTLP_SOURCE },
+    outcome: failed || (errorType !== undefined && !toolError) ? 'error' : 'allowed',
+  };
+}
+
+export function mapGenAiSpans(spans: readonly SpanView[], options: MappingOptions = {}): MappedSpans {
+  const tree = new SpanTree(spans, options.trustDomain ?? 'otel.chainwatch.local');
+  const counts: Record<SpanResult, number> = { event: 0, delegation: 0, duplicate: 0, not_tool: 0, invalid: 0 };
+  const problems: string[] = [];
+  const drafts: AgentActionEventInput[] = [];
+  /** Event ids of tool calls drafted from an MCP server span (a client span of the same call replaces them). */
+  const fromServer = new Map<string, number>();
 
   for (const s of spans) {
     const kind = kindOf(s);
@@ -125,60 +184,20 @@ export function mapGenAiSpans(spans: readonly SpanView[], options: MappingOption
       counts.not_tool++;
       continue;
     }
-    const agent = agentAbove(s);
+    const agent = tree.agentAbove(s);
     if (kind === 'agent') {
       // Context for the spans below it; a delegation when another agent's span encloses it.
-      if (agent === undefined) {
-        counts.not_tool++;
-        continue;
-      }
-      const outer = identityOf(agent, agentAbove(agent));
-      drafts.push({
-        schema_version: 1,
-        event_id: nameUuid(`otlp-delegation/${s.traceId}/${s.spanId}`),
-        ts: s.startMs,
-        session_id: agentSession(agent),
-        trace_id: s.traceId,
-        parent_session_id: null,
-        ...outer,
-        task: { id: `otel:${s.traceId}` },
-        action: { kind: 'delegation', tool: 'invoke_agent', operation: 'delegate', target_session_id: agentSession(s) },
-        context: { source: OTLP_SOURCE },
-        outcome: s.statusCode === STATUS_ERROR ? 'error' : 'allowed',
-      });
+      if (agent === undefined) counts.not_tool++;
+      else drafts.push(delegationDraft(tree, s, agent));
       continue;
     }
-
     const action = kind === 'tool' ? toolAction(s) : resourceAction(s);
     if (action === null) {
       counts.invalid++;
       if (problems.length < 8) problems.push(`span ${s.spanId}: ${kind === 'tool' ? 'gen_ai.tool.name' : 'mcp.resource.uri'} missing`);
       continue;
     }
-    const errorType = str(s, A.errorType);
-    const toolError = errorType === 'tool_error';
-    if (toolError) action.result_error = true;
-    const failed = s.statusCode === STATUS_ERROR && !toolError;
-    if (failed) action.result_error = true;
-    const callId = str(s, A.toolCallId);
-    const mcpSession = str(s, A.mcpSession);
-    const rpcId = attrText(s.attributes.get(A.jsonrpcId));
-    // One event per tool call: an MCP client span and the server span of the same call share it.
-    const key = callId !== undefined ? `call/${callId}` : mcpSession !== undefined && rpcId !== undefined ? `mcp/${mcpSession}/${rpcId}` : `span/${s.spanId}`;
-    const outerAgent = agent !== undefined ? agentAbove(agent) : undefined;
-    const draft: AgentActionEventInput = {
-      schema_version: 1,
-      event_id: nameUuid(`otlp/${s.traceId}/${key}`),
-      ts: s.startMs,
-      session_id: sessionOf(s, agent),
-      trace_id: s.traceId,
-      parent_session_id: outerAgent !== undefined ? agentSession(outerAgent) : null,
-      ...identityOf(s, agent),
-      task: { id: `otel:${s.traceId}` },
-      action,
-      context: { source: OTLP_SOURCE },
-      outcome: failed || (errorType !== undefined && !toolError) ? 'error' : 'allowed',
-    };
+    const draft = callDraft(tree, s, action, agent);
     // The client and the server span of one MCP call make one event: the client's, which sits in the agent's tree.
     const serverAt = fromServer.get(draft.event_id);
     if (serverAt !== undefined && s.kind !== SPAN_KIND_SERVER) {
@@ -190,7 +209,12 @@ export function mapGenAiSpans(spans: readonly SpanView[], options: MappingOption
     if (s.kind === SPAN_KIND_SERVER) fromServer.set(draft.event_id, drafts.length);
     drafts.push(draft);
   }
+  const events = validEvents(drafts, counts, problems);
+  return { events, counts, problems };
+}
 
+/** The drafts that pass the contract, once per event id, in time order (a delegation first at equal times: the delegated session then starts as a child). */
+function validEvents(drafts: readonly AgentActionEventInput[], counts: Record<SpanResult, number>, problems: string[]): AgentActionEvent[] {
   const events: AgentActionEvent[] = [];
   const seen = new Set<string>();
   for (const d of drafts) {
@@ -211,9 +235,8 @@ export function mapGenAiSpans(spans: readonly SpanView[], options: MappingOption
       if (problems.length < 8) problems.push(`${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid event'}`);
     }
   }
-  // Time order, a delegation first at equal times: the delegated session then starts as a child.
   events.sort((a, b) => a.ts - b.ts || (a.action.kind === 'delegation' ? -1 : b.action.kind === 'delegation' ? 1 : 0));
-  return { events, counts, problems };
+  return events;
 }
 
 function toolAction(s: SpanView): Action | null {

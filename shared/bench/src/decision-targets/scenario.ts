@@ -10,7 +10,7 @@ import type { DetectionEngine } from '@chainwatch/core';
 import type { DecisionRequest } from '@chainwatch/schemas';
 import { benchEvent } from '../bench-event';
 
-export const SESSION = 'bench-session-1';
+const SESSION = 'bench-session-1';
 const TRACE = 'bench-trace-1';
 const AGENT = { id: 'agent-bench-1', type: 'file-assistant', spiffe_id: 'spiffe://example.org/ns/agents/sa/files' };
 const TASK = {
@@ -22,7 +22,7 @@ const TASK = {
 };
 
 /** Tools no task may use without a human's approval, in the policy servers' policies. */
-export const HIGH_RISK_TOOLS = ['send_email', 'execute_shell', 'transfer_funds', 'iam.create_access_key'] as const;
+const HIGH_RISK_TOOLS = ['send_email', 'execute_shell', 'transfer_funds', 'iam.create_access_key'] as const;
 
 export const DECISION_REQUEST: DecisionRequest = {
   session_id: SESSION,

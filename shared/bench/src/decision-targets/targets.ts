@@ -12,6 +12,7 @@ import type { DecisionRequest } from '@chainwatch/schemas';
 import { onCore, type CorePlan } from '../pinning';
 import { benchScript } from '../repo-paths';
 import { CERBOS_PATH, CERBOS_POLICY, OPA_PATH, OPA_POLICY, cerbosBody, opaBody } from './scenario';
+import { pollUntil, withTimeout } from '@chainwatch/runtime';
 
 export interface Target {
   readonly name: string;
@@ -32,7 +33,7 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export function rawRequest(port: number, path: string, body: string, headers: Record<string, string> = {}): string {
+function rawRequest(port: number, path: string, body: string, headers: Record<string, string> = {}): string {
   const lines = [`POST ${path} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Content-Type: application/json', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
   return `${lines.join('\r\n')}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }
@@ -80,38 +81,31 @@ async function startNodeTarget(
 ): Promise<{ child: ChildProcess; ready: Record<string, string> }> {
   const [cmd, ...args] = onCore(plan, plan.serverCore, [process.execPath, ...nodeOptions, ...benchScript(script, runtime)]);
   const child = spawn(cmd as string, args, { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const ready = await new Promise<Record<string, string>>((resolve, reject) => {
+  const announced = new Promise<Record<string, string>>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`${script} did not start within 120 s`)), 120_000);
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /^READY (\{.*\})$/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(JSON.parse(m[1] as string) as Record<string, string>);
-      }
+      if (m) resolve(JSON.parse(m[1] as string) as Record<string, string>);
     });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${script} exited with ${code} before it was ready`));
-    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
   });
+  const ready = await withTimeout(announced, 120_000, `${script} to start`);
   return { child, ready };
 }
 
 async function waitHealthy(url: string, child: ChildProcess, what: string): Promise<void> {
   const stderr = tail(child);
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}: ${stderr()}`);
+  const healthy = async (): Promise<boolean> => {
     try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(1000) })).ok) return;
+      return (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok;
     } catch {
-      // not listening yet
+      return false; // not listening yet
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${what} not healthy within 60 s: ${stderr()}`);
+  };
+  const up = await pollUntil(async () => child.exitCode !== null || (await healthy()), { timeoutMs: 60_000, intervalMs: 100 });
+  if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}: ${stderr()}`);
+  if (!up) throw new Error(`${what} not healthy within 60 s: ${stderr()}`);
 }
 
 const portOf = (url: string): number => Number(new URL(url).port);

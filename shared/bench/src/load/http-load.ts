@@ -13,6 +13,7 @@
  * It runs in a process of its own, pinned to its own core (see load-generator.ts).
  */
 import { connect, type Socket } from 'node:net';
+import { pollUntil, sleep } from '@chainwatch/runtime';
 
 export interface LoadSpec {
   readonly host: string;
@@ -195,7 +196,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       inFlight++;
       conn.send(process.hrtime.bigint());
     }
-    await new Promise<void>((resolve) => setTimeout(resolve, spec.durationMs));
+    await sleep(spec.durationMs);
   } else {
     idle.push(...opened);
     const interval = 1e9 / (spec.rate ?? 1000);
@@ -246,8 +247,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   stopping = true;
   const durationMs = Number(process.hrtime.bigint() - t0) / 1e6;
   // Answers still in flight are counted when they arrive within a second.
-  const drainBy = Date.now() + 1000;
-  while (inFlight > 0 && Date.now() < drainBy) await new Promise((resolve) => setTimeout(resolve, 5));
+  await pollUntil(() => inFlight === 0, { timeoutMs: 1000, intervalMs: 5 });
   for (const conn of all) conn.close();
   const s = latencies.summary();
   const lag = pacing?.summary();

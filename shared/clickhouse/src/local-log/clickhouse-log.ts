@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { HandlerContext, LocalLog, LogRecord, OutgoingRecord, RecordHandler, SubscribeOptions, Subscription } from '@chainwatch/kafka';
-import type { Logger } from '@chainwatch/runtime';
+import { pollUntil, retry, sleep, type Logger, type RetryPolicy } from '@chainwatch/runtime';
 import { DATABASE_NAME_PATTERN } from '../clickhouse-config';
 
 /** A compacted topic: the latest value per key is kept in `log_state`. */
@@ -154,10 +154,7 @@ export class ClickHouseLog implements LocalLog {
   }
 
   async idle(): Promise<void> {
-    for (;;) {
-      if (this.pending.length === 0 && this.flushing === null && [...this.subscribers].every((s) => s.isIdle())) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await pollUntil(() => this.pending.length === 0 && this.flushing === null && [...this.subscribers].every((s) => s.isIdle()), { intervalMs: 20 });
   }
 
   /** Stops every subscriber (their positions committed), finishes the insert in flight and refuses further publishes. */
@@ -185,8 +182,10 @@ export class ClickHouseLog implements LocalLog {
     return this.cacheFloor;
   }
 
-  get retryMs(): number {
-    return this.options.retryMs ?? 1000;
+  /** A subscriber's reads and handler calls that fail are tried again every `retryMs` (default 1 s) until they succeed or it closes. */
+  get retryPolicy(): RetryPolicy {
+    const ms = this.options.retryMs ?? 1000;
+    return { attempts: Infinity, initialMs: ms, factor: 1, maxMs: ms, jitter: 0 };
   }
 
   get logger(): Logger | undefined {
@@ -297,6 +296,13 @@ export class ClickHouseLog implements LocalLog {
 }
 
 /** One subscriber: its positions per topic, its backlog, its delivery loop. */
+interface StepFailure {
+  readonly message: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+const READ_FAILED: StepFailure = { message: 'local log: reading back failed; retrying', fields: {} };
+
 class LogSubscriber {
   readonly group: string | undefined;
   private readonly topicSet: ReadonlySet<string>;
@@ -311,6 +317,10 @@ class LogSubscriber {
   /** Bumped by every append that concerns us: a loop that read nothing waits only if it did not change. */
   private generation = 0;
   private wake: (() => void) | null = null;
+  /** Aborted by close(): ends a retry's wait. */
+  private readonly closing = new AbortController();
+  /** What a failure of the current step means, for the log line of its retry. */
+  private failing: StepFailure = READ_FAILED;
 
   constructor(
     private readonly log: ClickHouseLog,
@@ -378,6 +388,7 @@ class LogSubscriber {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.closing.abort();
     this.wake?.();
     await this.running;
   }
@@ -385,40 +396,39 @@ class LogSubscriber {
   private async loop(): Promise<void> {
     while (!this.closed) {
       const generation = this.generation;
-      let delivery: Delivery;
-      try {
-        delivery = await this.next();
-      } catch (err) {
-        this.log.logger?.warn({ group: this.group, err: firstLine(err) }, 'local log: reading back failed; retrying');
-        await this.sleep(this.log.retryMs);
-        continue;
-      }
-      if (delivery.records.length === 0) {
-        if (delivery.through !== undefined) {
-          for (const t of this.topics) this.positions.set(t, Math.max(this.positions.get(t) ?? 0, delivery.through));
-          continue;
-        }
-        if (generation === this.generation) await this.waitForRecords();
-        continue;
-      }
-      const records = delivery.records;
-      const context: HandlerContext = { commit: (record) => this.commit(records, record) };
-      this.handling = true;
-      try {
-        await this.handler(records, context);
-      } catch (err) {
-        this.handling = false;
-        this.log.logger?.warn({ group: this.group, err: firstLine(err), records: records.length }, 'local log: handler failed; delivering the batch again');
-        await this.sleep(this.log.retryMs);
-        continue;
-      }
-      this.handling = false;
-      const changed = this.markHandled(records);
-      if (delivery.through !== undefined) {
-        for (const t of this.topics) this.positions.set(t, Math.max(this.positions.get(t) ?? 0, delivery.through));
-      }
-      await this.persist(changed);
+      // A failed step (the read or the handler) is retried from the read: a handler that committed
+      // part of its batch resumes after what it committed.
+      const step = await this.retrying(() => this.step());
+      if (step === 'nothing' && generation === this.generation) await this.waitForRecords();
     }
+  }
+
+  /** Reads what follows our positions and hands it to the handler: 'handled', 'skipped' (none of it ours), or 'nothing' yet. */
+  private async step(): Promise<'handled' | 'skipped' | 'nothing'> {
+    this.failing = READ_FAILED;
+    const delivery = await this.next();
+    if (delivery.records.length === 0) {
+      if (delivery.through === undefined) return 'nothing';
+      this.advanceTo(delivery.through);
+      return 'skipped';
+    }
+    const records = delivery.records;
+    const context: HandlerContext = { commit: (record) => this.commit(records, record) };
+    this.failing = { message: 'local log: handler failed; delivering the batch again', fields: { records: records.length } };
+    this.handling = true;
+    try {
+      await this.handler(records, context);
+    } finally {
+      this.handling = false;
+    }
+    const changed = this.markHandled(records);
+    if (delivery.through !== undefined) this.advanceTo(delivery.through);
+    await this.persist(changed);
+    return 'handled';
+  }
+
+  private advanceTo(through: number): void {
+    for (const t of this.topics) this.positions.set(t, Math.max(this.positions.get(t) ?? 0, through));
   }
 
   /** The next records after our positions: from the in-memory tail when it reaches back far enough, else from the table. */
@@ -489,21 +499,17 @@ class LogSubscriber {
     });
   }
 
-  /** Waits `ms` (a retry), or until closed; appends do not cut it short. */
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = null;
-        resolve();
-      }, ms);
-      this.wake = () => {
-        if (!this.closed) return;
-        clearTimeout(timer);
-        this.wake = null;
-        resolve();
-      };
-    });
+  /** Runs `attempt` on the log's retry policy until it succeeds; null once closed. */
+  private retrying<T>(attempt: () => Promise<T>): Promise<T | null> {
+    return retry(attempt, {
+      policy: this.log.retryPolicy,
+      retriable: () => !this.closed,
+      // Closing cuts the wait short; appends do not.
+      wait: (ms) => sleep(ms, this.closing.signal),
+      onRetry: (err) => this.log.logger?.warn({ group: this.group, err: firstLine(err), ...this.failing.fields }, this.failing.message),
+    }).catch(() => null);
   }
+
 }
 
 async function query<T>(client: ClickHouseClient, sql: string, params: Record<string, unknown> = {}): Promise<T[]> {

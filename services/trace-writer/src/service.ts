@@ -1,14 +1,26 @@
+/**
+ * `chainwatch trace-writer` as a service: config (TraceWriterConfig) → dependencies (ClickHouse
+ * migrated, Kafka client, topics, metrics, operations port) → run (the Kafka consumer into
+ * ClickHouse) → close.
+ */
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { openClickHouse, runMigrations, tuneEmbeddedTables, type ClickHouseHandle, type TraceTable } from '@chainwatch/clickhouse';
-import { createKafka, ensureTopics, TOPIC_SPECS } from '@chainwatch/kafka';
-import { createLogger, serveOps, type Logger } from '@chainwatch/runtime';
+import { openClickHouse, runMigrations, tuneEmbeddedTables, type ClickHouseHandle } from '@chainwatch/clickhouse';
+import { assertBrokerReachable, createKafka, ensureTopics, topicSpecs } from '@chainwatch/kafka';
+import { NEVER_ENDS, createLogger, serveOps, type Logger, type RunningService } from '@chainwatch/runtime';
 import type { TraceWriterConfig } from './config';
+import { TRACE_WRITER_DEFAULTS } from './defaults';
 import { runKafkaTraceWriter, type KafkaTraceWriter } from './kafka-trace-writer';
+import type { WriterTopics } from './topic-tables';
 
-export interface TraceWriterService {
+export interface TraceWriterServiceDeps {
+  readonly logger?: Logger;
+  /** Topics to store and the dead-letter topic (tests, per-environment names); default: the contract's. */
+  readonly topics?: WriterTopics;
+}
+
+export interface TraceWriterService extends RunningService {
   /** The bound operations port (/healthz, /readyz, /metrics); differs from the config only when that is 0. */
   readonly opsPort: number;
-  stop(): Promise<void>;
 }
 
 /**
@@ -17,13 +29,9 @@ export interface TraceWriterService {
  * once the consumer is a member of its group and while it makes progress (503 while it is not a
  * member, or a batch has stored nothing for TRACE_WRITER_STALL_MS), /metrics.
  */
-export async function startTraceWriterService(
-  config: TraceWriterConfig,
-  logger?: Logger,
-  /** Topic → table and DLQ topic overrides (tests, per-environment names); default: the contract's topics. */
-  overrides: { readonly topics?: Readonly<Record<string, TraceTable>>; readonly dlqTopic?: string } = {},
-): Promise<TraceWriterService> {
-  const log = logger ?? createLogger({ name: 'trace-writer', level: config.logLevel });
+export async function runTraceWriterService(config: TraceWriterConfig, deps: TraceWriterServiceDeps = {}): Promise<TraceWriterService> {
+  const log = deps.logger ?? createLogger({ name: 'trace-writer', level: config.logLevel });
+  await assertBrokerReachable(config.brokers);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   let runner: KafkaTraceWriter | null = null;
@@ -36,8 +44,8 @@ export async function startTraceWriterService(
     ch = await openClickHouse(config.clickhouse, log);
     await runMigrations({ client: ch.client, database: ch.database, ttlDays: config.clickhouse.ttlDays, logger: log });
     if (ch.mode === 'embedded') await tuneEmbeddedTables(ch.client, ch.database);
-    const kafka = createKafka({ brokers: config.brokers, clientId: 'chainwatch-trace-writer', logger: log });
-    await ensureTopics(kafka, TOPIC_SPECS, { logger: log });
+    const kafka = createKafka({ brokers: config.brokers, clientId: TRACE_WRITER_DEFAULTS.clientId, logger: log });
+    await ensureTopics(kafka, topicSpecs(), { logger: log });
     runner = await runKafkaTraceWriter({
       kafka,
       groupId: config.groupId,
@@ -46,8 +54,7 @@ export async function startTraceWriterService(
       batch: config.batch,
       retry: { maxMs: config.retryMaxMs },
       dlqMaxBytes: config.dlqMaxBytes,
-      ...(overrides.topics ? { topics: overrides.topics } : {}),
-      ...(overrides.dlqTopic ? { dlqTopic: overrides.dlqTopic } : {}),
+      ...(deps.topics ? { topics: deps.topics } : {}),
       logger: log,
       metrics: registry,
     });
@@ -61,7 +68,11 @@ export async function startTraceWriterService(
   log.info({ clickhouse: ch.location, mode: ch.mode, metrics_port: ops.port }, 'trace writer started');
   return {
     opsPort: ops.port,
-    stop: async () => {
+    logger: log,
+    summary: `chainwatch trace-writer: ${config.brokers.join(',')} -> ClickHouse, ops :${ops.port} (/healthz /readyz /metrics)`,
+    ended: NEVER_ENDS,
+    // Within the deadline even while ClickHouse refuses every insert: uncommitted batches are redelivered.
+    close: async () => {
       await started.runner.stop();
       await ops.close();
       await started.ch.close();

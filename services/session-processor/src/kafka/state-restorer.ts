@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import type { Logger } from '@chainwatch/runtime';
-import { ChainwatchError } from '@chainwatch/runtime';
-import type { StateEntry } from './session-processor';
+import { ChainwatchError, isTimeout, withTimeout, type Logger } from '@chainwatch/runtime';
+import type { StateEntry } from '../session-processor';
 
 export interface ReadStateOptions {
   readonly kafka: Kafka;
@@ -54,15 +53,9 @@ export async function readStateTopic(options: ReadStateOptions): Promise<Map<str
   try {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new ChainwatchError('CW_KAFKA_UNREACHABLE', `state restore of ${topic} did not finish in ${options.timeoutMs} ms`)),
-        options.timeoutMs,
-      );
-      const done = (): void => {
-        clearTimeout(timer);
-        resolve();
-      };
+    let done: () => void = () => undefined;
+    const finished = new Promise<void>((resolve, reject) => {
+      done = resolve;
       consumer
         .run({
           autoCommit: false,
@@ -88,10 +81,11 @@ export async function readStateTopic(options: ReadStateOptions): Promise<Map<str
             if (targets.size === 0) done();
           },
         })
-        .catch((err: unknown) => {
-          clearTimeout(timer);
-          reject(err instanceof Error ? err : new Error(String(err)));
-        });
+        .catch((err: unknown) => reject(err instanceof Error ? err : new Error(String(err))));
+    });
+    await withTimeout(finished, options.timeoutMs, `state restore of ${topic}`).catch((err: unknown) => {
+      if (!isTimeout(err)) throw err;
+      throw new ChainwatchError('CW_KAFKA_UNREACHABLE', `state restore of ${topic} did not finish in ${options.timeoutMs} ms`, { cause: err });
     });
   } finally {
     await consumer.disconnect().catch((err: unknown) => logger.warn({ err }, 'restore consumer disconnect failed'));

@@ -6,8 +6,8 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { AgentActionEvent } from '@chainwatch/schemas';
-import { runSimulate } from '../../services/cli/src/commands/simulate';
-import { consumeUntil, createTestTopic, kafkaBrokers, testKafka } from '../fixtures/kafka';
+import { runSimulate } from '../src/commands/simulate';
+import { consumeUntil, createTestTopic, kafkaBrokers, testKafka } from '@chainwatch/testing';
 
 describe('runSimulate', () => {
   it('sends valid events keyed by trace_id to Kafka at the requested rate, with progress and a summary', async () => {

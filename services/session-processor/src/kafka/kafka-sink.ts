@@ -1,5 +1,5 @@
 import type { Message, Producer, TopicMessages } from 'kafkajs';
-import type { ProcessorSink, TopicRecords } from './processor-sink';
+import type { ProcessorSink, TopicRecords } from '../processor-sink';
 
 /**
  * Produces a chunk's outputs with acks=all, split into requests of at most `maxRequestBytes`

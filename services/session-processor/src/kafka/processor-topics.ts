@@ -1,27 +1,27 @@
 import type { Kafka } from 'kafkajs';
 import { ensureTopics, topicSpecs, type TopicSpec } from '@chainwatch/kafka';
-import { ChainwatchError, type Logger } from '@chainwatch/runtime';
-import { TOPICS } from '@chainwatch/schemas';
-import type { ProcessorTopics } from './config';
+import { ChainwatchError, retry, type Logger } from '@chainwatch/runtime';
+import { PROCESSOR_DEFAULTS, type ProcessorTopics } from '../config';
 
 /**
  * The contract's specs (partitions, retention, compaction) of every topic the processor reads or
  * writes, under the names this processor is configured with.
  */
 export function processorTopicSpecs(topics: ProcessorTopics, partitions: number, replicationFactor: number): TopicSpec[] {
-  const specs = topicSpecs({ partitions, replicationFactor });
-  const named = (contractName: string, topic: string): TopicSpec => {
-    const spec = specs.find((s) => s.topic === contractName);
-    if (!spec) throw new Error(`no topic spec for ${contractName}`);
-    return { ...spec, topic };
-  };
   return [
-    named(TOPICS.actions, topics.actions),
-    named(TOPICS.actionsDlq, topics.dlq),
-    named(TOPICS.riskSignals, topics.riskSignals),
-    named(TOPICS.findings, topics.findings),
-    named(TOPICS.sessionState, topics.sessionState),
-    named(TOPICS.approvals, topics.approvals),
+    ...topicSpecs({
+      partitions,
+      replicationFactor,
+      names: {
+        actions: topics.actions,
+        actionsDlq: topics.dlq,
+        riskSignals: topics.riskSignals,
+        findings: topics.findings,
+        sessionState: topics.sessionState,
+        approvals: topics.approvals,
+      },
+      only: ['actions', 'actionsDlq', 'riskSignals', 'findings', 'sessionState', 'approvals'],
+    }),
   ];
 }
 
@@ -38,16 +38,11 @@ export async function ensureProcessorTopics(
   const specs = processorTopicSpecs(topics, options.partitions, options.replicationFactor);
   // Right after creation a broker may not know the new partitions yet (metadata propagation):
   // that answer is retriable, so try again for a few seconds before giving up.
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await ensureTopics(kafka, specs, options.logger ? { logger: options.logger } : {});
-      break;
-    } catch (err) {
-      if (attempt >= 5 || !isRetriable(err)) throw err;
-      options.logger?.warn({ err, attempt: attempt + 1 }, 'topic set-up not ready yet; retrying');
-      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
-    }
-  }
+  await retry(() => ensureTopics(kafka, specs, options.logger ? { logger: options.logger } : {}), {
+    policy: PROCESSOR_DEFAULTS.retry.topicSetup,
+    retriable: isRetriable,
+    onRetry: (err, failures) => options.logger?.warn({ err, attempt: failures }, 'topic set-up not ready yet; retrying'),
+  });
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvestigationStore, toAgentActionRow, toDecisionRow, toFindingRow, toRiskSignalRow } from '@chainwatch/clickhouse';
-import { errorBody } from '../http/error-body';
-import { investigationRoutes } from './investigation';
-import { testClickHouse, type TestClickHouse } from '../../../../test/fixtures/clickhouse';
-import { makeDecisionRecord, makeEvent, makeFinding, makeRiskSignal } from '../../../../test/fixtures/events';
+import { errorBody } from '../src/http/error-body';
+import { investigationRoutes } from '../src/routes/investigation';
+import { testClickHouse, type TestClickHouse, makeDecisionRecord, makeEvent, makeFinding, makeRiskSignal } from '@chainwatch/testing';
 
 const ANALYST = { 'x-test-role': 'analyst' };
 

@@ -1,13 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-
-// The CLI imports the rules API from the package entry; route it to the rules module so this test
-// does not depend on the rest of the core.
-vi.mock('@chainwatch/core', async () => import('../src/rules/index'));
-
-const { runRulesValidate, validateRules } = await import('../../../services/cli/src/commands/rules-validate');
+import { describe, expect, it } from 'vitest';
+import { runRulesValidate, validateRules } from '../src/commands/rules-validate';
 
 const capture = () => {
   const out: string[] = [];

@@ -4,12 +4,12 @@
  * (`sh -c …`, `ssh host …`, decoded payloads).
  */
 import { describe, expect, it } from 'vitest';
-import { shellCommandOf } from '@chainwatch/shell';
+import { shellCommandOf } from '../src/shell-tool';
 import { generateCorpus } from '@chainwatch/simulator';
-import { loadBashGrammar, type BashGrammar } from '../../shared/shell/src/bash-grammar';
-import { DEFAULT_LIMITS } from '../../shared/shell/src/limits';
-import { shellAnalyzerWith } from '../../shared/shell/src/shell-analyzer';
-import { compareWithGrammar } from '../../shared/shell/test/syntax-equivalence';
+import { loadBashGrammar, type BashGrammar } from '../src/bash-grammar';
+import { DEFAULT_LIMITS } from '../src/limits';
+import { shellAnalyzerWith } from '../src/shell-analyzer';
+import { compareWithGrammar } from './syntax-equivalence';
 
 describe('simple syntax on the shell corpus', () => {
   it('gives the grammar tree for every line it accepts, and accepts most of them', async () => {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runReplay, type ReplayProgress } from '../../services/cli/src/commands/replay';
-import { makeEvent } from '../fixtures/events';
+import { runReplay, type ReplayProgress } from '../src/commands/replay';
+import { makeEvent } from '@chainwatch/testing';
 
 // The replay client against a stand-in for POST /v1/events (its own collaborator): answers like
 // the real route, {accepted, rejected: [{line (1-based, in the batch), error}]}.
