@@ -126,6 +126,15 @@ describe('shell commands: effects the task did not ask for', () => {
     expect(ok[0]?.decision).toBe('allow');
   });
 
+  it('encrypts files with inline code the task never asked for: stepped up; asked for: allowed', () => {
+    const code = `python3 -c "from cryptography.fernet import Fernet; import os; f=Fernet(open('k.key','rb').read()); [open('data/'+p,'wb').write(f.encrypt(open('data/'+p,'rb').read())) for p in os.listdir('data')]"`;
+    const a = session(engine(), FIX, [{ command: code }]);
+    expect(a[0]?.decision).not.toBe('allow');
+    expect(ids(a[0])).toContain('scope_drift.unrequested_shell_effect');
+    const ok = session(engine(), 'Encrypt the files in data/ with our Fernet key k.key before the upload', [{ command: code }]);
+    expect(ok[0]?.decision).toBe('allow');
+  });
+
   it('persistence and privilege changes nobody asked for are stepped up, even when the envelope allows the shell tool', () => {
     const a = session(
       engine(),

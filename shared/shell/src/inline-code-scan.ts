@@ -13,6 +13,10 @@
  * - shell commands given as string literals to os.system, subprocess.*, os.popen,
  *   child_process.exec/execSync, system, exec, shell_exec, backticks … are parsed as shell
  *   (argv lists, as in subprocess.run(["curl", …]), become commands directly);
+ * - a call of an encrypting function (`….encrypt(`, `encryptor()`, `createCipheriv`, `openssl_encrypt`,
+ *   `sodium_crypto_secretbox`) in code that also writes files (a write call, or a file opened in a
+ *   write mode) is encryption of files; its targets are the paths and listed directories the code
+ *   names (`inline code` when it names none);
  * - exec / eval / Function of anything but a literal is `unresolved` (`dynamic_code`), and
  *   `download_execute` when the same code fetches a URL.
  *
@@ -40,6 +44,8 @@ export interface InlineFindings {
   envDump: boolean;
   readonly secretVars: string[];
   dynamicExec: boolean;
+  /** An encrypting call, and files written: encryption of files (targets: the paths and listed directories named). */
+  encrypts: boolean;
 }
 
 const NETWORK_WORDS = [
@@ -56,6 +62,14 @@ const SHELL_CALLS = [
 const CODE_EVAL = ['exec', 'eval', 'compile', 'Function', 'vm.runInThisContext', 'vm.runInNewContext', 'instance_eval', 'class_eval', 'create_function', 'assert'];
 const WRITE_CALLS = ['writeFile', 'writeFileSync', 'fs.writeFile', 'fs.writeFileSync', 'appendFile', 'appendFileSync', 'fs.appendFileSync', 'File.write', 'IO.write', 'file_put_contents', 'Path.write_text', 'write_text', 'write_bytes', 'copyfile', 'shutil.copy', 'shutil.copyfile', 'shutil.copy2', 'createWriteStream', 'fs.createWriteStream'];
 const DELETE_CALLS = ['os.remove', 'os.unlink', 'os.rmdir', 'shutil.rmtree', 'rmSync', 'fs.rmSync', 'unlinkSync', 'fs.unlinkSync', 'rmdirSync', 'fs.rmdirSync', 'fs.rm', 'fs.unlink', 'File.delete', 'FileUtils.rm_rf', 'FileUtils.rm_r', 'unlink', 'rmtree', 'Path.unlink'];
+
+/** Encrypting calls besides those whose last part starts with `encrypt` (encrypt, encryptor, encrypt_and_digest …). */
+const ENCRYPT_CALLS = ['createCipheriv', 'createCipher', 'openssl_encrypt', 'sodium_crypto_secretbox', 'sodium_crypto_box_seal', 'crypto_secretbox'];
+/** Calls that list a directory: their first literal argument is a directory the code works through. */
+const LIST_CALLS = ['listdir', 'scandir', 'walk', 'glob', 'iglob', 'rglob', 'readdirSync', 'readdir', 'opendir', 'Dir.glob', 'Dir.entries', 'Dir.children', 'find'];
+/** open() modes that write. */
+const WRITE_MODES = new Set(['w', 'wb', 'w+', 'wb+', 'w+b', 'a', 'ab', 'a+', 'r+', 'rb+', 'r+b', 'x', 'xb']);
+const isEncryptCall = (id: string): boolean => /^encrypt/i.test(lastPart(id)) || matchesAny(id, ENCRYPT_CALLS);
 
 const lastPart = (id: string): string => id.split(/\.|::/).pop() ?? id;
 const matchesAny = (id: string, names: readonly string[]): boolean => names.includes(id) || names.includes(lastPart(id)) || names.some((n) => id.endsWith(`.${n}`));
@@ -100,13 +114,17 @@ function callArgs(tokens: readonly CodeToken[], at: number): { strings: string[]
 
 export function scanInlineCode(code: Word, language: CodeLanguage, ctx: WalkContext, inv: Invocation, collector: InvocationCollector, sink: InlineFindings[]): void {
   const tokens = tokenizeCode(code.value, language);
-  const f: InlineFindings = { invocation: inv, urls: [], hosts: [], reads: [], writes: [], deletes: [], network: false, sends: false, envDump: false, secretVars: [], dynamicExec: false };
+  const f: InlineFindings = { invocation: inv, urls: [], hosts: [], reads: [], writes: [], deletes: [], network: false, sends: false, envDump: false, secretVars: [], dynamicExec: false, encrypts: false };
+  let encryptCall = false;
+  let writesFiles = false;
+  const listed: string[] = [];
   const shellCode: string[] = [];
   const argvs: string[][] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as CodeToken;
     if (t.t === 'str') {
       if (t.v === 'POST' || t.v === 'PUT' || t.v === 'PATCH') f.sends = true;
+      if (WRITE_MODES.has(t.v) && tokens[i - 1]?.v === ',') writesFiles = true;
       if (t.backtick && (language === 'perl' || language === 'ruby' || language === 'php')) shellCode.push(t.v);
       const u = urlValue(t.v);
       if (u !== null && f.urls.length < 32) f.urls.push(u);
@@ -144,6 +162,14 @@ export function scanInlineCode(code: Word, language: CodeLanguage, ctx: WalkCont
     }
     if (next === undefined) continue;
     const args = (): ReturnType<typeof callArgs> => callArgs(tokens, i);
+    if (next.t === 'p' && next.v === '(') {
+      if (isEncryptCall(id)) encryptCall = true;
+      if (/^write/.test(lastPart(id)) || matchesAny(id, WRITE_CALLS)) writesFiles = true;
+      if (matchesAny(id, LIST_CALLS) && listed.length < 8) {
+        const dir = args().strings[0];
+        if (dir !== undefined && dir !== '' && !dir.includes('\n') && dir.length < 1024) listed.push(dir);
+      }
+    }
     if (matchesAny(id, SOCKET_CALLS)) {
       // The first string within the next few tokens: connect(("h", 1)), IO::Socket::INET->new(PeerAddr => "h:1").
       let host: string | undefined;
@@ -204,6 +230,10 @@ export function scanInlineCode(code: Word, language: CodeLanguage, ctx: WalkCont
       if (a.t === 'str' && b.t === 'p' && b.v === '|' && tokens[i + 2]?.v === 'getline') shellCode.push(a.v);
     }
   }
+  if (encryptCall && (writesFiles || f.writes.length > 0)) {
+    f.encrypts = true;
+    for (const dir of listed) if (!f.reads.includes(dir) && f.reads.length < 32) f.reads.push(dir);
+  }
   sink.push(f);
   const inner: WalkContext = { ...ctx, depth: ctx.depth + 1 };
   for (const s of shellCode) collector.shell(s, inner, s);
@@ -245,6 +275,11 @@ export function readInlineFindings(findings: readonly InlineFindings[], cx: Effe
         for (const p of f.reads) out.effect({ kind: 'file_send', detail: 'inline_code', target: out.readPath(p).normalised, ...(h !== '' ? { host: h } : {}), ...ev });
         if (f.envDump || f.secretVars.length > 0) out.effect({ kind: 'file_send', detail: 'inline_code', target: 'environment', ...(h !== '' ? { host: h } : {}), ...ev });
       }
+    }
+    if (f.encrypts) {
+      const targets = [...new Set([...f.writes, ...f.reads])];
+      if (targets.length === 0) out.effect({ kind: 'encryption', detail: 'inline_code', target: 'inline code', ...ev });
+      for (const p of targets) out.effect({ kind: 'encryption', detail: 'inline_code', target: out.readPath(p).normalised, ...ev });
     }
     if (f.dynamicExec) {
       const fetched = f.network ? (f.urls[0]?.raw ?? f.hosts[0]) : undefined;

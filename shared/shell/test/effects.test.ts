@@ -207,6 +207,21 @@ describe('encryption', () => {
     for (const [cmd, want] of cases) expect(fx(cmd), cmd).toContain(want);
   });
 
+  it('reads inline code that encrypts and writes files', () => {
+    const cases: Array<[string, string]> = [
+      [`python3 -c "from cryptography.fernet import Fernet; import os; f=Fernet(Fernet.generate_key()); [open(p,'wb').write(f.encrypt(open(p,'rb').read())) for p in os.listdir('docs')]"`, 'encryption/inline_code docs'],
+      [`node -e "const c=require('crypto').createCipheriv('aes-256-cbc',k,iv); fs.writeFileSync('/data/x.enc', c.update(d))"`, 'encryption/inline_code /data/x.enc'],
+      [`python3 - <<'EOF'\nfrom Crypto.Cipher import AES\nimport glob\nfor p in glob.glob('/srv/data/*.csv'):\n    ct, tag = AES.new(key, AES.MODE_GCM).encrypt_and_digest(open(p,'rb').read())\n    open(p + '.enc', 'wb').write(ct)\nEOF`, 'encryption/inline_code /srv/data/*.csv'],
+    ];
+    for (const [cmd, want] of cases) expect(fx(cmd), cmd).toContain(want);
+  });
+
+  it('is not raised by inline code that encrypts without writing files, or writes without encrypting', () => {
+    none(`python3 -c "from app.crypto import encrypt; print(encrypt('hello'))"`);
+    none(`python3 -c "import json; open('out.json','w').write(json.dumps({'a': 1}))"`);
+    none(`node -e "const d=require('crypto').createDecipheriv('aes-256-cbc',k,iv); fs.writeFileSync('plain.txt', d.update(x))"`);
+  });
+
   it('is not raised by decryption, plain archives or certificates', () => {
     none('openssl enc -d -aes-256-cbc -in a.enc -out a.txt -k k');
     none('gpg -d x.gpg');
