@@ -54,3 +54,4 @@ export {
 export { TOPICS, type TopicName } from './topics';
 export { jsonBoundsViolation, type JsonBounds, type JsonBoundsViolation } from './json-bounds';
 export { JSON_SCHEMAS, renderJsonSchema } from './json-schemas';
+export { canonicalJson, sha256Digest, argsDigest, actionDigest } from './digest';

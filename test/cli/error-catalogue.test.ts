@@ -18,7 +18,7 @@ const OUTSIDE_THE_CATALOGUE: Readonly<Record<string, string>> = {
   // The detection core depends on nothing of the program around it: the CLI maps these to CW_POLICY_INVALID (error-line.ts).
   RuleSetError: 'core',
   CatalogError: 'core',
-  PolicyError: 'core',
+  ScoringPolicyError: 'core',
   // Raised and caught inside the core (a checkpoint it cannot read restarts the trace; a cycle becomes a rule-set issue).
   StateFormatError: 'core, caught by the session processor',
   RuleSetStateError: 'core, caught by the engine',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RowMappingError, argsDigest, toAgentActionRow, toDecisionRow, toFindingRow, toRiskSignalRow } from '@chainwatch/clickhouse';
+import { argsDigest } from '@chainwatch/schemas';
+import { RowMappingError, toAgentActionRow, toDecisionRow, toFindingRow, toRiskSignalRow } from '@chainwatch/clickhouse';
 import { makeDecisionRecord, makeEvent, makeFinding, makeRiskSignal } from '@chainwatch/testing';
 
 describe('row mappers', () => {

@@ -66,7 +66,7 @@ describe('approval answers', () => {
         session_id: 's-remote',
         trace_id: null,
         action_digest: 'sha256:y',
-        engine_digest: 'a-y',
+        engine_digest: 'sha256:y',
         evidence_event_ids: [],
         rule_ids: ['r'],
         created_at: now,
@@ -114,7 +114,7 @@ describe('approval answers', () => {
         binding: binding.id,
         state: 'approved',
         action_digest: 'sha256:x',
-        engine_digest: 'a-x',
+        engine_digest: 'sha256:x',
         rule_ids: ['r'],
         by: 'lead',
         origin: h.api.service.instanceId,
@@ -125,10 +125,10 @@ describe('approval answers', () => {
   });
 });
 
-const input = () => ({ sessionId: 's', traceId: null, actionDigest: 'sha256:x', engineDigest: 'a-x', evidenceEventIds: [], ruleIds: ['r'] });
+const input = () => ({ sessionId: 's', traceId: null, actionDigest: 'sha256:x', evidenceEventIds: [], ruleIds: ['r'] });
 
 describe('BindingStore', () => {
-  const input = { sessionId: 's', traceId: null, actionDigest: 'sha256:x', engineDigest: 'a-x', evidenceEventIds: [], ruleIds: ['r'] };
+  const input = { sessionId: 's', traceId: null, actionDigest: 'sha256:x', evidenceEventIds: [], ruleIds: ['r'] };
 
   it('holds at most maxEntries bindings, forgetting the oldest', () => {
     const store = new BindingStore({ ttlMs: 60_000, maxEntries: 2 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DecisionResponse } from '@chainwatch/schemas';
-import { actionDigest as engineActionDigest } from '@chainwatch/core';
+import { actionDigest } from '@chainwatch/schemas';
 import { InProcessView } from '@chainwatch/decision-api';
 import { makeEvent } from '@chainwatch/testing';
 import { FakeEngine, taintedSignal } from './fake-engine';
@@ -91,7 +91,7 @@ describe('approvals', () => {
     expect(answer.statusCode).toBe(200);
     expect(answer.json()).toMatchObject({ binding, status: 'approved', session_id: 's-appr', action_digest: first.obligations.approval?.action_digest });
     // The engine hears of it keyed by its own digest of the action.
-    expect(engine.approvals).toEqual([expect.objectContaining({ sessionId: 's-appr', approved: true, actionDigest: engineActionDigest(SEND_OUT), ruleIds: ['chain.confidential_then_external_send'] })]);
+    expect(engine.approvals).toEqual([expect.objectContaining({ sessionId: 's-appr', approved: true, actionDigest: actionDigest(SEND_OUT), ruleIds: ['chain.confidential_then_external_send'] })]);
 
     // A different action (another recipient) presented with the binding: not allowed by it.
     const other = { ...SEND_OUT, destination: 'elsewhere.example', args: { to: 'y@elsewhere.example' } };

@@ -5,7 +5,7 @@
  */
 import type { ApprovalRecord, AssessResult, DetectionEngine, ObserveResult } from '@chainwatch/core';
 import type { AgentActionEvent, DecisionRequest, RiskSignal } from '@chainwatch/schemas';
-import { actionDigest } from '@chainwatch/core';
+import { actionDigest } from '@chainwatch/schemas';
 
 const EXFIL = {
   rule_id: 'chain.confidential_then_external_send',

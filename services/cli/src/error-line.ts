@@ -4,7 +4,7 @@
  * exit code. The detection core's own errors (it depends on nothing of the program around it)
  * are mapped to their codes here.
  */
-import { CatalogError, PolicyError, RuleSetError, formatIssue } from '@chainwatch/core';
+import { CatalogError, ScoringPolicyError, RuleSetError, formatIssue } from '@chainwatch/core';
 import { ChainwatchError, type ErrorCode } from '@chainwatch/runtime';
 
 export interface ErrorLine {
@@ -22,7 +22,7 @@ function asChainwatchError(error: unknown): ChainwatchError {
     const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more: chainwatch rules validate FILE lists them)` : '';
     return new ChainwatchError('CW_POLICY_INVALID', `${first ? formatIssue(first) : 'invalid rule set'}${more}`, { cause: error });
   }
-  if (error instanceof CatalogError || error instanceof PolicyError) return new ChainwatchError('CW_POLICY_INVALID', error.message, { cause: error });
+  if (error instanceof CatalogError || error instanceof ScoringPolicyError) return new ChainwatchError('CW_POLICY_INVALID', error.message, { cause: error });
   const system = error as NodeJS.ErrnoException | null;
   if (system?.code === 'ENOENT' && typeof system.path === 'string') {
     return new ChainwatchError('CW_FILE_NOT_FOUND', `${system.path} does not exist`, { cause: error });

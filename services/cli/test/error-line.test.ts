@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CatalogError, PolicyError, RuleSetError } from '@chainwatch/core';
+import { CatalogError, ScoringPolicyError, RuleSetError } from '@chainwatch/core';
 import { ChainwatchError, ConfigError, ERRORS, type ErrorCode } from '@chainwatch/runtime';
 import { errorLine } from '../src/error-line';
 import { UsageError } from '../src/usage-error';
@@ -31,7 +31,7 @@ describe('the CLI error boundary', () => {
       'chainwatch: policy (rules or catalog) failed validation: rules/bad.yaml:3: rule x: condition does not compile (and 1 more: chainwatch rules validate FILE lists them) [CW_POLICY_INVALID]',
     );
     expect(errorLine(new CatalogError('catalog.yaml: invalid YAML: bad indentation')).code).toBe('CW_POLICY_INVALID');
-    expect(errorLine(new PolicyError('policy.yaml: weights must sum to 1')).code).toBe('CW_POLICY_INVALID');
+    expect(errorLine(new ScoringPolicyError('policy.yaml: weights must sum to 1')).code).toBe('CW_POLICY_INVALID');
   });
 
   it('a missing file is CW_FILE_NOT_FOUND; anything else is CW_INTERNAL, still one line', () => {

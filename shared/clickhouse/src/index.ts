@@ -26,7 +26,7 @@ export {
   type RiskSignalRow,
   type DecisionRow,
 } from './rows';
-export { argsDigest, canonicalJson } from './args-digest';
+
 export { extractArgEntities, type ArgEntities } from './arg-entities';
 export {
   InvestigationStore,

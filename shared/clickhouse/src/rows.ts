@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { ChainwatchError } from '@chainwatch/runtime';
-import { AgentActionEvent, DecisionRecord, Finding, RiskSignal } from '@chainwatch/schemas';
-import { argsDigest } from './args-digest';
+import { AgentActionEvent, DecisionRecord, Finding, RiskSignal, argsDigest } from '@chainwatch/schemas';
 import { extractArgEntities } from './arg-entities';
 
 /** Input that cannot become a row: schema violation or not JSON (CW_ROW_UNMAPPABLE). Carries zod's first issues. */

@@ -6,7 +6,7 @@ export type { ShellPort, ShellAnalysisPort, ShellEffectPort } from './shell/shel
 export { DETECTOR_RULES, detectorRule, type DetectorRule, type RuleRole } from './registry/detector-rules';
 export { DEFAULT_APPROVAL_TTL_MS } from './engine/approval-book';
 export { loadDefaultPolicy, SHIPPED_POLICY_DIR, SHIPPED_CATALOG_PATH, SHIPPED_POLICY_PATH, type DefaultPolicyFiles } from './engine/default-policy';
-export { actionDigest } from './engine/action-digest';
+
 export { approvalFromEvent } from './engine/approval-event';
 export type { RuleSetPort, SequenceStatePort } from './engine/rule-set-port';
 export { buildRuleContext } from './engine/rule-context-builder';
@@ -26,7 +26,7 @@ export { outputTrustOf } from './catalog/output-trust';
 export { coverage as scopeCoverage, type Coverage } from './authority/scope-match';
 export { extractEntitiesFromArgs, extractEntitiesFromText, type Entities } from './catalog/extract-entities';
 export { resultEntitiesFromTexts } from './catalog/result-entities';
-export { Policy, DEFAULT_POLICY, PolicyError, parsePolicy, loadPolicy } from './scoring/policy';
+export { ScoringPolicy, DEFAULT_SCORING_POLICY, ScoringPolicyError, parseScoringPolicy, loadScoringPolicy } from './scoring/scoring-policy';
 export { scoreFindings, findingWeight, levelOf, decisionOf, type ScoreResult } from './scoring/score';
 export { Baseline, BaselineModel, TransitionModel, TransitionModels } from './baseline/markov-model';
 export { findingId } from './findings/make-finding';

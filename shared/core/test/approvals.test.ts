@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { actionDigest, createDetectionEngine, parseToolCatalog, type DetectionEngine } from '../src/index';
+import { actionDigest } from '@chainwatch/schemas';
+import { createDetectionEngine, parseToolCatalog, type DetectionEngine } from '../src/index';
 import { T0, entities, event, requestFor } from './event-builder';
 
 // Approvals live in the session's state: they survive checkpoints and travel in risk signals, an

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RiskSignal } from '@chainwatch/schemas';
-import { StateFormatError, actionDigest, createDetectionEngine, findingId, loadDefaultPolicy, parseToolCatalog } from '../src/index';
+import { actionDigest } from '@chainwatch/schemas';
+import { StateFormatError, createDetectionEngine, findingId, loadDefaultPolicy, parseToolCatalog } from '../src/index';
 import { T0, entities, event, requestFor } from './event-builder';
 
 const catalog = parseToolCatalog(`

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, PolicyError, parsePolicy, scoreFindings, type Policy } from '../src/index';
+import { DEFAULT_SCORING_POLICY, ScoringPolicyError, parseScoringPolicy, scoreFindings, type ScoringPolicy } from '../src/index';
 
 const f = (rule: string, sev: 'low' | 'medium' | 'high' | 'critical', conf: number, ts = 0, ev: string[] = ['e1']) => ({
   rule, ver: 1, det: 'data_flow' as const, sev, conf, ts, ev, msg: `${rule} fired`,
 });
 
 describe('noisy-OR scoring', () => {
-  const policy: Policy = DEFAULT_POLICY;
+  const policy: ScoringPolicy = DEFAULT_SCORING_POLICY;
 
   it('combines independent findings by noisy-OR of severity × confidence', () => {
     const w = policy.scoring.severity_weights;
@@ -41,10 +41,10 @@ describe('noisy-OR scoring', () => {
   });
 
   it('parses a policy file and rejects inconsistent thresholds', () => {
-    const p = parsePolicy('version: 2\ndecisions: { step_up: 40, deny: 70 }\n');
+    const p = parseScoringPolicy('version: 2\ndecisions: { step_up: 40, deny: 70 }\n');
     expect(p.decisions).toEqual({ step_up: 40, deny: 70 });
-    expect(p.scoring.half_life_ms).toBe(DEFAULT_POLICY.scoring.half_life_ms);
-    expect(() => parsePolicy('version: 2\ndecisions: { step_up: 90, deny: 70 }\n')).toThrow(PolicyError);
-    expect(() => parsePolicy('version: 2\nscoring: { bogus: 1 }\n')).toThrow(/scoring/);
+    expect(p.scoring.half_life_ms).toBe(DEFAULT_SCORING_POLICY.scoring.half_life_ms);
+    expect(() => parseScoringPolicy('version: 2\ndecisions: { step_up: 90, deny: 70 }\n')).toThrow(ScoringPolicyError);
+    expect(() => parseScoringPolicy('version: 2\nscoring: { bogus: 1 }\n')).toThrow(/scoring/);
   });
 });

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { createDetectionEngine, loadDefaultPolicy, Policy, type RuleSetPort, type ToolCatalog, type ShellPort } from '@chainwatch/core';
+import { createDetectionEngine, loadDefaultPolicy, ScoringPolicy, type RuleSetPort, type ToolCatalog, type ShellPort } from '@chainwatch/core';
 import { loadDataset, loadLabels, type ReplaySession } from './dataset';
 import { type RateCount, rateOf } from './events-eval';
 
@@ -59,8 +59,8 @@ function suitesOf(dir: string): Map<string, string> {
   return out;
 }
 
-function withWeights(base: Policy, w: Weights): Policy {
-  return Policy.parse({
+function withWeights(base: ScoringPolicy, w: Weights): ScoringPolicy {
+  return ScoringPolicy.parse({
     ...base,
     decisions: { ...base.decisions, step_up: w.step_up },
     detectors: { ...base.detectors, pointed_recipient_weight: w.pointed_recipient_weight, delegated_recipient_weight: w.delegated_recipient_weight, pointed_link_confidence: w.pointed_link_confidence },
@@ -68,7 +68,7 @@ function withWeights(base: Policy, w: Weights): Policy {
 }
 
 /** Which sessions get flagged (replay never reads labels). */
-function flaggedSessions(sessions: readonly ReplaySession[], policy: Policy, rules: RuleSetPort, catalog: ToolCatalog | undefined, shell: ShellPort | undefined): Set<string> {
+function flaggedSessions(sessions: readonly ReplaySession[], policy: ScoringPolicy, rules: RuleSetPort, catalog: ToolCatalog | undefined, shell: ShellPort | undefined): Set<string> {
   const engine = createDetectionEngine({ policy, rules, ...(catalog !== undefined ? { catalog } : {}), ...(shell !== undefined ? { shell } : {}) });
   const flagged = new Set<string>();
   for (const s of sessions) {

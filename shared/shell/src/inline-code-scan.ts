@@ -112,6 +112,28 @@ function callArgs(tokens: readonly CodeToken[], at: number): { strings: string[]
   return { strings, list, firstIsString, firstIsOther };
 }
 
+/** os.environ / process.env / %ENV / ENV as a whole (an environment dump), or one credential-looking variable of it. */
+function readEnvironment(tokens: readonly CodeToken[], i: number, f: InlineFindings): void {
+  const id = (tokens[i] as CodeToken).v;
+  const next = tokens[i + 1];
+  if (id === 'os.environ' || id === 'process.env' || id === '%ENV' || id === 'ENV' || id === '$_ENV' || id === 'getenv' || id === 'os.getenv' || id === 'ENVIRON') {
+    const whole = next === undefined || !(next.t === 'p' && (next.v === '[' || next.v === '(' || next.v === '{')) || id === '%ENV';
+    const named = tokens[i + 2];
+    if (named?.t === 'str' && !whole) {
+      if (isSecretVariable(named.v)) f.secretVars.push(named.v);
+    } else if (whole && !id.includes('getenv')) f.envDump = true;
+  } else if (id.startsWith('process.env.') || id.startsWith('os.environ.')) {
+    const name = lastPart(id);
+    if (name === 'get' && tokens[i + 2]?.t === 'str') {
+      const v = (tokens[i + 2] as { v: string }).v;
+      if (isSecretVariable(v)) f.secretVars.push(v);
+    } else if (isSecretVariable(name)) f.secretVars.push(name);
+  } else if (id === '$ENV' && next?.v === '{' && tokens[i + 2]?.t !== 'p') {
+    const v = tokens[i + 2]?.v ?? '';
+    if (isSecretVariable(v)) f.secretVars.push(v);
+  }
+}
+
 export function scanInlineCode(code: Word, language: CodeLanguage, ctx: WalkContext, inv: Invocation, collector: InvocationCollector, sink: InlineFindings[]): void {
   const tokens = tokenizeCode(code.value, language);
   const f: InlineFindings = { invocation: inv, urls: [], hosts: [], reads: [], writes: [], deletes: [], network: false, sends: false, envDump: false, secretVars: [], dynamicExec: false, encrypts: false };
@@ -143,23 +165,7 @@ export function scanInlineCode(code: Word, language: CodeLanguage, ctx: WalkCont
     if (SEND_WORDS.includes(lastPart(id)) && tokens[i + 1]?.v === '(') f.sends = true;
     if (SEND_WORDS.includes(id) && (tokens[i + 1]?.v === '=' || tokens[i + 1]?.v === ':')) f.sends = true;
     const next = tokens[i + 1];
-    // Environment: os.environ / process.env / %ENV / ENV as a whole, or one variable of it.
-    if (id === 'os.environ' || id === 'process.env' || id === '%ENV' || id === 'ENV' || id === '$_ENV' || id === 'getenv' || id === 'os.getenv' || id === 'ENVIRON') {
-      const whole = next === undefined || !(next.t === 'p' && (next.v === '[' || next.v === '(' || next.v === '{')) || id === '%ENV';
-      const named = tokens[i + 2];
-      if (named?.t === 'str' && !whole) {
-        if (isSecretVariable(named.v)) f.secretVars.push(named.v);
-      } else if (whole && !id.includes('getenv')) f.envDump = true;
-    } else if (id.startsWith('process.env.') || id.startsWith('os.environ.')) {
-      const name = lastPart(id);
-      if (name === 'get' && tokens[i + 2]?.t === 'str') {
-        const v = (tokens[i + 2] as { v: string }).v;
-        if (isSecretVariable(v)) f.secretVars.push(v);
-      } else if (isSecretVariable(name)) f.secretVars.push(name);
-    } else if (id === '$ENV' && next?.v === '{' && tokens[i + 2]?.t !== 'p') {
-      const v = tokens[i + 2]?.v ?? '';
-      if (isSecretVariable(v)) f.secretVars.push(v);
-    }
+    readEnvironment(tokens, i, f);
     if (next === undefined) continue;
     const args = (): ReturnType<typeof callArgs> => callArgs(tokens, i);
     if (next.t === 'p' && next.v === '(') {

@@ -8,10 +8,8 @@ export interface ApprovalBinding {
   readonly id: string;
   readonly sessionId: string;
   readonly traceId: string | null;
-  /** sha256 of the exact action and session (what the caller sees and presents). */
+  /** actionDigest() of the exact action (@chainwatch/schemas): what the caller presents, and what the engine's approvals key on. */
   readonly actionDigest: string;
-  /** The detection core's digest of the same action (what engine.recordApproval keys on). */
-  readonly engineDigest: string;
   readonly evidenceEventIds: readonly string[];
   /** Rule ids of the findings that asked for the step-up (what an approval covers). */
   readonly ruleIds: readonly string[];
@@ -59,7 +57,7 @@ export class BindingStore {
   }
 
   create(
-    input: Pick<ApprovalBinding, 'sessionId' | 'traceId' | 'actionDigest' | 'engineDigest' | 'evidenceEventIds' | 'ruleIds'> & { readonly requestedBy?: string | null },
+    input: Pick<ApprovalBinding, 'sessionId' | 'traceId' | 'actionDigest' | 'evidenceEventIds' | 'ruleIds'> & { readonly requestedBy?: string | null },
     now: number,
   ): ApprovalBinding {
     this.sweep(now);

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { actionDigest as engineActionDigest, approvalFromEvent, type ApprovalRecord, type AssessResult } from '@chainwatch/core';
+import { approvalFromEvent, type ApprovalRecord, type AssessResult } from '@chainwatch/core';
 import { ChainwatchError } from '@chainwatch/runtime';
-import { ApprovalEvent, type Decision, type DecisionRecord, type DecisionRequest, type DecisionResponse, type Reason } from '@chainwatch/schemas';
+import { ApprovalEvent, actionDigest, type Decision, type DecisionRecord, type DecisionRequest, type DecisionResponse, type Reason } from '@chainwatch/schemas';
 import type { ApprovalBinding, BindingCheck, BindingStore } from '../approvals/binding-store';
 import type { LiveView } from '../live-view/live-view';
 import type { DecisionApiMetrics, DecisionMode } from '../metrics';
-import { actionDigest, bodyDigest, inputDigest } from './canonical-digest';
+import { bodyDigest, inputDigest } from './canonical-digest';
 import type { ApprovalLog, DecisionLog } from './publish-queue';
 import { isSensitiveAction, type SensitivityCheck } from './sensitivity';
 
 /** How decisions are made beyond the rules: staleness, fail modes, shadow mode. */
-export interface DecisionPolicy {
+export interface DecisionModes {
   /** The view is stale when not confirmed current for longer than this. */
   readonly staleMs: number;
   /** Stale view, sensitive action: the decision is at least this (fail closed). */
@@ -49,7 +49,7 @@ export class DecisionService {
   constructor(
     private readonly view: LiveView,
     private readonly bindings: BindingStore,
-    private readonly policy: DecisionPolicy,
+    private readonly modes: DecisionModes,
     private readonly log: DecisionLog,
     private readonly metrics: DecisionApiMetrics,
     /** Binding states for the other API instances and the processors (chainwatch.approvals). */
@@ -70,18 +70,18 @@ export class DecisionService {
     const started = performance.now();
     const engine = this.view.engine;
     const age = this.view.ageMs(now);
-    const stale = age === null || age > this.policy.staleMs;
+    const stale = age === null || age > this.modes.staleMs;
     const assessed: AssessResult = engine.assess(request, now);
 
     let decision: Decision = assessed.decision;
     let reasons: Reason[] = contractReasons(assessed.reasons);
     let failMode: DecisionResponse['stale'] = null;
-    let mode: DecisionMode = this.policy.shadow ? 'shadow' : 'enforce';
+    let mode: DecisionMode = this.modes.shadow ? 'shadow' : 'enforce';
     let digest: string | null = null;
     let usedBinding: string | null = null;
 
     if (request.approval_binding !== undefined) {
-      digest = actionDigest(request.session_id, request.action);
+      digest = actionDigest(request.action);
       const check = this.bindings.redeem(request.approval_binding, request.session_id, digest, now);
       const applied = applyBinding(check, assessed);
       decision = applied.decision;
@@ -96,27 +96,26 @@ export class DecisionService {
     }
 
     if (stale && mode !== 'approval') {
-      if ((this.policy.isSensitive ?? isSensitiveAction)(request.action)) {
+      if ((this.modes.isSensitive ?? isSensitiveAction)(request.action)) {
         failMode = 'fail_closed';
-        decision = stricter(decision, this.policy.failModeSensitive);
+        decision = stricter(decision, this.modes.failModeSensitive);
       } else {
-        failMode = this.policy.failModeOther === 'allow' ? 'fail_open' : 'fail_closed';
-        decision = stricter(decision, this.policy.failModeOther);
+        failMode = this.modes.failModeOther === 'allow' ? 'fail_open' : 'fail_closed';
+        decision = stricter(decision, this.modes.failModeOther);
       }
       reasons = [staleReason(age, failMode), ...reasons].slice(0, MAX_REASONS);
-      if (!this.policy.shadow) mode = failMode === 'fail_open' ? 'stale_fail_open' : 'stale_fail_closed';
+      if (!this.modes.shadow) mode = failMode === 'fail_open' ? 'stale_fail_open' : 'stale_fail_closed';
     }
 
-    const enforced: Decision = this.policy.shadow ? 'allow' : decision;
+    const enforced: Decision = this.modes.shadow ? 'allow' : decision;
     let binding: ApprovalBinding | null = null;
     if (enforced === 'step_up') {
-      digest ??= actionDigest(request.session_id, request.action);
+      digest ??= actionDigest(request.action);
       binding = this.bindings.create(
         {
           sessionId: request.session_id,
           traceId: request.trace_id ?? null,
           actionDigest: digest,
-          engineDigest: engineActionDigest(request.action),
           evidenceEventIds: evidenceOf(assessed),
           ruleIds: ruleIdsOf(assessed),
           requestedBy: caller,
@@ -145,9 +144,9 @@ export class DecisionService {
       policy_version: engine.policyVersion,
       view_age_ms: age === null ? null : Math.round(age),
       stale: failMode,
-      shadow: this.policy.shadow,
+      shadow: this.modes.shadow,
     };
-    if (this.policy.shadow) response.would_be = decision;
+    if (this.modes.shadow) response.would_be = decision;
 
     this.log.append({
       schema_version: 1,
@@ -165,7 +164,7 @@ export class DecisionService {
       score: response.score,
       level: response.level,
       reasons,
-      shadow: this.policy.shadow,
+      shadow: this.modes.shadow,
       stale: failMode,
       view_age_ms: response.view_age_ms,
       approval_binding: binding?.id ?? usedBinding ?? request.approval_binding ?? null,
@@ -201,7 +200,6 @@ export class DecisionService {
         sessionId: e.session_id,
         traceId: e.trace_id,
         actionDigest: e.action_digest,
-        engineDigest: e.engine_digest,
         evidenceEventIds: e.evidence_event_ids,
         ruleIds: e.rule_ids,
         createdAt: e.created_at,
@@ -226,7 +224,7 @@ export class DecisionService {
       session_id: b.sessionId,
       trace_id: b.traceId,
       action_digest: b.actionDigest,
-      engine_digest: b.engineDigest,
+      engine_digest: b.actionDigest,
       evidence_event_ids: [...b.evidenceEventIds],
       rule_ids: [...b.ruleIds],
       created_at: b.createdAt,
@@ -272,7 +270,7 @@ export class DecisionService {
       score: signal?.score ?? 0,
       level: signal?.level ?? 'low',
       reasons: [answerReason(binding)],
-      shadow: this.policy.shadow,
+      shadow: this.modes.shadow,
       stale: null,
       view_age_ms: null,
       approval_binding: binding.id,
@@ -297,7 +295,7 @@ export class DecisionService {
  */
 /** The engine's view of a binding's approval (approved; `ts` and `used` set by the caller). */
 function approvalRecord(b: ApprovalBinding): Omit<ApprovalRecord, 'ts'> {
-  return { id: b.id, sessionId: b.sessionId, actionDigest: b.engineDigest, approved: true, ruleIds: b.ruleIds, expiresAt: b.expiresAt };
+  return { id: b.id, sessionId: b.sessionId, actionDigest: b.actionDigest, approved: true, ruleIds: b.ruleIds, expiresAt: b.expiresAt };
 }
 
 function contractReasons(reasons: readonly Reason[]): Reason[] {

@@ -10,7 +10,7 @@
  * reached, so level and decision agree; the reasons list the strongest findings, authority first.
  */
 import type { Decision, Reason } from '@chainwatch/schemas';
-import type { Policy } from '../scoring/policy';
+import type { ScoringPolicy } from '../scoring/scoring-policy';
 import { findingWeight, levelOf, type ScoreResult } from '../scoring/score';
 import type { ActiveFinding } from '../state/session-state';
 
@@ -20,7 +20,7 @@ interface Weighed {
 }
 
 /** The strongest finding per rule, weighted at `now`. */
-function strongest(groups: ReadonlyArray<readonly ActiveFinding[]>, now: number, policy: Policy): Map<string, Weighed> {
+function strongest(groups: ReadonlyArray<readonly ActiveFinding[]>, now: number, policy: ScoringPolicy): Map<string, Weighed> {
   const best = new Map<string, Weighed>();
   for (const list of groups) {
     for (const f of list) {
@@ -40,7 +40,7 @@ function noisyOr(items: Iterable<Weighed>, keep: (f: ActiveFinding) => boolean):
 
 const ROLE_ORDER: Readonly<Record<string, number>> = { authority: 0, evidence: 1, heuristic: 2, context: 3 };
 
-export function decide(groups: ReadonlyArray<readonly ActiveFinding[]>, now: number, policy: Policy): ScoreResult {
+export function decide(groups: ReadonlyArray<readonly ActiveFinding[]>, now: number, policy: ScoringPolicy): ScoreResult {
   const best = strongest(groups, now, policy);
   const items = [...best.values()];
   const authority = items.some((x) => x.f.role === 'authority' && x.w > 0);

@@ -8,7 +8,7 @@
 import type { Detector, Severity } from '@chainwatch/schemas';
 import type { TransitionModels } from '../baseline/markov-model';
 import { type DetectorRuleId, type RuleRole, detectorRule } from '../registry/detector-rules';
-import type { DetectorPolicy } from '../scoring/policy';
+import type { DetectorSettings } from '../scoring/scoring-policy';
 import type { CredentialIndex } from '../state/credential-index';
 import type { Interner } from '../state/interner';
 import type { SessionState } from '../state/session-state';
@@ -18,7 +18,7 @@ export type { ActionView } from '../view/action-view';
 
 export interface DetectorContext {
   readonly names: Interner;
-  readonly policy: DetectorPolicy;
+  readonly policy: DetectorSettings;
   readonly models: TransitionModels;
   readonly credentials: CredentialIndex;
   /** The organisation's own domains (the catalog's org_domains): hosts there are internal. */

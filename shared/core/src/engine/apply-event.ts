@@ -12,7 +12,7 @@ import { originOf } from '../provenance/argument-origin';
 import type { IntentIndex } from '../intent/intent-index';
 import { pointedByTask } from '../provenance/task-pointer';
 import type { ActionView } from '../view/action-view';
-import type { DetectorPolicy } from '../scoring/policy';
+import type { DetectorSettings } from '../scoring/scoring-policy';
 import type { Interner } from '../state/interner';
 import type { StringPool } from '../state/string-pool';
 import { pairsGet, pairsSet, pairsSize } from '../state/flat-map';
@@ -68,7 +68,7 @@ export function applyEvent(
   e: AgentActionEvent,
   view: ActionView,
   names: Interner,
-  policy: DetectorPolicy,
+  policy: DetectorSettings,
   pool: StringPool,
   orgDomains: readonly string[] = [],
 ): void {

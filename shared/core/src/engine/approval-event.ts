@@ -11,7 +11,7 @@ export function approvalFromEvent(e: ApprovalEvent): ApprovalRecord | null {
   return {
     id: e.binding,
     sessionId: e.session_id,
-    actionDigest: e.engine_digest,
+    actionDigest: e.action_digest,
     approved: e.state !== 'rejected',
     ruleIds: e.rule_ids,
     ts: e.ts,

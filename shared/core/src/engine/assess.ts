@@ -5,12 +5,11 @@
  * session-wide (sticky) ones, in the order authority → evidence → heuristics (decision/decide.ts).
  * An approval of this exact action covers the rules it names.
  */
-import type { DecisionRequest } from '@chainwatch/schemas';
+import { actionDigest, type DecisionRequest } from '@chainwatch/schemas';
 import { decide } from '../decision/decide';
 import type { AssessResult } from '../engine-api';
 import { SessionState } from '../state/session-state';
 import { buildActionView, type ActionInput } from '../view/action-view';
-import { actionDigest } from './action-digest';
 import { findApproval } from './approval-book';
 import { inheritProvenance } from './apply-event';
 import type { EngineState } from './engine-state';

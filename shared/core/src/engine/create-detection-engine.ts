@@ -22,7 +22,7 @@ import { provenance } from '../detectors/provenance';
 import { shellCommands } from '../detectors/shell';
 import type { ApprovalRecord, AssessResult, DetectionEngine, ObserveResult } from '../engine-api';
 import { IntentIndex } from '../intent/intent-index';
-import { DEFAULT_POLICY, type Policy } from '../scoring/policy';
+import { DEFAULT_SCORING_POLICY, type ScoringPolicy } from '../scoring/scoring-policy';
 import { findingWeight } from '../scoring/score';
 import { CredentialIndex } from '../state/credential-index';
 import { hex64 } from '../state/hash';
@@ -46,7 +46,7 @@ export const DEFAULT_IDLE_MS = 30 * 60_000;
 export interface DetectionEngineOptions {
   readonly catalog?: ToolCatalog;
   readonly rules?: RuleSetPort;
-  readonly policy?: Policy;
+  readonly policy?: ScoringPolicy;
   readonly baseline?: Baseline;
   /** Hard cap on sessions held; the oldest is dropped first. Default 1,000,000. */
   readonly maxSessions?: number;
@@ -66,7 +66,7 @@ export const DETECTORS: readonly DetectorModule[] = [authority, provenance, shel
 
 export function createDetectionEngine(options: DetectionEngineOptions = {}): DetectionEngine {
   const catalog = options.catalog ?? EMPTY_CATALOG;
-  const policy = options.policy ?? DEFAULT_POLICY;
+  const policy = options.policy ?? DEFAULT_SCORING_POLICY;
   const rules = options.rules;
   const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
   const names = new Interner();

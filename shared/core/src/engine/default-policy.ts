@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadToolCatalog, type ToolCatalog } from '../catalog/tool-catalog';
-import { loadPolicy, type Policy } from '../scoring/policy';
+import { loadScoringPolicy, type ScoringPolicy } from '../scoring/scoring-policy';
 import { loadRuleSet, SHIPPED_RULES_DIR, type RuleSet } from '../rules/index';
 
 export const SHIPPED_POLICY_DIR: string = fileURLToPath(new URL('../../policy/', import.meta.url));
@@ -15,7 +15,7 @@ export const SHIPPED_POLICY_PATH: string = fileURLToPath(new URL('../../policy/p
 
 export interface DefaultPolicyFiles {
   readonly catalog: ToolCatalog;
-  readonly policy: Policy;
+  readonly policy: ScoringPolicy;
   readonly rules: RuleSet;
 }
 
@@ -23,5 +23,5 @@ export function loadDefaultPolicy(paths: { catalog?: string; policy?: string; ru
   const catalogPath = paths.catalog ?? SHIPPED_CATALOG_PATH;
   const policyPath = paths.policy ?? SHIPPED_POLICY_PATH;
   if (!existsSync(policyPath)) throw new Error(`policy file not found: ${policyPath}`);
-  return { catalog: loadToolCatalog(catalogPath), policy: loadPolicy(policyPath), rules: loadRuleSet(paths.rules ?? [SHIPPED_RULES_DIR]) };
+  return { catalog: loadToolCatalog(catalogPath), policy: loadScoringPolicy(policyPath), rules: loadRuleSet(paths.rules ?? [SHIPPED_RULES_DIR]) };
 }

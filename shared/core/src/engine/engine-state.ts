@@ -2,7 +2,7 @@
 import type { TransitionModels } from '../baseline/markov-model';
 import type { ToolCatalog } from '../catalog/tool-catalog';
 import type { IntentIndex } from '../intent/intent-index';
-import type { Policy } from '../scoring/policy';
+import type { ScoringPolicy } from '../scoring/scoring-policy';
 import type { ShellPort } from '../shell/shell-port';
 import type { CredentialIndex } from '../state/credential-index';
 import type { ActiveFinding } from '../state/session-state';
@@ -15,7 +15,7 @@ import type { SessionStore } from './session-store';
 
 export interface EngineState {
   readonly catalog: ToolCatalog;
-  readonly policy: Policy;
+  readonly policy: ScoringPolicy;
   readonly rules: RuleSetPort | undefined;
   readonly policyVersion: string;
   /** Learn Markov transition models online from observed events. */

@@ -4,12 +4,11 @@
  * the event is applied to state (tools, transitions, taint, provenance of what its output put in
  * front of the agent), and a delegation prepares its target session.
  */
-import type { AgentActionEvent, Finding, RiskSignal } from '@chainwatch/schemas';
+import { actionDigest, type AgentActionEvent, type Finding, type RiskSignal } from '@chainwatch/schemas';
 import type { ObserveResult } from '../engine-api';
 import { hash52 } from '../state/hash';
 import { SessionState } from '../state/session-state';
 import { buildActionView, type ActionInput } from '../view/action-view';
-import { actionDigest } from './action-digest';
 import { applyEvent, initSession } from './apply-event';
 import type { EngineState } from './engine-state';
 import { draftToActive, publishFinding } from './to-active';

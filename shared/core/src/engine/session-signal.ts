@@ -5,7 +5,7 @@
  */
 import type { RiskSignal } from '@chainwatch/schemas';
 import { DATA_CLASSES } from '@chainwatch/schemas';
-import type { Policy } from '../scoring/policy';
+import type { ScoringPolicy } from '../scoring/scoring-policy';
 import { scoreFindings } from '../scoring/score';
 import { pairsKeys } from '../state/flat-map';
 import type { Interner } from '../state/interner';
@@ -19,7 +19,7 @@ export interface DigestState {
 /** SessionDigest.state is capped by the contract (64 KiB). */
 const MAX_DIGEST_STATE = 60_000;
 
-export function buildSignal(s: SessionState, names: Interner, policy: Policy, policyVersion: string): RiskSignal {
+export function buildSignal(s: SessionState, names: Interner, policy: ScoringPolicy, policyVersion: string): RiskSignal {
   const now = s.lastTs || s.firstTs;
   const scored = scoreFindings([s.findings], now, policy);
   s.score = scored.score;

@@ -5,7 +5,7 @@
  */
 import type { Decision, Level, Reason } from '@chainwatch/schemas';
 import type { ActiveFinding } from '../state/session-state';
-import type { Policy } from './policy';
+import type { ScoringPolicy } from './scoring-policy';
 
 /** What scoring reads of a finding: the same shape as a finding held in session state. */
 export type Scorable = ActiveFinding;
@@ -18,13 +18,13 @@ export interface ScoreResult {
   readonly evidence: string[];
 }
 
-export function findingWeight(f: Scorable, now: number, policy: Policy): number {
+export function findingWeight(f: Scorable, now: number, policy: ScoringPolicy): number {
   const w = policy.scoring.severity_weights[f.sev] * f.conf;
   const age = Math.max(0, now - f.ts);
   return age === 0 ? w : w * Math.pow(0.5, age / policy.scoring.half_life_ms);
 }
 
-export function levelOf(score: number, policy: Policy): Level {
+export function levelOf(score: number, policy: ScoringPolicy): Level {
   const l = policy.scoring.levels;
   if (score >= l.critical) return 'critical';
   if (score >= l.high) return 'high';
@@ -32,13 +32,13 @@ export function levelOf(score: number, policy: Policy): Level {
   return 'low';
 }
 
-export function decisionOf(score: number, policy: Policy): Decision {
+export function decisionOf(score: number, policy: ScoringPolicy): Decision {
   if (score >= policy.decisions.deny) return 'deny';
   if (score >= policy.decisions.step_up) return 'step_up';
   return 'allow';
 }
 
-export function scoreFindings(groups: ReadonlyArray<readonly Scorable[]>, now: number, policy: Policy): ScoreResult {
+export function scoreFindings(groups: ReadonlyArray<readonly Scorable[]>, now: number, policy: ScoringPolicy): ScoreResult {
   const best = new Map<string, { f: Scorable; w: number }>();
   for (const list of groups) {
     for (const f of list) {

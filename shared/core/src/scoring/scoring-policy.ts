@@ -9,7 +9,7 @@ import { z } from 'zod';
 const Weight = z.number().min(0).max(1);
 const Pct = z.number().min(0).max(100);
 
-export const Policy = z
+export const ScoringPolicy = z
   .object({
     version: z.union([z.string().min(1).max(64), z.number()]).transform(String),
     scoring: z
@@ -63,30 +63,30 @@ export const Policy = z
       .prefault({}),
   })
   .strict();
-export type Policy = z.infer<typeof Policy>;
-export type DetectorPolicy = Policy['detectors'];
+export type ScoringPolicy = z.infer<typeof ScoringPolicy>;
+export type DetectorSettings = ScoringPolicy['detectors'];
 
-export const DEFAULT_POLICY: Policy = Policy.parse({ version: 'default' });
+export const DEFAULT_SCORING_POLICY: ScoringPolicy = ScoringPolicy.parse({ version: 'default' });
 
-export class PolicyError extends Error {
-  override readonly name = 'PolicyError';
+export class ScoringPolicyError extends Error {
+  override readonly name = 'ScoringPolicyError';
 }
 
-export function parsePolicy(text: string, source = 'policy'): Policy {
+export function parseScoringPolicy(text: string, source = 'policy'): ScoringPolicy {
   let raw: unknown;
   try {
     raw = parse(text);
   } catch (err) {
-    throw new PolicyError(`${source}: invalid YAML: ${(err as Error).message}`, { cause: err });
+    throw new ScoringPolicyError(`${source}: invalid YAML: ${(err as Error).message}`, { cause: err });
   }
-  const parsed = Policy.safeParse(raw);
+  const parsed = ScoringPolicy.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new PolicyError(`${source}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid policy'}`);
+    throw new ScoringPolicyError(`${source}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid policy'}`);
   }
   return parsed.data;
 }
 
-export function loadPolicy(path: string): Policy {
-  return parsePolicy(readFileSync(path, 'utf8'), path);
+export function loadScoringPolicy(path: string): ScoringPolicy {
+  return parseScoringPolicy(readFileSync(path, 'utf8'), path);
 }
