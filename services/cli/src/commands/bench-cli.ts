@@ -80,7 +80,7 @@ export async function runBenchCli(argv: string[]): Promise<number> {
       }
       case 'shell': {
         const r = await runShellBench({ traces: intOption('traces', values.traces, 3_000), log });
-        results.shell = pick(r, ['miss_us', 'hit_us', 'stream_per_s', 'stream_hit_rate', 'core_events_per_s', 'core_with_shell_events_per_s']);
+        results.shell = pick(r, ['events', 'shell_calls', 'distinct_commands', 'miss_us', 'hit_us', 'stream_per_s', 'stream_hit_rate', 'core_events_per_s', 'core_with_shell_events_per_s']);
         break;
       }
       case 'processor': {

@@ -116,6 +116,39 @@ const SUITES: Readonly<Record<string, SuiteSpec>> = {
       { key: 'load_end', what: 'load average (1 min) at the end', unit: '', digits: 2 },
     ],
   },
+  shell: {
+    title: 'Shell commands (coding agents)',
+    about:
+      'the shell analyser (tree-sitter-bash, or the grammar-free reader for simple lines; effects per command) and the detection core on the simulator\'s shell corpus (`--traces`, default 3,000): ' +
+      'each distinct command parsed with no cache (miss) and from the cache (hit), the calls in order through the default cache, then observe() over the same events without and with the analyser plugged in (cache cold at the start). This process on one core; CPU time.',
+    figures: [
+      { key: 'events', what: 'events of the corpus', unit: '' },
+      { key: 'shell_calls', what: 'shell calls among them', unit: '' },
+      { key: 'distinct_commands', what: 'distinct commands', unit: '' },
+      { key: 'miss_us', what: 'analysis of a command not in the cache', unit: 'µs', digits: 1 },
+      { key: 'hit_us', what: 'analysis from the cache', unit: 'µs', digits: 2 },
+      { key: 'stream_per_s', what: 'shell calls in order, default cache', unit: 'commands/s' },
+      { key: 'stream_hit_rate', what: 'cache hit rate of that stream', unit: '', digits: 3 },
+      { key: 'core_events_per_s', what: 'observe() on this traffic, no analyser', unit: 'events/s' },
+      { key: 'core_with_shell_events_per_s', what: 'observe() on this traffic, analyser plugged in (parsing included)', unit: 'events/s', target: '≥ 50,000' },
+    ],
+  },
+  'mcp-proxy': {
+    title: 'MCP proxy',
+    about:
+      'an MCP SDK client calling a small MCP server (a child process) directly and through `chainwatch mcp-proxy` (a child process, in-process engine, every call allowed), over stdio, one call in flight, rounds alternating after a warm-up; the added latency is proxied minus direct per percentile; the gate alone is the decision and the report in process, no transport: the part of the added latency that is Chainwatch\'s rather than the extra hop\'s.',
+    figures: [
+      { key: 'direct_p50_us', what: 'direct call p50', unit: 'µs' },
+      { key: 'direct_p99_us', what: 'direct call p99', unit: 'µs' },
+      { key: 'proxy_p50_us', what: 'through the proxy p50', unit: 'µs' },
+      { key: 'proxy_p99_us', what: 'through the proxy p99', unit: 'µs' },
+      { key: 'added_p50_us', what: 'added by the proxy, p50', unit: 'µs' },
+      { key: 'added_p99_us', what: 'added by the proxy, p99', unit: 'µs' },
+      { key: 'gate_p50_us', what: 'the gate alone, p50', unit: 'µs', digits: 1 },
+      { key: 'gate_p99_us', what: 'the gate alone, p99', unit: 'µs', digits: 1 },
+      { key: 'refused', what: 'proxied calls not allowed (should be 0)', unit: '' },
+    ],
+  },
   startup: {
     title: 'Start-up of each service, built against tsx',
     about:
