@@ -18,9 +18,12 @@ describe('start alerts', () => {
     const config = parseAlertsConfig({}, {});
     const a = await startAlerts(log, config, { quiet: false, out: loud.out });
     const b = await startAlerts(log, config, { quiet: true, out: quiet.out });
-    expect(a.description).toBe('findings: printed below');
+    expect(a.description).toBe('findings: medium and above printed below');
     expect(b.description).toBe('findings: not printed (--quiet)');
-    await log.publish(TOPICS.findings, [{ key: 's', value: JSON.stringify(makeFinding({ session_id: 's', rule_id: 'r-1', severity: 'high' })) }]);
+    await log.publish(TOPICS.findings, [
+      { key: 's', value: JSON.stringify(makeFinding({ session_id: 's', rule_id: 'r-0', severity: 'low' })) },
+      { key: 's', value: JSON.stringify(makeFinding({ session_id: 's', rule_id: 'r-1', severity: 'high' })) },
+    ]);
     await log.idle();
     await a.close();
     await b.close();
@@ -52,6 +55,9 @@ describe('start alerts', () => {
   it('takes the webhook from flags over the environment, and rejects a bad URL or level by name', () => {
     expect(parseAlertsConfig({ webhookUrl: 'https://hooks.example/x' }, { CHAINWATCH_WEBHOOK_URL: 'https://other.example/y' }).CHAINWATCH_WEBHOOK_URL).toBe('https://hooks.example/x');
     expect(parseAlertsConfig({}, {}).CHAINWATCH_WEBHOOK_MIN_LEVEL).toBe('high');
+    // Low findings are context (a tool the catalog does not know): not printed unless asked for.
+    expect(parseAlertsConfig({}, {}).CHAINWATCH_PRINT_LEVEL).toBe('medium');
+    expect(parseAlertsConfig({ printLevel: 'low' }, {}).CHAINWATCH_PRINT_LEVEL).toBe('low');
     expect(() => parseAlertsConfig({ webhookUrl: 'file:///etc/passwd' }, {})).toThrow(ConfigError);
     expect(() => parseAlertsConfig({ webhookLevel: 'severe' }, {})).toThrow(/CHAINWATCH_WEBHOOK_MIN_LEVEL/);
   });

@@ -13,7 +13,8 @@ import { formatAlert, useColor } from './alert-line';
 import { WebhookNotifier } from './webhook-notifier';
 
 export const AlertsEnv = z.object({
-  CHAINWATCH_PRINT_LEVEL: Level.default('low'),
+  /** Findings below this severity are not printed: low findings are context (a tool the catalog does not know), one per session. */
+  CHAINWATCH_PRINT_LEVEL: Level.default('medium'),
   CHAINWATCH_WEBHOOK_URL: env.url().refine((u) => /^https?:\/\//i.test(u), 'must be an http or https URL').optional(),
   CHAINWATCH_WEBHOOK_MIN_LEVEL: Level.default('high'),
   CHAINWATCH_WEBHOOK_QUEUE: env.int(1000, 1),
