@@ -59,5 +59,5 @@ export const env = {
    */
   duration: (def: number, options: { unit?: 'ms' | 's'; min?: number; max?: number } = {}) =>
     durationSetting({ unit: options.unit ?? 'ms', min: options.min ?? 0, ...(options.max !== undefined ? { max: options.max } : {}) }).default(def),
-  logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  logLevel: (fallback: 'warn' | 'info' = 'info') => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default(fallback),
 };

@@ -32,7 +32,8 @@ const StartEnv = z.object({
   CHAINWATCH_HOST: z.string().min(1).default(D.host),
   CHAINWATCH_PORT: env.port(D.port),
   CHAINWATCH_DATA_DIR: z.string().min(1).default(D.dataDir),
-  LOG_LEVEL: env.logLevel(),
+  /** warn: on a terminal, the banner and the findings say what info logs would (LOG_LEVEL=info brings them back). */
+  LOG_LEVEL: env.logLevel('warn'),
   IDLE_SESSION_MS: env.duration(PROCESSOR_DEFAULTS.idleMs, { min: 1000 }),
   /** Records of agent.actions not yet handled by the processor or the writer; past it, ingestion answers 503 with Retry-After. */
   INGEST_MAX_BACKLOG: env.int(D.maxBacklog, 100),
