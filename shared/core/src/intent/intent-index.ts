@@ -4,8 +4,9 @@
  * the memory are paid once. Bounded cache; a full cache starts over.
  */
 import { hash52 } from '../state/hash';
+import { extractEntitiesFromText } from '../catalog/extract-entities';
 import { taskCapabilityKeys } from './task-asks';
-import { taskTextKeys } from './task-words';
+import { taskTextKeys, wordsOf } from './task-words';
 
 export class IntentIndex {
   private readonly cache = new Map<string, readonly number[] | null>();
@@ -16,10 +17,15 @@ export class IntentIndex {
     if (intent === undefined || intent === '') return null;
     const hit = this.cache.get(intent);
     if (hit !== undefined) return hit;
+    // Words and entities are read once for both kinds of key.
+    const words = wordsOf(intent);
+    const entities = extractEntitiesFromText(intent);
     const set = new Set<number>();
-    for (const k of [...taskCapabilityKeys(intent), ...taskTextKeys(intent)]) {
-      if (set.size >= this.maxKeys) break;
-      set.add(hash52(k));
+    for (const keys of [taskCapabilityKeys(intent, words, entities), taskTextKeys(intent, words, entities)]) {
+      for (const k of keys) {
+        if (set.size >= this.maxKeys) break;
+        set.add(hash52(k));
+      }
     }
     const arr = set.size === 0 ? null : Object.freeze(Array.from(Float64Array.from(set).sort()));
     if (this.cache.size >= this.cap) this.cache.clear();

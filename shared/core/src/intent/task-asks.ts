@@ -6,7 +6,7 @@
  *
  * Kinds are recorded as capability keys among the task's hashed keys (see intent-index.ts).
  */
-import { extractEntitiesFromText } from '../catalog/extract-entities';
+import { extractEntitiesFromText, type Entities } from '../catalog/extract-entities';
 import { shellAskKeys } from './shell-asks';
 import { wordsOf } from './task-words';
 
@@ -168,10 +168,11 @@ function asksForAction(verbs: readonly string[]): boolean {
   return false;
 }
 
-export function taskCapabilityKeys(intent: string | undefined): string[] {
+/** `wordList` and `e`: the text's wordsOf() and extractEntitiesFromText(), when the caller has them. */
+export function taskCapabilityKeys(intent: string | undefined, wordList?: readonly string[], e?: Entities): string[] {
   if (intent === undefined || intent === '') return [];
-  const words = new Set(wordsOf(intent));
-  const e = extractEntitiesFromText(intent);
+  const words = new Set(wordList ?? wordsOf(intent));
+  e ??= extractEntitiesFromText(intent);
   const web = e.urls.length > 0 || WEB_WORDS.some((w) => words.has(w)) || e.domains.some((d) => !e.emails.some((m) => m.endsWith(`@${d}`)));
   const keys = [INTENT_PRESENT_KEY];
   if (web) keys.push(INTENT_WEB_KEY);

@@ -15,31 +15,72 @@ const SMALL_INTS: readonly bigint[] = Array.from({ length: 1024 }, (_, i) => Big
 const int = (v: number): bigint | number =>
   v >= 0 && v < 1024 && (v | 0) === v ? (SMALL_INTS[v] as bigint) : Number.isSafeInteger(v) ? BigInt(v) : v;
 
-const INT_EVENT: readonly boolean[] = Object.values(EVENT_FIELDS).map((t) => t === 'int');
-const EVENT_KEYS: readonly string[] = Object.keys(EVENT_FIELDS);
-const INT_SESSION: readonly boolean[] = Object.values(SESSION_FIELDS).map((t) => t === 'int');
-const SESSION_KEYS: readonly string[] = Object.keys(SESSION_FIELDS);
-
-/** Copies a view's fields in the table's order (one hidden class per table), integers as BigInt. */
-function copyFields(into: Record<string, unknown>, from: Readonly<Record<string, unknown>>, keys: readonly string[], ints: readonly boolean[]): void {
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i] as string;
-    const v = from[k];
-    into[k] = ints[i] === true ? int(v as number) : v;
-  }
-}
-
-/** What CEL sees as `event`: the fields of rule-context-fields.ts, built once per event on the hot path. */
+/**
+ * What CEL sees as `event`: the fields of rule-context-fields.ts, built once per event on the hot
+ * path. Written out field by field, in the table's order: named stores give every instance one
+ * hidden class and cost a fraction of a loop of keyed stores (the activation was a tenth of
+ * observe). A test checks the fields and their order against the table.
+ */
 class CelEvent {
   constructor(e: RuleEventView) {
-    copyFields(this as unknown as Record<string, unknown>, e, EVENT_KEYS, INT_EVENT);
+    const o = this as unknown as Record<keyof RuleEventView, unknown>;
+    o.event_id = e.event_id;
+    o.ts = int(e.ts);
+    o.kind = e.kind;
+    o.tool = e.tool;
+    o.operation = e.operation;
+    o.data_class = e.data_class;
+    o.data_class_rank = int(e.data_class_rank);
+    o.resource = e.resource;
+    o.destination = e.destination;
+    o.destination_external = e.destination_external;
+    o.egress = e.egress;
+    o.destination_provenance = e.destination_provenance;
+    o.destination_source = e.destination_source;
+    o.destination_source_tool = e.destination_source_tool;
+    o.destination_pointed = e.destination_pointed;
+    o.output_trust = e.output_trust;
+    o.envelope_declared = e.envelope_declared;
+    o.envelope_covers = e.envelope_covers;
+    o.recipient_left_to_agent = e.recipient_left_to_agent;
+    o.required_scopes = e.required_scopes;
+    o.task_scopes = e.task_scopes;
+    o.scopes_missing = e.scopes_missing;
+    o.tool_allowed = e.tool_allowed;
+    o.over_ceiling = e.over_ceiling;
+    o.unknown_tool = e.unknown_tool;
+    o.agent_id = e.agent_id;
+    o.agent_type = e.agent_type;
+    o.principal_sub = e.principal_sub;
+    o.delegation_depth = int(e.delegation_depth);
+    o.injection_score = e.injection_score;
+    o.user_approved = e.user_approved;
+    o.outcome = e.outcome;
+    o.arg_emails = e.arg_emails;
+    o.arg_urls = e.arg_urls;
+    o.arg_domains = e.arg_domains;
+    o.arg_ibans = e.arg_ibans;
+    o.shell_effects = e.shell_effects;
+    o.shell_executables = e.shell_executables;
+    o.shell_hosts = e.shell_hosts;
   }
 }
 
 /** What CEL sees as `session` (see CelEvent). */
 class CelSession {
   constructor(s: RuleSessionView) {
-    copyFields(this as unknown as Record<string, unknown>, s, SESSION_KEYS, INT_SESSION);
+    const o = this as unknown as Record<keyof RuleSessionView, unknown>;
+    o.events = int(s.events);
+    o.distinct_tools = int(s.distinct_tools);
+    o.tainted = s.tainted;
+    o.max_data_class_rank = int(s.max_data_class_rank);
+    o.last_tool = s.last_tool;
+    o.recent_tools = s.recent_tools;
+    o.destinations = int(s.destinations);
+    o.external_sends = int(s.external_sends);
+    o.principals = int(s.principals);
+    o.active_rules = s.active_rules;
+    o.tool_output_entities = int(s.tool_output_entities);
   }
 }
 
