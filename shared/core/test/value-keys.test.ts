@@ -12,6 +12,39 @@ describe('value keys of paths, commands and hosts', () => {
     expect(commandKey('  git   status ')).toBe('c:git status');
   });
 
+  it('gives every path the normal form of the full algorithm (the shortcut for paths already in it agrees)', () => {
+    // The normal form written out step by step, as pathKey did before it took a shortcut.
+    const reference = (raw: string): string => {
+      let p = raw.trim().replace(/^["']|["']$/g, '').replace(/^\$\{?HOME\}?(?=\/|$)/, '~');
+      if (p === '') return 'f:';
+      const absolute = p.startsWith('/');
+      const out: string[] = [];
+      for (const part of p.split('/')) {
+        if (part === '' || part === '.') continue;
+        if (part === '..') {
+          const last = out[out.length - 1];
+          if (last !== undefined && last !== '..' && !(out.length === 1 && last.startsWith('~'))) out.pop();
+          else if (!absolute) out.push('..');
+          continue;
+        }
+        out.push(part);
+      }
+      p = out.join('/');
+      return `f:${absolute ? `/${p}` : p === '' ? '.' : p}`;
+    };
+    const pieces = ['', '/', '//', '.', '..', '~', 'a', 'b.c', '.env', '$HOME', '${HOME}', '"', "'", ' ', '\t', '\u00a0', 'x y', '-', 'é', '*'];
+    let seed = 7;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    const samples = ['/etc/passwd', 'build/', 'src/a.ts', '~/.ssh/id_rsa', '/tmp/x.sh', 'a/b/../c', 'a//b', './x', 'x/.', '~/..', "'q'"];
+    for (let i = 0; i < 5000; i++) {
+      const n = 1 + (next() % 6);
+      let t = '';
+      for (let j = 0; j < n; j++) t += (pieces[next() % pieces.length] ?? '') + (next() % 2 === 0 ? '/' : '');
+      samples.push(t);
+    }
+    for (const raw of samples) expect(pathKey(raw), JSON.stringify(raw)).toBe(reference(raw));
+  });
+
   it('finds the paths a task writes out, not its links', () => {
     expect(pathsInText('Clean build/ and ~/.cache, keep https://x.io/a/b and .env.example')).toEqual(['build/', '~/.cache', '.env.example']);
   });

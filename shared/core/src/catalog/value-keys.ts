@@ -7,6 +7,7 @@ import { canonicalUrl, hostOf } from './extract-entities';
 
 /** A path in normal form: quotes removed, $HOME as ~, `.` and `//` dropped, `..` resolved, no trailing slash. */
 export function pathKey(raw: string): string {
+  if (inNormalForm(raw)) return `f:${raw}`;
   let p = raw.trim().replace(/^["']|["']$/g, '').replace(/^\$\{?HOME\}?(?=\/|$)/, '~');
   if (p === '') return 'f:';
   const absolute = p.startsWith('/');
@@ -23,6 +24,22 @@ export function pathKey(raw: string): string {
   }
   p = out.join('/');
   return `f:${absolute ? `/${p}` : p === '' ? '.' : p}`;
+}
+
+/**
+ * A path the normal form leaves as it is (most paths): printable ASCII at both ends (nothing to
+ * trim), no quote or `$` to strip or replace, no empty, `.` or `..` segment and no trailing slash.
+ * Conservative: `/.`, a leading `.` or `//` anywhere take the full path, whatever follows.
+ */
+function inNormalForm(raw: string): boolean {
+  const n = raw.length;
+  if (n === 0) return false;
+  const a = raw.charCodeAt(0);
+  const z = raw.charCodeAt(n - 1);
+  if (a <= 32 || a >= 127 || z <= 32 || z >= 127) return false;
+  // " ' $ . at the start; " ' / at the end
+  if (a === 34 || a === 39 || a === 36 || a === 46 || z === 34 || z === 39 || z === 47) return false;
+  return !raw.includes('//') && !raw.includes('/.');
 }
 
 /** A simple command as a key: whitespace collapsed (the analyser writes commands the same way). */

@@ -32,6 +32,8 @@ const NONE: readonly string[] = Object.freeze([]);
 /** `kind:detail` of each effect, once each (analyses are cached, so is this). */
 const effectLists = new WeakMap<object, readonly string[]>();
 function shellEffects(v: ShellView): readonly string[] {
+  // Most commands have no effect: no entry (a WeakMap insertion costs more than the list).
+  if (v.analysis.effects.length === 0) return NONE;
   let out = effectLists.get(v.analysis);
   if (out === undefined) {
     out = Object.freeze([...new Set(v.analysis.effects.map((e) => `${e.kind}:${e.detail}`))]);

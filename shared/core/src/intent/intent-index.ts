@@ -27,7 +27,8 @@ export class IntentIndex {
         set.add(hash52(k));
       }
     }
-    const arr = set.size === 0 ? null : Object.freeze(Array.from(Float64Array.from(set).sort()));
+    // Numeric order (the hashes are distinct safe integers); an array sort beats a typed array built from a Set.
+    const arr = set.size === 0 ? null : Object.freeze([...set].sort((x, y) => x - y));
     if (this.cache.size >= this.cap) this.cache.clear();
     this.cache.set(intent, arr);
     return arr;

@@ -42,7 +42,7 @@ export function taskTextKeys(intent: string | undefined, words?: readonly string
   const bare = emailDomains.size > 0 ? intent.toLowerCase().replace(/[^\s@<>()"',;]+@[^\s@<>()"',;]+/g, ' ') : '';
   for (const d of e.domains) if (!emailDomains.has(d) || e.urls.some((u) => hostOf(u) === d) || bare.includes(d)) keys.push(`d:${d}`);
   // Hosts written as IPv4 addresses ("deploy to 10.0.4.7").
-  for (const m of intent.matchAll(IPV4)) keys.push(`d:${m[0]}`);
+  if (/\d\.\d/.test(intent)) for (const m of intent.matchAll(IPV4)) keys.push(`d:${m[0]}`);
   for (const i of e.ibans) keys.push(`i:${i}`);
   for (const p of phonesInText(intent)) keys.push(`p:${p}`);
   // Paths the user wrote (build/, ~/.bashrc, .env.example): a command acting on them is what was asked.
