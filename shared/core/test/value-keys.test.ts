@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseKey, commandKey, madeDirectories, pathKey, pathsInText, urlValue } from '../src/catalog/value-keys';
+import { baseKey, collapseSpace, commandKey, madeDirectories, pathKey, pathsInText, urlValue } from '../src/catalog/value-keys';
 import { taskTextKeys } from '../src/intent/task-words';
 
 describe('value keys of paths, commands and hosts', () => {
@@ -43,6 +43,22 @@ describe('value keys of paths, commands and hosts', () => {
       samples.push(t);
     }
     for (const raw of samples) expect(pathKey(raw), JSON.stringify(raw)).toBe(reference(raw));
+  });
+
+  it('collapses white space in command keys as the pattern does (the shortcut for text already collapsed agrees)', () => {
+    const pieces = ['git', 'status', ' ', '  ', '\t', '\n', '\u00a0', '\u2003', '\u3000', '\ufeff', '\u200b', 'é', '', 'a b', '\u0085', '\u001f'];
+    let seed = 11;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    const samples = ['', ' ', 'git status', ' git status', 'git  status', 'git\tstatus', 'git status '];
+    for (let i = 0; i < 5000; i++) {
+      let t = '';
+      for (let j = 0, n = next() % 7; j < n; j++) t += pieces[next() % pieces.length] ?? '';
+      samples.push(t);
+    }
+    for (const raw of samples) {
+      expect(commandKey(raw), JSON.stringify(raw)).toBe(`c:${raw.trim().replace(/\s+/g, ' ')}`);
+      expect(collapseSpace(raw), JSON.stringify(raw)).toBe(raw.trim().replace(/\s+/g, ' '));
+    }
   });
 
   it('finds the paths a task writes out, not its links', () => {

@@ -44,7 +44,32 @@ function inNormalForm(raw: string): boolean {
 
 /** A simple command as a key: whitespace collapsed (the analyser writes commands the same way). */
 export function commandKey(raw: string): string {
-  return `c:${raw.trim().replace(/\s+/g, ' ')}`;
+  return `c:${collapseSpace(raw)}`;
+}
+
+/** Trimmed, runs of white space as one space; the text itself when it is already so (most commands). */
+export function collapseSpace(raw: string): string {
+  return spaced(raw) ? raw : raw.trim().replace(/\s+/g, ' ');
+}
+
+/** A UTF-16 code unit that `\s` (and trim) counts as white space. */
+function isSpaceUnit(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** No white space but single spaces between words. */
+function spaced(s: string): boolean {
+  let afterSpace = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c > 32 && c < 127) || !isSpaceUnit(c)) {
+      afterSpace = false;
+      continue;
+    }
+    if (c !== 32 || afterSpace) return false;
+    afterSpace = true;
+  }
+  return !afterSpace || s.length === 0;
 }
 
 const PATH_TOKEN = /(?:^|[\s('"`=])((?:~|\.{1,2})?\/?[\w.@%+-]*\/[\w.@%+/-]*|~|\.[\w.-]+)/g;
@@ -81,7 +106,8 @@ export function baseKey(raw: string): string {
 /** Directories that `mkdir` simple commands (as the analyser lists them) create. */
 export function madeDirectories(commands: readonly string[]): string[] {
   const out: string[] = [];
-  for (const c of commands) {
+  for (let i = 0; i < commands.length; i++) {
+    const c = commands[i]!;
     if (!c.startsWith('mkdir ')) continue;
     // Plain words only: a quoted or dynamic word is left out (its deletion is then judged as anyone's).
     for (const p of c.split(' ').slice(1)) if (p !== '' && !p.startsWith('-') && !/[$`*?"'\\]/.test(p) && out.length < 8) out.push(p);

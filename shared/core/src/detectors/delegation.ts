@@ -16,6 +16,8 @@ export function observedAncestors(s: SessionState, ctx: DetectorContext): { agen
   const sessions: string[] = [];
   let cycle = false;
   let cur = s.parent;
+  // A session without a parent (most) walks nothing: no set for it.
+  if (cur === null) return { agents, sessions, cycle };
   const visited = new Set<string>([s.sid]);
   for (let i = 0; cur !== null && i < MAX_WALK; i++) {
     if (visited.has(cur)) {
@@ -80,7 +82,7 @@ function inspect(a: ActionView, ctx: DetectorContext, s: SessionState): FindingD
       }
     }
     const agentsInChain = [a.agentId, ...chain.agents];
-    if (chain.cycle || agentsInChain.length !== new Set(agentsInChain).size) {
+    if (chain.cycle || (agentsInChain.length > 1 && agentsInChain.length !== new Set(agentsInChain).size)) {
       out.push(
         draft('privilege_laundering.delegation_cycle', {
           confidence: 0.85,
