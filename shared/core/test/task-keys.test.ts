@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { INTENT_DELIVER_UNNAMED_KEY, INTENT_NAMES_PARTY_KEY, taskCapabilityKeys, verbSlotWords } from '../src/intent/task-asks';
 import { taskTextKeys } from '../src/intent/task-words';
+import { extractEntitiesFromText } from '../src/catalog/extract-entities';
 
 describe('task keys', () => {
   it('blanks addresses and links, whatever their case, before reading verbs', () => {
@@ -30,5 +31,13 @@ describe('task keys', () => {
     expect(taskTextKeys('Deploy to 10.0.4.7 today')).toContain('d:10.0.4.7');
     expect(taskTextKeys('Bump version 2.7 and deploy')).not.toContain('d:2.7');
     expect(taskTextKeys('Deploy build 42 today').some((k) => k.startsWith('d:'))).toBe(false);
+  });
+});
+
+describe('entities in a text', () => {
+  it('finds bare domains in any case, and none in file names that end like no TLD', () => {
+    expect(extractEntitiesFromText('deploy to api.Example.IO then ping build-3.example.net.').domains).toEqual(['api.example.io', 'build-3.example.net']);
+    expect(extractEntitiesFromText('cat README.md src/app.ts tests/test_api.py').domains).toEqual([]);
+    expect(extractEntitiesFromText('mail bob@corp.com about x.co-op and y.com').domains).toEqual(['corp.com', 'x.co', 'y.com']);
   });
 });
