@@ -77,6 +77,8 @@ const PATH_TOKEN = /(?:^|[\s('"`=])((?:~|\.{1,2})?\/?[\w.@%+-]*\/[\w.@%+/-]*|~|\
 /** Path-like tokens of a text (with a slash, or a dotfile such as .env): for the task's own paths. */
 export function pathsInText(text: string): string[] {
   const out: string[] = [];
+  // Every token the pattern takes holds a '/', a '~' or a '.': a text with none has no path.
+  if (!text.includes('/') && !text.includes('.') && !text.includes('~')) return out;
   PATH_TOKEN.lastIndex = 0;
   let m: RegExpExecArray | null;
   const s = text.length > 4096 ? text.slice(0, 4096) : text;

@@ -20,15 +20,23 @@ export class IntentIndex {
     // Words and entities are read once for both kinds of key.
     const words = wordsOf(intent);
     const entities = extractEntitiesFromText(intent);
-    const set = new Set<number>();
+    const seen = new Set<number>();
+    const buf = new Float64Array(this.maxKeys);
+    let n = 0;
     for (const keys of [taskCapabilityKeys(intent, words, entities), taskTextKeys(intent, words, entities)]) {
       for (const k of keys) {
-        if (set.size >= this.maxKeys) break;
-        set.add(hash52(k));
+        if (n >= this.maxKeys) break;
+        const h = hash52(k);
+        if (seen.has(h)) continue;
+        seen.add(h);
+        buf[n++] = h;
       }
     }
-    // Numeric order (the hashes are distinct safe integers); an array sort beats a typed array built from a Set.
-    const arr = set.size === 0 ? null : Object.freeze([...set].sort((x, y) => x - y));
+    // Numeric order (the hashes are distinct non-negative integers): a typed array sorts without a comparator.
+    const sorted = buf.subarray(0, n).sort();
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) out.push(sorted[i]!);
+    const arr = n === 0 ? null : Object.freeze(out);
     if (this.cache.size >= this.cap) this.cache.clear();
     this.cache.set(intent, arr);
     return arr;
