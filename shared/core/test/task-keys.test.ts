@@ -8,6 +8,7 @@ import { INTENT_DELIVER_UNNAMED_KEY, INTENT_NAMES_PARTY_KEY, taskCapabilityKeys,
 import { STOPWORDS, taskTextKeys, wordKey, wordsOf } from '../src/intent/task-words';
 import { canonicalUrl, extractEntitiesFromText, hostOf } from '../src/catalog/extract-entities';
 import { hasTaskKey, IntentIndex } from '../src/intent/intent-index';
+import { hash52 } from '../src/state/hash';
 import { pointedByTask } from '../src/provenance/task-pointer';
 
 describe('task keys', () => {
@@ -80,5 +81,29 @@ describe('the task pointing at a call', () => {
       if (want) agreed++;
     }
     expect(agreed).toBeGreaterThan(100);
+  });
+});
+
+describe('the task-key index', () => {
+  it('holds the first distinct keys up to its cap, sorted, on both of its paths (few keys, more than the cap)', () => {
+    const reference = (intent: string, maxKeys: number): readonly number[] | null => {
+      const set = new Set<number>();
+      for (const k of [...taskCapabilityKeys(intent), ...taskTextKeys(intent)]) {
+        if (set.size >= maxKeys) break;
+        set.add(hash52(k));
+      }
+      return set.size === 0 ? null : [...set].sort((x, y) => x - y);
+    };
+    const intents = [
+      'Send the summary to bob@corp.com and post it in general',
+      'Delete old builds in build/ and ~/.cache, then deploy to 10.0.4.7 and api.example.io',
+      'Investigate issue #4842 in eltrista/el-notify: wrong pagination offset',
+      'the the the report report',
+      '!!!',
+    ];
+    for (const maxKeys of [64, 12, 5, 1]) {
+      const ix = new IntentIndex(100, maxKeys);
+      for (const t of intents) expect(ix.hashes(t), `${maxKeys}: ${t}`).toEqual(reference(t, maxKeys));
+    }
   });
 });
