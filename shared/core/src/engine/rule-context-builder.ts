@@ -97,7 +97,7 @@ export function buildRuleContext(a: ActionView, s: SessionState, names: Interner
     recent_tools: s.recent.map((t) => names.name(t)),
     destinations: pairsSize(s.dests),
     external_sends: s.externalSends,
-    principals: Math.max(s.allPrincipals().length, 1),
+    principals: Math.max(s.principalCount(), 1),
     active_rules: s.findings.map((f) => f.rule),
     tool_output_entities: pairsSize(s.outEnt),
   };
