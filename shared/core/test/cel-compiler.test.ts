@@ -475,3 +475,23 @@ describe('cel compiler: fallback to the interpreter', () => {
     expect(rs.evaluationErrors).toBe(0);
   });
 });
+
+describe('cel environment: the activation', () => {
+  it('copies every field of the tables, in their order, integers as BigInt', () => {
+    const event = ruleEvent({ ts: 1_760_000_000_123, data_class_rank: 3, delegation_depth: 2, injection_score: 0.5 });
+    const session = ruleSession();
+    const act = buildActivation({ event, session });
+    expect(Object.keys(act.event)).toEqual(Object.keys(EVENT_FIELDS));
+    expect(Object.keys(act.session)).toEqual(Object.keys(SESSION_FIELDS));
+    for (const [table, view, copy] of [
+      [EVENT_FIELDS, event, act.event],
+      [SESSION_FIELDS, session, act.session],
+    ] as const) {
+      for (const [k, type] of Object.entries(table)) {
+        const v = (view as unknown as Record<string, unknown>)[k];
+        const got = (copy as unknown as Record<string, unknown>)[k];
+        expect(got, k).toEqual(type === 'int' ? BigInt(v as number) : v);
+      }
+    }
+  });
+});

@@ -16,6 +16,8 @@ const MAX_SCAN = 16_384;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}/g;
 const URL = /\b(?:https?:\/\/|www\.)[^\s"'<>()\]\\]+/gi;
 const BARE_DOMAIN = /\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|org|net|io|dev|ai|co|uk|de|fr|ch|eu|info|biz|app|xyz|me|us|gov|edu|cloud|site|online|tech)\b/gi;
+/** BARE_DOMAIN's ending alone (a dot, a TLD, a word boundary): any text it matches in holds this. */
+const TLD_HINT = /\.(?:com|org|net|io|dev|ai|co|uk|de|fr|ch|eu|info|biz|app|xyz|me|us|gov|edu|cloud|site|online|tech)\b/i;
 const IBAN = /\b[A-Z]{2}\d{2}[A-Z0-9]{11,30}\b/g;
 const IBAN_HINT = /[A-Z]{2}\d{2}/;
 
@@ -73,8 +75,12 @@ export function extractEntitiesFromText(text: string, into: Entities = emptyEnti
       push(into.domains, hostOf(u));
     }
     const withoutEmails = hasAt ? s.replace(EMAIL, ' ') : s;
-    BARE_DOMAIN.lastIndex = 0;
-    while ((m = BARE_DOMAIN.exec(withoutEmails)) !== null) push(into.domains, hostOf(m[0]));
+    // Every bare domain ends in one of the TLDs after a dot: a text without one (README.md,
+    // src/app.ts) skips the costlier domain pattern.
+    if (TLD_HINT.test(withoutEmails)) {
+      BARE_DOMAIN.lastIndex = 0;
+      while ((m = BARE_DOMAIN.exec(withoutEmails)) !== null) push(into.domains, hostOf(m[0]));
+    }
   }
   if (s.length >= 15 && IBAN_HINT.test(s)) {
     IBAN.lastIndex = 0;

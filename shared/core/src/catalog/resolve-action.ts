@@ -116,7 +116,7 @@ function externalOf(d: Dest, orgDomains: readonly string[]): boolean {
 
 const NO_NAMES: readonly string[] = Object.freeze([]);
 
-function argNamesOf(args: Readonly<Record<string, unknown>>): readonly string[] {
+export function argNamesOf(args: Readonly<Record<string, unknown>>): readonly string[] {
   let out: string[] | undefined;
   for (const k in args) {
     (out ??= []).push(k);

@@ -16,6 +16,8 @@ export function observedAncestors(s: SessionState, ctx: DetectorContext): { agen
   const sessions: string[] = [];
   let cycle = false;
   let cur = s.parent;
+  // A session without a parent (most) walks nothing: no set for it.
+  if (cur === null) return { agents, sessions, cycle };
   const visited = new Set<string>([s.sid]);
   for (let i = 0; cur !== null && i < MAX_WALK; i++) {
     if (visited.has(cur)) {
@@ -37,12 +39,13 @@ function isPrivileged(a: ActionView): boolean {
   return a.action.requiredScopes.length > 0 || op === 'delete' || op === 'execute' || op === 'delegate' || isSink(a);
 }
 
+const NO_AGENTS: readonly string[] = Object.freeze([]);
+
 function inspect(a: ActionView, ctx: DetectorContext, s: SessionState): FindingDraft[] {
   const out: FindingDraft[] = [];
   const act = a.action;
-  const seen = s.allPrincipals();
-  if (seen.length > 0 && !seen.includes(a.principal.sub)) {
-    const principals = new Set([...seen, a.principal.sub]);
+  if (s.principalCount() > 0 && !s.actsFor(a.principal.sub)) {
+    const principals = new Set([...s.allPrincipals(), a.principal.sub]);
     out.push(
       draft('privilege_laundering.principal_union', {
         confidence: 0.8,
@@ -64,7 +67,8 @@ function inspect(a: ActionView, ctx: DetectorContext, s: SessionState): FindingD
   }
   if (s.events === 0 || a.principal.act.length > 0) {
     const chain = observedAncestors(s, ctx);
-    const claimed = a.principal.act.map((x) => x.sub);
+    // No observed chain (a session nobody delegated, most): no claim to compare, no agent twice.
+    const claimed = chain.agents.length > 0 ? a.principal.act.map((x) => x.sub) : NO_AGENTS;
     if (claimed.length > 0 && chain.agents.length > 0) {
       const known = new Set([...chain.agents, a.agentId, a.spiffeId]);
       const spurious = claimed.filter((c) => !known.has(c));
@@ -79,8 +83,8 @@ function inspect(a: ActionView, ctx: DetectorContext, s: SessionState): FindingD
         );
       }
     }
-    const agentsInChain = [a.agentId, ...chain.agents];
-    if (chain.cycle || agentsInChain.length !== new Set(agentsInChain).size) {
+    const agentsInChain = chain.cycle || chain.agents.length > 0 ? [a.agentId, ...chain.agents] : NO_AGENTS;
+    if (chain.cycle || (agentsInChain.length > 1 && agentsInChain.length !== new Set(agentsInChain).size)) {
       out.push(
         draft('privilege_laundering.delegation_cycle', {
           confidence: 0.85,

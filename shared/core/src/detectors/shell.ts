@@ -11,7 +11,7 @@
  *   encrypt → delete the original.
  * A command the task asks for word for word, and hosts the task or the organisation own, raise nothing.
  */
-import { baseKey, commandKey, pathKey, urlValue } from '../catalog/value-keys';
+import { baseKey, collapseSpace, commandKey, pathKey, urlValue } from '../catalog/value-keys';
 import { hasTaskKey } from '../intent/intent-index';
 import { SHELL_ASK_KEYS, type ShellAsk } from '../intent/shell-asks';
 import { type ArgumentOrigin, originOf, untrustedOrigin } from '../provenance/argument-origin';
@@ -56,7 +56,7 @@ function untrustedSource(s: SessionState, text: string): EntitySource | null {
 function commandSource(s: SessionState, command: string, e: ShellEffectPort): EntitySource | null {
   const whole = untrustedSource(s, command);
   if (whole !== null || e.evidence.endsWith('…')) return whole;
-  const own = e.evidence.trim().replace(/\s+/g, ' ');
+  const own = collapseSpace(e.evidence);
   if (own.length < 8) return null;
   for (const shown of s.shellShown) if (shown.includes(own)) return untrustedSource(s, shown);
   return null;
@@ -328,8 +328,13 @@ function inspect(a: ActionView, ctx: DetectorContext, s: SessionState): FindingD
     secretBefore: taint !== null && taint.rank >= RANK_SECRET ? taint.ev : null,
   };
   const out = injectedCommand(c);
-  for (const e of c.an.effects) for (const f of effectFindings(c, e)) out.push(f);
-  for (const f of downloadedRun(c)) out.push(f);
+  // Index loops (no iterator objects): this runs for every shell call.
+  const effects = c.an.effects;
+  for (let i = 0; i < effects.length; i++) {
+    const found = effectFindings(c, effects[i]!);
+    for (let j = 0; j < found.length; j++) out.push(found[j]!);
+  }
+  if (c.an.scripts.length > 0) out.push(...downloadedRun(c));
   return out;
 }
 

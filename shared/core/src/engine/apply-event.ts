@@ -7,7 +7,7 @@ import type { AgentActionEvent } from '@chainwatch/schemas';
 import { canonicalUrl, hostOf, phoneKey, phonesInText } from '../catalog/extract-entities';
 import { extractEntitiesFromText } from '../catalog/extract-entities';
 import { isSink } from '../detectors/sink';
-import { baseKey, commandKey, madeDirectories, pathKey, urlValue } from '../catalog/value-keys';
+import { baseKey, collapseSpace, commandKey, madeDirectories, pathKey, urlValue } from '../catalog/value-keys';
 import { originOf } from '../provenance/argument-origin';
 import type { IntentIndex } from '../intent/intent-index';
 import { pointedByTask } from '../provenance/task-pointer';
@@ -144,7 +144,7 @@ export function applyEvent(
  */
 function outputCommandKeys(s: SessionState, c: string, ents: string[]): void {
   ents.push(commandKey(c));
-  s.recordShown(c.trim().replace(/\s+/g, ' '));
+  s.recordShown(collapseSpace(c));
   const found = extractEntitiesFromText(c);
   for (const u of found.urls) ents.push(canonicalUrl(u));
   for (const d of found.domains) ents.push(hostOf(d));
@@ -154,13 +154,20 @@ function outputCommandKeys(s: SessionState, c: string, ents: string[]): void {
 function recordShellEffects(s: SessionState, view: ActionView, orgDomains: readonly string[]): void {
   const a = view.shell?.analysis;
   if (a === undefined) return;
-  for (const d of a.downloads) {
+  // Index loops: the analysis's lists are frozen arrays, and iterating them with for…of allocates
+  // an iterator result per item where the optimiser leaves this function alone (it runs per call).
+  for (let i = 0; i < a.downloads.length; i++) {
+    const d = a.downloads[i]!;
     const o = originOf(s, urlValue(d.url), orgDomains, s.intent);
     s.recordDownload(pathKey(d.path), PROV[o.kind]);
     // By name too: `wget URL` in /tmp, then `bash /tmp/x.sh`, with no working directory known.
     s.recordDownload(baseKey(d.path), PROV[o.kind]);
   }
-  for (const e of a.effects) if (e.kind === 'encryption') s.recordEncrypted(pathKey(e.target));
-  for (const p of a.paths.written) s.recordMade(pathKey(p.normalised));
-  for (const p of madeDirectories(a.commands)) s.recordMade(pathKey(p));
+  for (let i = 0; i < a.effects.length; i++) {
+    const e = a.effects[i]!;
+    if (e.kind === 'encryption') s.recordEncrypted(pathKey(e.target));
+  }
+  for (let i = 0; i < a.paths.written.length; i++) s.recordMade(pathKey(a.paths.written[i]!.normalised));
+  const made = madeDirectories(a.commands);
+  for (let i = 0; i < made.length; i++) s.recordMade(pathKey(made[i]!));
 }

@@ -32,6 +32,8 @@ const NONE: readonly string[] = Object.freeze([]);
 /** `kind:detail` of each effect, once each (analyses are cached, so is this). */
 const effectLists = new WeakMap<object, readonly string[]>();
 function shellEffects(v: ShellView): readonly string[] {
+  // Most commands have no effect: no entry (a WeakMap insertion costs more than the list).
+  if (v.analysis.effects.length === 0) return NONE;
   let out = effectLists.get(v.analysis);
   if (out === undefined) {
     out = Object.freeze([...new Set(v.analysis.effects.map((e) => `${e.kind}:${e.detail}`))]);
@@ -95,7 +97,7 @@ export function buildRuleContext(a: ActionView, s: SessionState, names: Interner
     recent_tools: s.recent.map((t) => names.name(t)),
     destinations: pairsSize(s.dests),
     external_sends: s.externalSends,
-    principals: Math.max(s.allPrincipals().length, 1),
+    principals: Math.max(s.principalCount(), 1),
     active_rules: s.findings.map((f) => f.rule),
     tool_output_entities: pairsSize(s.outEnt),
   };

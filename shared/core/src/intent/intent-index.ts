@@ -4,27 +4,58 @@
  * the memory are paid once. Bounded cache; a full cache starts over.
  */
 import { hash52 } from '../state/hash';
+import { extractEntitiesFromText } from '../catalog/extract-entities';
 import { taskCapabilityKeys } from './task-asks';
-import { taskTextKeys } from './task-words';
+import { taskTextKeys, wordsOf } from './task-words';
 
 export class IntentIndex {
   private readonly cache = new Map<string, readonly number[] | null>();
+  /** Scratch for one text's hashes (a typed array per call costs an off-heap buffer each time). */
+  private readonly buf: Float64Array;
 
-  constructor(private readonly cap = 10_000, private readonly maxKeys = 64) {}
+  constructor(private readonly cap = 10_000, private readonly maxKeys = 64) {
+    this.buf = new Float64Array(maxKeys);
+  }
 
   hashes(intent: string | undefined): readonly number[] | null {
     if (intent === undefined || intent === '') return null;
     const hit = this.cache.get(intent);
     if (hit !== undefined) return hit;
-    const set = new Set<number>();
-    for (const k of [...taskCapabilityKeys(intent), ...taskTextKeys(intent)]) {
-      if (set.size >= this.maxKeys) break;
-      set.add(hash52(k));
-    }
-    const arr = set.size === 0 ? null : Object.freeze(Array.from(Float64Array.from(set).sort()));
+    // Words and entities are read once for both kinds of key.
+    const words = wordsOf(intent);
+    const entities = extractEntitiesFromText(intent);
+    const capability = taskCapabilityKeys(intent, words, entities);
+    const text = taskTextKeys(intent, words, entities);
+    const arr = capability.length + text.length <= this.maxKeys ? this.sortedFew(capability, text) : this.sortedCapped(capability, text);
     if (this.cache.size >= this.cap) this.cache.clear();
     this.cache.set(intent, arr);
     return arr;
+  }
+
+  /** Keys that fit under the cap: all hashed, sorted, duplicates dropped (no set needed). */
+  private sortedFew(a: readonly string[], b: readonly string[]): readonly number[] | null {
+    const buf = this.buf;
+    let n = 0;
+    for (let i = 0; i < a.length; i++) buf[n++] = hash52(a[i]!);
+    for (let i = 0; i < b.length; i++) buf[n++] = hash52(b[i]!);
+    if (n === 0) return null;
+    // Numeric order (non-negative integers): a typed array sorts without a comparator.
+    const sorted = buf.subarray(0, n).sort();
+    const out: number[] = [sorted[0]!];
+    for (let i = 1; i < n; i++) if (sorted[i] !== sorted[i - 1]) out.push(sorted[i]!);
+    return Object.freeze(out);
+  }
+
+  /** More keys than the cap: the first maxKeys distinct ones, in the keys' order, then sorted. */
+  private sortedCapped(a: readonly string[], b: readonly string[]): readonly number[] | null {
+    const seen = new Set<number>();
+    for (const keys of [a, b]) {
+      for (const k of keys) {
+        if (seen.size >= this.maxKeys) break;
+        seen.add(hash52(k));
+      }
+    }
+    return seen.size === 0 ? null : Object.freeze([...seen].sort((x, y) => x - y));
   }
 }
 

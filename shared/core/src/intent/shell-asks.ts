@@ -39,16 +39,25 @@ const WORDS: Readonly<Record<ShellAsk, ReadonlySet<string>>> = {
   ]),
 };
 
-/** Shell effect kinds a task's words ask for (capability keys). */
+const ASKS = Object.keys(WORDS) as ShellAsk[];
+
+/** Each word of the lists → a bit per ask it belongs to (in ASKS order). */
+const ASK_BITS: ReadonlyMap<string, number> = (() => {
+  const m = new Map<string, number>();
+  ASKS.forEach((ask, i) => {
+    for (const w of WORDS[ask]) m.set(w, (m.get(w) ?? 0) | (1 << i));
+  });
+  return m;
+})();
+
+/** Shell effect kinds a task's words ask for (capability keys), in ASKS order. */
 export function shellAskKeys(words: ReadonlySet<string>): string[] {
+  let mask = 0;
+  for (const w of words) mask |= ASK_BITS.get(w) ?? 0;
   const keys: string[] = [];
-  for (const ask of Object.keys(WORDS) as ShellAsk[]) {
-    for (const w of words) {
-      if (WORDS[ask].has(w)) {
-        keys.push(SHELL_ASK_KEYS[ask]);
-        break;
-      }
-    }
-  }
+  if (mask === 0) return keys;
+  ASKS.forEach((ask, i) => {
+    if ((mask & (1 << i)) !== 0) keys.push(SHELL_ASK_KEYS[ask]);
+  });
   return keys;
 }

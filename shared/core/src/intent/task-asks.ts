@@ -6,7 +6,7 @@
  *
  * Kinds are recorded as capability keys among the task's hashed keys (see intent-index.ts).
  */
-import { extractEntitiesFromText } from '../catalog/extract-entities';
+import { extractEntitiesFromText, type Entities } from '../catalog/extract-entities';
 import { shellAskKeys } from './shell-asks';
 import { wordsOf } from './task-words';
 
@@ -63,9 +63,12 @@ const CREDENTIAL_TASK_WORDS = new Set([
 const CURRENCY = /[$€£¥₹]\s?\d|\d\s?(?:usd|eur|gbp|chf|dollars?|euros?|pounds?)\b/i;
 const PARTY_IN_TEXT = /[^\s@]+@[^\s@]+\.[a-z]{2,}|\b(?:https?:\/\/|www\.)\S+|\b[A-Z]{2}\d{2}[A-Z0-9]{11,30}\b|\+?\d[\d\s().-]{8,}\d/i;
 
+/** PARTY_IN_TEXT without its e-mail alternative, which cannot match a text without '@' (and is the costly one). */
+const PARTY_IN_TEXT_NO_AT = /\b(?:https?:\/\/|www\.)\S+|\b[A-Z]{2}\d{2}[A-Z0-9]{11,30}\b|\+?\d[\d\s().-]{8,}\d/i;
+
 /** The text writes out an address, a link, an account number or a phone number. */
 function namesParty(text: string): boolean {
-  return PARTY_IN_TEXT.test(text);
+  return text.includes('@') ? PARTY_IN_TEXT.test(text) : PARTY_IN_TEXT_NO_AT.test(text);
 }
 
 /**
@@ -94,12 +97,15 @@ const NOUN_SLOT_BEFORE = new Set([
 const ACTION_LIKE_AFTER_DETERMINER = new Set(['to', 'and', 'or', 'then', 'please']);
 const NOUN_SLOT_AFTER = new Set(['from', 'about', 'id', 'ids', 'address', 'addresses', 'thread', 'threads', 'inbox', 'list', 'history', 'log', 'logs']);
 
+const LINK_START = /https?:\/\/|www\./i;
+
 /**
  * The lowercase words of a task, without addresses and links (parties, not words: "bob@mail.test"
  * holds no verb "mail"), and without dual noun/verb words standing in a noun slot.
  */
 export function verbSlotWords(intent: string): string[] {
-  const text = intent.replace(/\S+@\S+|\b(?:https?:\/\/|www\.)\S+/gi, ' ');
+  // Only a text with '@' or a link has anything to blank (the test is far cheaper than the replace).
+  const text = intent.includes('@') || LINK_START.test(intent) ? intent.replace(/\S+@\S+|\b(?:https?:\/\/|www\.)\S+/gi, ' ') : intent;
   const tokens = text.toLowerCase().split(/[^a-z0-9]+/).filter((t) => t.length > 0);
   const out: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
@@ -116,16 +122,25 @@ export function verbSlotWords(intent: string): string[] {
   return out;
 }
 
+/** Bits of the word lists a task word is in (one lookup per word instead of one scan per list). */
+const PAY_BIT = 1;
+const DELETE_BIT = 2;
+const CREDENTIAL_BIT = 4;
+const WEB_BIT = 8;
+
+/** The lists' bits of a set of words (see WORD_BITS). */
+function wordMask(words: ReadonlySet<string>): number {
+  let mask = 0;
+  for (const w of words) mask |= WORD_BITS.get(w) ?? 0;
+  return mask;
+}
+
 /** Effect kinds a task's words ask for (capability keys), from the task's word set and text. */
-export function intentEffectKeys(words: ReadonlySet<string>, text: string, verbs: readonly string[] = verbSlotWords(text)): string[] {
+export function intentEffectKeys(words: ReadonlySet<string>, text: string, verbs: readonly string[] = verbSlotWords(text), mask: number = wordMask(words)): string[] {
   const keys: string[] = [];
-  const any = (list: ReadonlySet<string>): boolean => {
-    for (const w of words) if (list.has(w)) return true;
-    return false;
-  };
-  if (any(PAY_TASK_WORDS) || CURRENCY.test(text)) keys.push(INTENT_EFFECT_KEYS.pay);
-  if (any(DELETE_TASK_WORDS)) keys.push(INTENT_EFFECT_KEYS.delete);
-  if (any(CREDENTIAL_TASK_WORDS)) keys.push(INTENT_EFFECT_KEYS.credential);
+  if ((mask & PAY_BIT) !== 0 || CURRENCY.test(text)) keys.push(INTENT_EFFECT_KEYS.pay);
+  if ((mask & DELETE_BIT) !== 0) keys.push(INTENT_EFFECT_KEYS.delete);
+  if ((mask & CREDENTIAL_BIT) !== 0) keys.push(INTENT_EFFECT_KEYS.credential);
   const named = namesParty(text);
   if (named) keys.push(INTENT_NAMES_PARTY_KEY);
   else if (verbs.some((w) => DELIVER_TASK_WORDS.has(w))) keys.push(INTENT_DELIVER_UNNAMED_KEY);
@@ -136,6 +151,19 @@ export function intentEffectKeys(words: ReadonlySet<string>, text: string, verbs
 /** Words by which a task asks for web access; a task without any of them did not ask the agent to browse. */
 const WEB_WORDS = ['web', 'website', 'websites', 'webpage', 'webpages', 'page', 'pages', 'site', 'sites', 'url', 'urls', 'link', 'links',
   'article', 'articles', 'blog', 'online', 'internet', 'browse', 'visit', 'http', 'https', 'www', 'download'];
+
+/** Word → the bits of the lists above it is in. */
+const WORD_BITS: ReadonlyMap<string, number> = (() => {
+  const m = new Map<string, number>();
+  const mark = (list: Iterable<string>, bit: number): void => {
+    for (const w of list) m.set(w, (m.get(w) ?? 0) | bit);
+  };
+  mark(PAY_TASK_WORDS, PAY_BIT);
+  mark(DELETE_TASK_WORDS, DELETE_BIT);
+  mark(CREDENTIAL_TASK_WORDS, CREDENTIAL_BIT);
+  mark(WEB_WORDS, WEB_BIT);
+  return m;
+})();
 
 /** Pseudo-key recorded when the intent asks for web access (or names a URL/domain). */
 export const INTENT_WEB_KEY = 'cap:web';
@@ -168,17 +196,19 @@ function asksForAction(verbs: readonly string[]): boolean {
   return false;
 }
 
-export function taskCapabilityKeys(intent: string | undefined): string[] {
+/** `wordList` and `e`: the text's wordsOf() and extractEntitiesFromText(), when the caller has them. */
+export function taskCapabilityKeys(intent: string | undefined, wordList?: readonly string[], e?: Entities): string[] {
   if (intent === undefined || intent === '') return [];
-  const words = new Set(wordsOf(intent));
-  const e = extractEntitiesFromText(intent);
-  const web = e.urls.length > 0 || WEB_WORDS.some((w) => words.has(w)) || e.domains.some((d) => !e.emails.some((m) => m.endsWith(`@${d}`)));
+  const words = new Set(wordList ?? wordsOf(intent));
+  e ??= extractEntitiesFromText(intent);
+  const mask = wordMask(words);
+  const web = e.urls.length > 0 || (mask & WEB_BIT) !== 0 || e.domains.some((d) => !e.emails.some((m) => m.endsWith(`@${d}`)));
   const keys = [INTENT_PRESENT_KEY];
   if (web) keys.push(INTENT_WEB_KEY);
   const verbs = verbSlotWords(intent);
   if (asksForAction(verbs)) keys.push(INTENT_ACT_KEY);
   // Kinds of effect the task asks for (paying, deleting, changing credentials): see detectors/effect-kind.ts.
-  keys.push(...intentEffectKeys(words, intent, verbs));
+  keys.push(...intentEffectKeys(words, intent, verbs, mask));
   // What it asks of a shell (encrypting, persistence, privileges, destruction): see detectors/shell.ts.
   keys.push(...shellAskKeys(words));
   return keys;

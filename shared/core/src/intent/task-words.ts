@@ -4,7 +4,7 @@
  * is not indexed as a domain: naming john@mail.com does not vouch for everyone at mail.com.
  * Provenance asks this index "did the user name this value?".
  */
-import { canonicalUrl, extractEntitiesFromText, hostOf, phonesInText } from '../catalog/extract-entities';
+import { canonicalUrl, extractEntitiesFromText, hostOf, phonesInText, type Entities } from '../catalog/extract-entities';
 import { pathKey, pathsInText } from '../catalog/value-keys';
 
 /** Keys under which intent words are indexed. */
@@ -26,10 +26,11 @@ export const STOPWORDS = new Set([
 
 const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])/g;
 
-export function taskTextKeys(intent: string | undefined): string[] {
+/** `words` and `e`: the text's wordsOf() and extractEntitiesFromText(), when the caller has them. */
+export function taskTextKeys(intent: string | undefined, words?: readonly string[], e?: Entities): string[] {
   if (intent === undefined || intent === '') return [];
   const keys: string[] = [];
-  const e = extractEntitiesFromText(intent);
+  e ??= extractEntitiesFromText(intent);
   for (const x of e.emails) keys.push(`e:${x}`);
   for (const u of e.urls) {
     keys.push(`u:${canonicalUrl(u)}`);
@@ -41,14 +42,14 @@ export function taskTextKeys(intent: string | undefined): string[] {
   const bare = emailDomains.size > 0 ? intent.toLowerCase().replace(/[^\s@<>()"',;]+@[^\s@<>()"',;]+/g, ' ') : '';
   for (const d of e.domains) if (!emailDomains.has(d) || e.urls.some((u) => hostOf(u) === d) || bare.includes(d)) keys.push(`d:${d}`);
   // Hosts written as IPv4 addresses ("deploy to 10.0.4.7").
-  for (const m of intent.matchAll(IPV4)) keys.push(`d:${m[0]}`);
+  if (/\d\.\d/.test(intent)) for (const m of intent.matchAll(IPV4)) keys.push(`d:${m[0]}`);
   for (const i of e.ibans) keys.push(`i:${i}`);
   for (const p of phonesInText(intent)) keys.push(`p:${p}`);
   // Paths the user wrote (build/, ~/.bashrc, .env.example): a command acting on them is what was asked.
   for (const p of pathsInText(intent)) keys.push(pathKey(p));
   // Words serve to recognise parties named in the task (a recipient "bob", a channel "random"):
   // short words and function words never name one.
-  for (const w of wordsOf(intent)) if (w.length >= 3 && !STOPWORDS.has(w)) keys.push(wordKey(w));
+  for (const w of words ?? wordsOf(intent)) if (w.length >= 3 && !STOPWORDS.has(w)) keys.push(wordKey(w));
   return keys;
 }
 

@@ -7,7 +7,7 @@
  */
 import { canonicalUrl, extractEntitiesFromText, hostOf } from '../catalog/extract-entities';
 import { hasTaskKey } from '../intent/intent-index';
-import { STOPWORDS, wordKey, wordsOf } from '../intent/task-words';
+import { STOPWORDS, wordKey } from '../intent/task-words';
 
 const MAX_VALUE = 512;
 const MAX_VALUES = 16;
@@ -21,13 +21,32 @@ function valuePointed(v: string, task: readonly number[]): boolean {
     if (e.urls.some((u) => hasTaskKey(task, `u:${canonicalUrl(u)}`) || hasTaskKey(task, `d:${hostOf(u)}`))) return true;
     if (e.emails.length === 0 && e.domains.some((d) => hasTaskKey(task, `d:${d}`))) return true;
   }
+  // The words of wordsOf(text), read one at a time: the first one the task does not name ends it.
+  const lower = text.toLowerCase();
+  const n = lower.length;
   let named = 0;
-  for (const w of wordsOf(text)) {
-    if (w.length < 3 || STOPWORDS.has(w) || /^\d+$/.test(w)) continue;
+  let i = 0;
+  while (i < n) {
+    while (i < n && !isWordUnit(lower.charCodeAt(i))) i++;
+    const start = i;
+    let digits = true;
+    for (; i < n; i++) {
+      const c = lower.charCodeAt(i);
+      if (!isWordUnit(c)) break;
+      if (c > 57) digits = false;
+    }
+    if (i - start < 3 || digits) continue;
+    const w = lower.slice(start, i);
+    if (STOPWORDS.has(w)) continue;
     if (!hasTaskKey(task, wordKey(w))) return false;
     named++;
   }
   return named > 0;
+}
+
+/** A code unit of a lowercased word as wordsOf splits them: a-z or 0-9. */
+function isWordUnit(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
 }
 
 /** The call's arguments name something the task names (see the module comment). */

@@ -534,6 +534,16 @@ export class SessionState {
     if (sub !== this.principal) this.principals = added(this.principals, sub, CAPS.principals - 1, false);
   }
 
+  /** How many principals the session acted for (allPrincipals().length, without the list). */
+  principalCount(): number {
+    return (this.principal === '' ? 0 : 1) + this.principals.length;
+  }
+
+  /** The session acted for this principal (allPrincipals().includes(sub), without the list). */
+  actsFor(sub: string): boolean {
+    return (this.principal !== '' && this.principal === sub) || this.principals.includes(sub);
+  }
+
   /** Every principal the session acted for. */
   allPrincipals(): readonly string[] {
     return this.principal === '' ? this.principals : [this.principal, ...this.principals];

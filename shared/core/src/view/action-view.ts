@@ -12,7 +12,7 @@ import type { IntentIndex } from '../intent/intent-index';
 import { type ArgumentOrigin, PROVENANCE_RANK, originOf } from '../provenance/argument-origin';
 import type { Interner } from '../state/interner';
 import type { ShellPort } from '../shell/shell-port';
-import { shellViewOf, withShellEffects, type ShellView } from '../shell/shell-view';
+import { resolveShellAction, shellViewOf, type ShellView } from '../shell/shell-view';
 import type { EntitySource, Provenance, SessionState } from '../state/session-state';
 
 /** What an ActionView is built from: the identity fields of a request or event, and its raw action. */
@@ -71,7 +71,7 @@ export function buildActionView(
   shellPort?: ShellPort,
 ): ActionView {
   const shell = shellViewOf(shellPort, input.action);
-  const act = shell === null ? resolveAction(input.action, catalog) : withShellEffects(resolveAction(input.action, catalog), shell);
+  const act = shell === null ? resolveAction(input.action, catalog) : resolveShellAction(input.action, catalog, shell);
   const taskKeys = s.events > 0 ? s.intent : intents.hashes(input.task?.intent);
   let worst = NONE_ORIGIN;
   let worstDest = '';
