@@ -217,7 +217,7 @@ export async function runProcessorBench(opts: ProcessorBenchOptions = {}): Promi
   // The consumers (bare and processor) and the event generator run in this process, on the other core.
   pinProcess(plan, process.pid, plan.loadCore);
   log(`processor: ${plan.pinned ? `broker on core ${plan.serverCore}, consumers and generator (this process) on core ${plan.loadCore}` : plan.describe}; load average ${loadStart.toFixed(2)}`);
-  const kafka = createKafka({ brokers: [...brokers], clientId: name('client'), logger: createLogger({ name: 'bench-kafka', level: 'warn' }) });
+  const kafka = createKafka({ brokers: [...brokers], clientId: name('client'), logger: createLogger({ name: 'bench-kafka', level: 'error' }) });
   const created: string[] = [];
   try {
     const input = `${name('proc')}.actions`;
