@@ -97,8 +97,9 @@ export class ToolCallGate {
     const started = Date.now();
     this.drainDeferred();
     const action = this.actionOf(name, args);
-    const retryKey = `${ctx.sessionId}\u0000${actionKey(action)}`;
-    const presented = this.bindings.get(retryKey);
+    // The call's digest only matches a retry to a pending step-up: with none pending, it is computed only on a step-up.
+    const retryKey = this.bindings.size > 0 ? retryKeyOf(ctx, action) : null;
+    const presented = retryKey !== null ? this.bindings.get(retryKey) : undefined;
     let decision = await this.decide(this.request(action, ctx, presented), action);
     let approvedNow = false;
 
@@ -122,13 +123,13 @@ export class ToolCallGate {
 
     if (decision.decision === 'allow') {
       this.stats.allowed++;
-      if (presented !== undefined) this.bindings.delete(retryKey);
+      if (retryKey !== null && presented !== undefined) this.bindings.delete(retryKey);
       return this.runAndReport(action, ctx, started, forward, approvedNow || presented !== undefined);
     }
     if (decision.decision === 'step_up') {
       this.stats.stepUp++;
       const binding = decision.obligations.approval?.binding;
-      if (binding !== undefined) this.remember(retryKey, binding);
+      if (binding !== undefined) this.remember(retryKey ?? retryKeyOf(ctx, action), binding);
     } else {
       this.stats.denied++;
     }
@@ -247,6 +248,11 @@ export class ToolCallGate {
     }
     this.bindings.set(key, binding);
   }
+}
+
+/** The session and the digest of the exact call: a retry of a stepped-up call in the same session finds its binding by it. */
+function retryKeyOf(ctx: CallContext, action: Action): string {
+  return `${ctx.sessionId}\u0000${actionKey(action)}`;
 }
 
 /** Digest of the exact call (tool and arguments) for matching a retry to its step-up. */
