@@ -82,6 +82,7 @@ export async function runMcpProxy(config: McpProxyConfig, deps: McpProxyDeps = {
         await http?.close();
         await sessions.closeAll();
         await upstream.close().catch(() => undefined);
+        gate.flushReports();
         await decider.close();
         done.resolve();
       })();

@@ -47,11 +47,43 @@ export interface GateStats {
 }
 
 const MAX_PENDING_BINDINGS = 10_000;
+/** Answered calls whose report is still to be made: past this many (a burst within one turn of the event loop), reported at once. */
+const MAX_DEFERRED_REPORTS = 256;
+
+/** An answered call's report, made once the answer is on its way. */
+interface DeferredReport {
+  readonly action: Action;
+  readonly ctx: CallContext;
+  readonly ts: number;
+  readonly result: CallToolResult;
+  readonly approved: boolean;
+}
 
 export class ToolCallGate {
   readonly stats: GateStats = { allowed: 0, denied: 0, stepUp: 0, approved: 0, rejected: 0, failOpen: 0, failClosed: 0, reported: 0 };
   /** Step-ups answered with a binding: the same call retried in the same session presents it. */
   private readonly bindings = new Map<string, string>();
+  /**
+   * Reports of allowed calls whose result went back to the client: made on the next turn of the event
+   * loop (after the answer is written), before any later call is decided (the engine sees events in
+   * order), before any other report, and at flush. Never dropped.
+   */
+  private deferred: DeferredReport[] = [];
+  private drainScheduled = false;
+  private readonly drainDeferred = (): void => {
+    this.drainScheduled = false;
+    const batch = this.deferred;
+    if (batch.length === 0) return;
+    this.deferred = [];
+    for (const r of batch) {
+      try {
+        this.report(r.action, r.ctx, r.ts, 'allowed', r.result, r.approved);
+      } catch (err) {
+        // Off the call's path: a failing report is logged, and never takes the proxy down or the reports after it.
+        this.logger.error({ err: err instanceof Error ? err.message : String(err), tool: r.action.tool }, 'event not reported');
+      }
+    }
+  };
 
   constructor(
     private readonly decider: Decider,
@@ -63,9 +95,11 @@ export class ToolCallGate {
 
   async call(name: string, args: Record<string, unknown> | undefined, ctx: CallContext, forward: () => Promise<CallToolResult>): Promise<CallToolResult> {
     const started = Date.now();
+    this.drainDeferred();
     const action = this.actionOf(name, args);
-    const retryKey = `${ctx.sessionId}\u0000${actionKey(action)}`;
-    const presented = this.bindings.get(retryKey);
+    // The call's digest only matches a retry to a pending step-up: with none pending, it is computed only on a step-up.
+    const retryKey = this.bindings.size > 0 ? retryKeyOf(ctx, action) : null;
+    const presented = retryKey !== null ? this.bindings.get(retryKey) : undefined;
     let decision = await this.decide(this.request(action, ctx, presented), action);
     let approvedNow = false;
 
@@ -89,13 +123,13 @@ export class ToolCallGate {
 
     if (decision.decision === 'allow') {
       this.stats.allowed++;
-      if (presented !== undefined) this.bindings.delete(retryKey);
+      if (retryKey !== null && presented !== undefined) this.bindings.delete(retryKey);
       return this.runAndReport(action, ctx, started, forward, approvedNow || presented !== undefined);
     }
     if (decision.decision === 'step_up') {
       this.stats.stepUp++;
       const binding = decision.obligations.approval?.binding;
-      if (binding !== undefined) this.remember(retryKey, binding);
+      if (binding !== undefined) this.remember(retryKey ?? retryKeyOf(ctx, action), binding);
     } else {
       this.stats.denied++;
     }
@@ -159,11 +193,22 @@ export class ToolCallGate {
       this.report(action, ctx, started, 'error', undefined, approved);
       throw err;
     }
-    this.report(action, ctx, started, 'allowed', result, approved);
+    this.deferred.push({ action, ctx, ts: started, result, approved });
+    if (this.deferred.length >= MAX_DEFERRED_REPORTS) this.drainDeferred();
+    else if (!this.drainScheduled) {
+      this.drainScheduled = true;
+      setImmediate(this.drainDeferred);
+    }
     return result;
   }
 
+  /** Makes the reports still deferred (shutdown, tests): afterwards every answered call has been reported to the decider. */
+  flushReports(): void {
+    this.drainDeferred();
+  }
+
   private report(action: Action, ctx: CallContext, ts: number, outcome: Outcome, result: CallToolResult | undefined, approved: boolean): void {
+    if (outcome !== 'allowed') this.drainDeferred();
     const id = ctx.identity;
     const reported: Action = { ...action };
     if (result !== undefined) {
@@ -203,6 +248,11 @@ export class ToolCallGate {
     }
     this.bindings.set(key, binding);
   }
+}
+
+/** The session and the digest of the exact call: a retry of a stepped-up call in the same session finds its binding by it. */
+function retryKeyOf(ctx: CallContext, action: Action): string {
+  return `${ctx.sessionId}\u0000${actionKey(action)}`;
 }
 
 /** Digest of the exact call (tool and arguments) for matching a retry to its step-up. */
