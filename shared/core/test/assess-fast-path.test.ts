@@ -13,6 +13,8 @@ import { DEFAULT_SCORING_POLICY, type ScoringPolicy } from '../src/scoring/scori
 import { findingWeight, levelOf, type ScoreResult } from '../src/scoring/score';
 import type { ActiveFinding } from '../src/state/session-state';
 import { createDetectionEngine, loadDefaultPolicy } from '../src/index';
+import { intersectScopes } from '../src/authority/envelope';
+import { CredentialIndex } from '../src/state/credential-index';
 import { T0, event, requestFor } from './event-builder';
 
 /** decide() as it was before the request-path work (maps, spreads, filter and sort). */
@@ -137,5 +139,37 @@ describe('the request path against the code it replaced', () => {
     const again = createDetectionEngine({ catalog, policy, rules });
     again.restore(engine.checkpoint('t-1')!);
     expect(again.assess(req, T0 + 1000).prospective).toEqual(first);
+  });
+
+  it('intersectScopes() gives what a filter gave, and allocates nothing when the second set holds the first', () => {
+    const rnd = prng(7);
+    const words = ['a', 'b', 'c', 'd', 'e'];
+    for (let round = 0; round < 2000; round++) {
+      const a = words.filter(() => rnd() < 0.5);
+      const b = words.filter(() => rnd() < 0.6);
+      const got = intersectScopes(a, b);
+      expect(got).toEqual(a.filter((x) => b.includes(x)));
+      if (a.every((x) => b.includes(x))) expect(got).toBe(a);
+    }
+    expect(intersectScopes(null, ['a'])).toEqual(['a']);
+    expect(intersectScopes(['a'], null)).toEqual(['a']);
+  });
+
+  it('CredentialIndex.reuse() answers as the lists of get() did', () => {
+    const rnd = prng(11);
+    const ids = ['', 's1', 's2', 's3', 's4', 's5'];
+    for (let round = 0; round < 500; round++) {
+      const index = new CredentialIndex();
+      const uses = Math.floor(rnd() * 7);
+      for (let i = 0; i < uses; i++) index.record('tok', T0, T0 + 60_000, ids[1 + Math.floor(rnd() * 5)]!, ids[Math.floor(rnd() * 6)]!, i === 0 ? 'ev-1' : 'ev-x');
+      const sid = ids[1 + Math.floor(rnd() * 5)]!;
+      const task = rnd() < 0.2 ? undefined : ids[Math.floor(rnd() * 6)]!;
+      const use = index.get('tok');
+      const others = use?.sessions.filter((x) => x !== sid) ?? [];
+      const otherTasks = use !== undefined && task !== undefined ? use.tasks.filter((x) => x !== task) : [];
+      const fast = index.reuse('tok', sid, task);
+      if (others.length === 0) expect(fast).toBeNull();
+      else expect(fast).toEqual({ session: others[0], task: otherTasks[0], firstEvent: use!.firstEvent });
+    }
   });
 });
