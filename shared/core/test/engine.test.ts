@@ -60,7 +60,8 @@ describe('detection engine', () => {
     const r1 = e.assess(requestFor(send), T0 + 1000);
     const r2 = e.assess(requestFor(send), T0 + 1000);
     expect(e.checkpoint('t-1')).toBe(before);
-    expect(r2).toEqual(r1);
+    expect({ ...r2, prospective: r2.prospective }).toEqual({ ...r1, prospective: r1.prospective });
+    expect(r1.prospective.length).toBeGreaterThan(0);
     expect(r1.knownSession).toBe(true);
     expect(e.sessionCount).toBe(1);
   });
@@ -74,7 +75,7 @@ describe('detection engine', () => {
     const fresh = createDetectionEngine({ catalog });
     fresh.restore(cp!);
     expect(fresh.checkpoint('t-1')).toBe(cp);
-    expect(fresh.assess(requestFor(send), T0 + 1000)).toEqual(e.assess(requestFor(send), T0 + 1000));
+    expect(JSON.stringify(fresh.assess(requestFor(send), T0 + 1000))).toBe(JSON.stringify(e.assess(requestFor(send), T0 + 1000)));
     expect(fresh.sessionCount).toBe(2);
   });
 
@@ -105,7 +106,7 @@ describe('detection engine', () => {
     const sig = processor.signal('s-1')!;
     const api = createDetectionEngine({ catalog });
     api.loadSignal(sig);
-    expect(api.assess(requestFor(send), T0 + 1000)).toEqual(processor.assess(requestFor(send), T0 + 1000));
+    expect(JSON.stringify(api.assess(requestFor(send), T0 + 1000))).toBe(JSON.stringify(processor.assess(requestFor(send), T0 + 1000)));
     processor.observe(send);
     const newer = processor.signal('s-1')!;
     api.loadSignal(newer);

@@ -47,14 +47,28 @@ export interface EnvelopeView {
   readonly deputyScopes: readonly string[];
 }
 
-/** Intersection of two scope sets; null is unbounded. May return one of its inputs (never mutate). */
+/**
+ * Intersection of two scope sets; null is unbounded. May return one of its inputs (never mutate):
+ * `a` itself when `b` holds all of it (the usual case: a token's scopes cover the task's), so the
+ * request path allocates nothing. Otherwise `a`'s members in `b`, in `a`'s order.
+ */
 export function intersectScopes(a: readonly string[] | null, b: readonly string[] | null): readonly string[] | null {
   if (a === null) return b;
   if (b === null) return a;
-  return a.filter((x) => b.includes(x));
+  let i = 0;
+  while (i < a.length && b.includes(a[i]!)) i++;
+  if (i === a.length) return a;
+  const out = a.slice(0, i);
+  for (i++; i < a.length; i++) if (b.includes(a[i]!)) out.push(a[i]!);
+  return out;
 }
 
 const NONE: readonly string[] = Object.freeze([]);
+
+/** What the acting agent itself holds (its task and its token): only needed to name a deputy. */
+function heldScopes(taskScopes: readonly string[] | null, cred: Credential | undefined): readonly string[] {
+  return [...(taskScopes ?? NONE), ...(cred?.scopes ?? NONE)];
+}
 
 export function destinationAllowed(dest: string, allowed: readonly string[]): boolean {
   const domain = dest.includes('@') ? emailDomain(dest) : hostOf(dest);
@@ -100,8 +114,6 @@ export function envelopeOf(input: EnvelopeInput, act: ResolvedAction, s: Session
   }
 
   const cred = input.credential;
-  // What the acting agent itself holds (its task and its token): only needed to name a deputy.
-  const held = (): readonly string[] => [...(taskScopes ?? NONE), ...(cred?.scopes ?? NONE)];
   let authority = base;
   let scopesMissing: readonly string[] = NONE;
   let cov: EnvelopeView['coverage'] = 'undeclared';
@@ -118,7 +130,7 @@ export function envelopeOf(input: EnvelopeInput, act: ResolvedAction, s: Session
       const held0 = authority;
       scopesMissing = required.every((x) => held0.includes(x)) ? NONE : required.filter((x) => !held0.includes(x));
       if (scopesMissing.length > 0 && input.hasParent) {
-        const h = held();
+        const h = heldScopes(taskScopes, cred);
         deputyScopes = scopesMissing.filter((x) => h.includes(x));
       }
     }
@@ -126,7 +138,7 @@ export function envelopeOf(input: EnvelopeInput, act: ResolvedAction, s: Session
     authority = cred !== undefined ? intersectScopes(base, cred.scopes) : base;
     cov = coverage(authority ?? NONE, act.tool, act.operation);
     if (cov !== 'covered' && input.hasParent) {
-      const h = held();
+      const h = heldScopes(taskScopes, cred);
       if (coverage(h, act.tool, act.operation) === 'covered') deputyScopes = h.filter((x) => coverage([x], act.tool, act.operation) === 'covered');
     }
   } else if (cred !== undefined && cred.scopes.length > 0 && input.hasParent && input.parentAuthority !== null) {

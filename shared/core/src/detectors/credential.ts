@@ -32,20 +32,16 @@ function inspect(a: ActionView, ctx: DetectorContext, s: SessionState): FindingD
     } else if (a.ts < cred.issued_at - p.clock_skew_ms) {
       out.push(draft('credential_hygiene.token_not_yet_valid', { confidence: 0.8, message: `token ${cred.token_id} used before its issue time`, once: `nyv:${cred.token_id}` }));
     }
-    const use = ctx.credentials.get(cred.token_id);
-    if (use !== undefined) {
-      const others = use.sessions.filter((x) => x !== a.sessionId);
-      const otherTasks = a.task !== undefined ? use.tasks.filter((x) => x !== a.task?.id) : [];
-      if (others.length > 0 && !s.tokens.includes(cred.token_id)) {
-        out.push(
-          draft('credential_hygiene.token_reuse', {
-            confidence: otherTasks.length > 0 ? 0.9 : 0.8,
-            message: `token ${cred.token_id} was already used by session ${others[0]}${otherTasks.length > 0 ? ` for task ${otherTasks[0]}` : ''}`,
-            evidence: use.firstEvent !== '' ? [use.firstEvent] : [],
-            once: `reuse:${cred.token_id}`,
-          }),
-        );
-      }
+    const use = ctx.credentials.reuse(cred.token_id, a.sessionId, a.task?.id);
+    if (use !== null && !s.tokens.includes(cred.token_id)) {
+      out.push(
+        draft('credential_hygiene.token_reuse', {
+          confidence: use.task !== undefined ? 0.9 : 0.8,
+          message: `token ${cred.token_id} was already used by session ${use.session}${use.task !== undefined ? ` for task ${use.task}` : ''}`,
+          evidence: use.firstEvent !== '' ? [use.firstEvent] : [],
+          once: `reuse:${cred.token_id}`,
+        }),
+      );
     }
   }
   if (s.events > 0 && s.spiffe !== '' && a.spiffeId !== '' && a.spiffeId !== s.spiffe) {

@@ -70,10 +70,10 @@ function inspect(a: ActionView, ctx: DetectorContext, s: SessionState): FindingD
     // No observed chain (a session nobody delegated, most): no claim to compare, no agent twice.
     const claimed = chain.agents.length > 0 ? a.principal.act.map((x) => x.sub) : NO_AGENTS;
     if (claimed.length > 0 && chain.agents.length > 0) {
-      const known = new Set([...chain.agents, a.agentId, a.spiffeId]);
-      const spurious = claimed.filter((c) => !known.has(c));
-      const missing = chain.agents.filter((c) => !claimed.includes(c));
-      if (spurious.length > 0 || missing.length > 0) {
+      // A claimed agent the observed chain does not know, or an observed one the claim leaves out.
+      const spurious = claimed.some((c) => !chain.agents.includes(c) && c !== a.agentId && c !== a.spiffeId);
+      const missing = chain.agents.some((c) => !claimed.includes(c));
+      if (spurious || missing) {
         out.push(
           draft('privilege_laundering.act_chain_mismatch', {
             confidence: 0.8,

@@ -77,7 +77,8 @@ export function draft(id: DetectorRuleId, f: DraftFields): FindingDraft {
     tags: r.tags,
     role: r.role,
     sticky: r.sticky === true,
-    ...(f.once !== undefined ? { once: f.once } : {}),
+    // Always present (undefined when not once): one shape for every draft, no object spread.
+    once: f.once,
   };
 }
 

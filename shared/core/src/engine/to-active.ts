@@ -27,6 +27,26 @@ export function draftToActive(d: FindingDraft, eventId: string, ts: number): Act
   };
 }
 
+/**
+ * A prospective action's finding (request path): judged and published, never held in state, so
+ * neither the evidence list (no event id to add) nor the message is copied. Same fields and
+ * values as draftToActive(d, '', ts); a test holds the two together.
+ */
+export function prospectiveFinding(d: FindingDraft, ts: number): ActiveFinding {
+  return {
+    rule: d.rule,
+    ver: d.version,
+    det: d.detector,
+    sev: d.severity,
+    conf: Math.max(0, Math.min(1, d.confidence)),
+    ts,
+    ev: d.evidence.length <= MAX_EVIDENCE ? d.evidence : d.evidence.slice(0, MAX_EVIDENCE),
+    msg: d.message,
+    role: d.role,
+    stk: d.sticky ? true : undefined,
+  };
+}
+
 export function publishFinding(f: ActiveFinding, d: FindingDraft, sid: string, tid: string, agentType: string): Finding {
   return toFinding(f, findingId(sid, f.rule, f.ev), d.tags, sid, tid, agentType);
 }

@@ -32,6 +32,21 @@ function addTo(cur: string | string[], v: string): string | string[] {
   return cur.includes(v) || cur.length >= PER_TOKEN ? cur : cur.concat(v);
 }
 
+/** The first of `v` other than `not`. */
+function firstOther(v: string | string[], not: string): string | undefined {
+  if (typeof v === 'string') return v === not ? undefined : v;
+  for (const x of v) if (x !== not) return x;
+  return undefined;
+}
+
+export interface TokenReuse {
+  /** The first other session that used the token. */
+  readonly session: string;
+  /** The first other task that used it (undefined when none). */
+  readonly task: string | undefined;
+  readonly firstEvent: string;
+}
+
 const asList = (v: string | string[]): readonly string[] => (typeof v === 'string' ? [v] : v);
 
 export class CredentialIndex {
@@ -54,6 +69,21 @@ export class CredentialIndex {
     const e = this.byToken.get(tokenId);
     if (e === undefined) return undefined;
     return { issuedAt: e.iat, expiresAt: this.expOf(tokenId, e), sessions: asList(e.s), tasks: asList(e.t), firstEvent: e.ev };
+  }
+
+  /**
+   * Another session used this token: the first such session, and the first task other than
+   * `taskId` that used it (undefined when none, or when `taskId` is undefined). Null when the token is
+   * unknown or only `sessionId` used it. What get() answers, without building its lists (this runs
+   * on every request that carries a credential).
+   */
+  reuse(tokenId: string, sessionId: string, taskId: string | undefined): TokenReuse | null {
+    const e = this.byToken.get(tokenId);
+    if (e === undefined) return null;
+    const session = firstOther(e.s, sessionId);
+    if (session === undefined) return null;
+    const task = taskId === undefined ? undefined : firstOther(e.t, taskId);
+    return { session, task, firstEvent: e.ev };
   }
 
   record(tokenId: string, issuedAt: number, expiresAt: number, sessionId: string, taskId: string, eventId: string): void {
