@@ -66,7 +66,7 @@ const DELETE_CALLS = ['os.remove', 'os.unlink', 'os.rmdir', 'shutil.rmtree', 'rm
 /** Encrypting calls besides those whose last part starts with `encrypt` (encrypt, encryptor, encrypt_and_digest …). */
 const ENCRYPT_CALLS = ['createCipheriv', 'createCipher', 'openssl_encrypt', 'sodium_crypto_secretbox', 'sodium_crypto_box_seal', 'crypto_secretbox'];
 /** Calls that list a directory: their first literal argument is a directory the code works through. */
-const LIST_CALLS = ['listdir', 'scandir', 'walk', 'glob', 'iglob', 'rglob', 'readdirSync', 'readdir', 'opendir', 'Dir.glob', 'Dir.entries', 'Dir.children', 'find'];
+const LIST_CALLS = ['listdir', 'scandir', 'walk', 'glob', 'iglob', 'rglob', 'readdirSync', 'readdir', 'opendir', 'Dir.glob', 'Dir.entries', 'Dir.children', 'Find.find'];
 /** open() modes that write. */
 const WRITE_MODES = new Set(['w', 'wb', 'w+', 'wb+', 'w+b', 'a', 'ab', 'a+', 'r+', 'rb+', 'r+b', 'x', 'xb']);
 const isEncryptCall = (id: string): boolean => /^encrypt/i.test(lastPart(id)) || matchesAny(id, ENCRYPT_CALLS);

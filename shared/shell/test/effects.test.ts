@@ -214,6 +214,10 @@ describe('encryption', () => {
       [`python3 - <<'EOF'\nfrom Crypto.Cipher import AES\nimport glob\nfor p in glob.glob('/srv/data/*.csv'):\n    ct, tag = AES.new(key, AES.MODE_GCM).encrypt_and_digest(open(p,'rb').read())\n    open(p + '.enc', 'wb').write(ct)\nEOF`, 'encryption/inline_code /srv/data/*.csv'],
     ];
     for (const [cmd, want] of cases) expect(fx(cmd), cmd).toContain(want);
+    // A string method named like a listing call (str.find) names no directory.
+    const found = fx(`python3 -c "from cryptography.fernet import Fernet; import os; f=Fernet(k); [open(p,'wb').write(f.encrypt(open(p,'rb').read())) for p in os.listdir('docs') if p.find('keep') < 0]"`);
+    expect(found).toContain('encryption/inline_code docs');
+    expect(found).not.toContain('encryption/inline_code keep');
   });
 
   it('is not raised by inline code that encrypts without writing files, or writes without encrypting', () => {
